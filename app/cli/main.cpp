@@ -1,0 +1,48 @@
+// breakerwatch-cli: the Breakerwatch core for scripts and CI. Wiring only; the work is in core/.
+#include "clioutput.h"
+#include "presetscommand.h"
+#include "replaycommand.h"
+#include "sweepcommand.h"
+
+#include <QCoreApplication>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const char *const kUsage = R"(usage: breakerwatch-cli COMMAND [options]
+
+Commands:
+  replay   --in EVENTS.jsonl (--preset NAME | --policy FILE) [--set key=value]... [--timeout-ms N]
+           Replays call outcomes through one policy: one JSON line per transition, then a summary.
+  sweep    --in EVENTS.jsonl (--preset NAME | --policy FILE) [--set key=value]... --grid key=v1,v2,...
+           [--grid key2=...] [--format jsonl|csv]
+           The same replay over a grid of one or two parameters: one line per grid point.
+  presets  [NAME] [--json]
+           Lists presets with their parameters (by each library's own names) and defaults.
+
+`breakerwatch-cli COMMAND --help` describes a command's options.)";
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(u"breakerwatch-cli"_s);
+    QCoreApplication::setApplicationVersion(u"0.1.0"_s);
+
+    QStringList arguments = QCoreApplication::arguments();
+    if (arguments.size() < 2 || arguments[1] == u"--help" || arguments[1] == u"-h" || arguments[1] == u"help") {
+        cli::out(kUsage);
+        return arguments.size() < 2 ? cli::Usage : cli::Ok;
+    }
+    const QString command = arguments.takeAt(1);
+    if (command == u"replay")
+        return cli::runReplay(arguments);
+    if (command == u"sweep")
+        return cli::runSweep(arguments);
+    if (command == u"presets")
+        return cli::runPresets(arguments);
+    cli::err(u"unknown command \"%1\"; commands: replay, sweep, presets"_s.arg(command));
+    return cli::Usage;
+}

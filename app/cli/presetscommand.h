@@ -1,0 +1,7 @@
+#pragma once
+
+#include <QStringList>
+
+namespace cli {
+int runPresets(const QStringList &arguments);
+}

@@ -1,0 +1,7 @@
+#pragma once
+
+#include <QStringList>
+
+namespace cli {
+int runReplay(const QStringList &arguments);
+}

@@ -1,0 +1,7 @@
+#pragma once
+
+#include <QStringList>
+
+namespace cli {
+int runSweep(const QStringList &arguments);
+}
