@@ -1,0 +1,149 @@
+#pragma once
+
+#include "breaker/breakerpolicy.h"
+#include "config/secret.h"
+
+#include <QMap>
+#include <QString>
+#include <QStringList>
+#include <QUrl>
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace bw {
+
+// Everything here is a plain value produced by ConfigLoader; durations in ms, sizes in bytes.
+
+struct TlsConfig
+{
+    QString caFile;
+    QString certFile;
+    QString keyFile;
+    QString serverName;
+    bool insecureSkipVerify = false;
+    bool operator==(const TlsConfig &) const = default;
+};
+
+// Prometheus' spelling: `authorization: {type: Bearer, credentials_file: ...}` or
+// `basic_auth: {username: ..., password_file: ...}`; `*_env` reads an environment variable instead.
+struct AuthConfig
+{
+    enum class Kind : std::uint8_t
+    {
+        None,
+        Authorization,
+        Basic
+    };
+    Kind kind = Kind::None;
+    QString scheme = QStringLiteral("Bearer"); // Authorization type
+    Secret credentials;                        // Authorization credentials
+    QString username;                          // Basic
+    Secret password;                           // Basic
+    QString source;                            // where the secret came from, for messages: a file or $VAR
+    bool operator==(const AuthConfig &) const = default;
+};
+
+enum class HealthFormat : std::uint8_t
+{
+    Auto,
+    Spring,
+    HealthJson,
+    Kubernetes,
+    CircuitBreakerPage,
+    Resilience4jHealth,
+    Plain
+};
+
+struct JsonFieldCondition
+{
+    QString path; // dotted: components.db.status
+    QString equals;
+    bool operator==(const JsonFieldCondition &) const = default;
+};
+
+struct HttpSource
+{
+    QUrl url;
+    std::int64_t intervalMs = 0;     // 0 = global
+    std::int64_t timeoutMs = 0;      // 0 = global
+    std::int64_t bodySizeLimit = -1; // -1 = global
+    QMap<QString, QString> headers;
+    AuthConfig auth;
+    TlsConfig tls;
+    bool followRedirects = true;
+    HealthFormat format = HealthFormat::Auto;
+    QList<int> validStatus; // empty = 2xx
+    std::optional<JsonFieldCondition> jsonField;
+    QString bodyRegex;
+    std::int64_t slowMs = 0; // a success slower than this is `slow`; 0 = global
+    bool operator==(const HttpSource &) const = default;
+};
+
+struct MetricsSource
+{
+    HttpSource http;
+    QString requestsSelector; // e.g. http_requests_total{job="api"}; failures by failureCodes on `code`
+    QString failureCodes = QStringLiteral("5..");
+    QString durationHistogram; // e.g. http_request_duration_seconds (slow calls from buckets)
+    QString observedKind;      // resilience4j | gauge | opossum | "" (none)
+    QString observedName;      // breaker name / label value to pick
+    bool operator==(const MetricsSource &) const = default;
+};
+
+struct RemoteBreakerBinding
+{
+    QString kind = QStringLiteral("resilience4j"); // resilience4j actuator, or "request" (custom)
+    QUrl url;                                      // e.g. http://host/actuator/circuitbreakers/backendA
+    QUrl eventsUrl; // e.g. http://host/actuator/circuitbreakerevents/backendA/state_transition
+    QString method = QStringLiteral("POST");
+    QByteArray bodyTemplate; // "request" kind: body with {action}
+    AuthConfig auth;
+    TlsConfig tls;
+    bool operator==(const RemoteBreakerBinding &) const = default;
+};
+
+struct ServiceConfig
+{
+    QString name;
+    QMap<QString, QString> labels;
+    std::optional<HttpSource> health;
+    std::optional<MetricsSource> metrics;
+    QString preset = QStringLiteral("resilience4j");
+    QList<QPair<QString, QString>> parameters;
+    BreakerPolicy policy; // built and validated from preset + parameters
+    std::optional<RemoteBreakerBinding> remote;
+    bool operator==(const ServiceConfig &) const = default;
+};
+
+struct PrometheusServerConfig
+{
+    QUrl url;
+    AuthConfig auth;
+    TlsConfig tls;
+    std::int64_t timeoutMs = 30'000;
+    bool operator==(const PrometheusServerConfig &) const = default;
+};
+
+struct GlobalConfig
+{
+    std::int64_t intervalMs = 15'000;
+    std::int64_t timeoutMs = 10'000;
+    std::int64_t bodySizeLimit = 10 * 1024 * 1024;
+    std::int64_t slowMs = 2'000;
+    int maxInFlight = 64;
+    bool operator==(const GlobalConfig &) const = default;
+};
+
+struct Config
+{
+    QString sourceFile;
+    GlobalConfig global;
+    std::vector<ServiceConfig> services;
+    std::optional<PrometheusServerConfig> prometheus;
+    QStringList warnings; // e.g. TLS verification switched off for a target
+    bool operator==(const Config &) const = default;
+};
+
+} // namespace bw

@@ -1,0 +1,240 @@
+#include "config/configloader.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QByteArray kMinimal = "services:\n"
+                            "  - name: api\n"
+                            "    health: {url: 'http://127.0.0.1:1/health'}\n";
+
+} // namespace
+
+class TestConfigLoader final : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void shippedExampleLoads();
+    void defaults();
+    void errorsNameFileLineAndColumn_data();
+    void errorsNameFileLineAndColumn();
+    void secretsFromFilesAndEnvironmentNeverPrint();
+    void insecureTlsWarns();
+    void scrapeConfigsBecomeServices();
+    void brokenFileSdKeepsPreviousTargets();
+    void byteSizes_data();
+    void byteSizes();
+
+private:
+    bw::Result<bw::Config> load(const QByteArray &text, const bw::Config *previous = nullptr) const
+    {
+        return bw::ConfigLoader(m_catalog).loadText(text, u"bw.yml"_s, m_dir.path(), previous);
+    }
+    void write(const QString &name, const QByteArray &content) const
+    {
+        QFile file(m_dir.filePath(name));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(content);
+    }
+
+    bw::PresetCatalog m_catalog;
+    QTemporaryDir m_dir;
+};
+
+void TestConfigLoader::initTestCase()
+{
+    QVERIFY(m_dir.isValid());
+    write(u"token"_s, "s3cr3t-token\n");
+}
+
+void TestConfigLoader::shippedExampleLoads()
+{
+    qputenv("CHECKOUT_ACTUATOR_PASSWORD", "pw");
+    qputenv("SEARCH_TOKEN", "tok");
+    const auto config =
+        bw::ConfigLoader(m_catalog).loadFile(QStringLiteral(BW_SOURCE_DIR "/resources/examples/breakerwatch.yml"));
+    QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error()));
+    QCOMPARE(config->services.size(), std::size_t{3});
+    const bw::ServiceConfig &checkout = config->services[0];
+    QCOMPARE(checkout.name, u"checkout"_s);
+    QCOMPARE(checkout.labels.value(u"team"_s), u"payments"_s);
+    QCOMPARE(checkout.health->intervalMs, 5000);
+    QCOMPARE(checkout.health->format, bw::HealthFormat::Spring);
+    QCOMPARE(checkout.health->jsonField->equals, u"UP"_s);
+    QCOMPARE(checkout.metrics->observedKind, u"resilience4j"_s);
+    QCOMPARE(checkout.policy.failureRateThreshold, 30.0);
+    QCOMPARE(checkout.policy.openDurationMs, 30'000);
+    QCOMPARE(checkout.remote->auth.password.reveal(), u"pw"_s);
+    QCOMPARE(config->services[1].policy.preset, u"opossum"_s);
+    QCOMPARE(config->services[2].name, u"node/127.0.0.1:9100"_s);
+    QCOMPARE(config->services[2].metrics->http.intervalMs, 30'000);
+    QCOMPARE(config->global.bodySizeLimit, 10 * 1024 * 1024);
+    QCOMPARE(config->prometheus->url, QUrl(u"http://127.0.0.1:9090"_s));
+}
+
+void TestConfigLoader::defaults()
+{
+    const auto config = load(kMinimal);
+    QVERIFY(config.ok());
+    QCOMPARE(config->global.intervalMs, 15'000);
+    QCOMPARE(config->global.timeoutMs, 10'000);
+    QCOMPARE(config->global.bodySizeLimit, 10 * 1024 * 1024);
+    QCOMPARE(config->services[0].preset, u"resilience4j"_s);
+    QVERIFY(config->services[0].health->validStatus.isEmpty()); // 2xx
+    QVERIFY(config->warnings.isEmpty());
+}
+
+void TestConfigLoader::errorsNameFileLineAndColumn_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("yaml syntax") << QByteArray("services:\n  - name: [a\n") << u"bw.yml:3:1:"_s;
+    QTest::newRow("unknown top-level key")
+        << QByteArray("servics: []\n") << u"bw.yml:1:1: unknown key \"servics\" in the configuration"_s;
+    QTest::newRow("unknown service key") << kMinimal + "    helth: {}\n" << u"bw.yml:4:5: unknown key \"helth\""_s;
+    QTest::newRow("bad duration") << QByteArray("global: {interval: 5 minutes}\n") + kMinimal
+                                  << u"bw.yml:1:20: global.interval:"_s;
+    QTest::newRow("timeout over interval")
+        << QByteArray("global: {interval: 5s, timeout: 10s}\n") + kMinimal << u"must not exceed global.interval"_s;
+    QTest::newRow("inline password refused")
+        << QByteArray("services:\n  - name: a\n    health:\n      url: http://h/\n      basic_auth: {username: u, "
+                      "password: hunter2}\n")
+        << u"bw.yml:5:43: write the secret in a file (password_file)"_s;
+    QTest::newRow("missing credentials file")
+        << QByteArray("services:\n  - name: a\n    health:\n      url: http://h/\n      authorization: "
+                      "{credentials_file: nope.txt}\n")
+        << u"cannot read credentials_file"_s;
+    QTest::newRow("unset environment variable")
+        << QByteArray("services:\n  - name: a\n    health:\n      url: http://h/\n      authorization: "
+                      "{credentials_env: BW_TEST_DOES_NOT_EXIST}\n")
+        << u"environment variable BW_TEST_DOES_NOT_EXIST (credentials_env) is not set"_s;
+    QTest::newRow("url without scheme") << QByteArray("services:\n  - name: a\n    health: {url: 'localhost:80'}\n")
+                                        << u"bw.yml:3:19: service a health url"_s;
+    QTest::newRow("url with credentials") << QByteArray("services:\n  - name: a\n    health: {url: 'http://u:p@h/'}\n")
+                                          << u"must not carry credentials"_s;
+    QTest::newRow("duplicate names") << kMinimal + kMinimal.mid(10) << u"duplicate service name \"api\""_s;
+    QTest::newRow("no source") << QByteArray("services:\n  - name: a\n") << u"needs a health or a metrics source"_s;
+    QTest::newRow("bad preset parameter")
+        << kMinimal + "    breaker: {preset: opossum, parameters: {resetTimout: 5s}}\n"
+        << u"bw.yml:4:14: service api breaker: preset opossum has no parameter \"resetTimout\"; valid parameters"_s;
+    QTest::newRow("bad body regex") << kMinimal.chopped(1) + "\n" +
+                                           "    metrics: {url: 'http://h/m', failure_codes: '5(('}\n"
+                                    << u"failure_codes must be a regular expression"_s;
+    QTest::newRow("no services") << QByteArray("global: {interval: 5s}\n") << u"no services"_s;
+    QTest::newRow("empty") << QByteArray("") << u"the configuration is empty"_s;
+    QTest::newRow("authorization header") << kMinimal.chopped(2) + ", headers: {Authorization: x}}\n"
+                                          << u"not in headers"_s;
+}
+
+void TestConfigLoader::errorsNameFileLineAndColumn()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(QString, message);
+    const auto config = load(text);
+    QVERIFY(!config.ok());
+    QVERIFY2(config.error().contains(message), qPrintable(config.error()));
+    QVERIFY2(!config.error().contains(u"hunter2"_s), "a secret leaked into an error message");
+}
+
+void TestConfigLoader::secretsFromFilesAndEnvironmentNeverPrint()
+{
+    qputenv("BW_TEST_PASSWORD", "env-password");
+    const auto config = load("services:\n"
+                             "  - name: a\n"
+                             "    health:\n"
+                             "      url: http://h/\n"
+                             "      authorization: {credentials_file: token}\n"
+                             "  - name: b\n"
+                             "    health:\n"
+                             "      url: http://h/\n"
+                             "      basic_auth: {username: ops, password_env: BW_TEST_PASSWORD}\n");
+    QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error()));
+    const bw::AuthConfig &a = config->services[0].health->auth;
+    QCOMPARE(a.kind, bw::AuthConfig::Kind::Authorization);
+    QCOMPARE(a.scheme, u"Bearer"_s);
+    QCOMPARE(a.credentials.reveal(), u"s3cr3t-token"_s);
+    QCOMPARE(a.credentials.text(), u"<secret>"_s);
+    QCOMPARE(a.source, m_dir.filePath(u"token"_s));
+    const bw::AuthConfig &b = config->services[1].health->auth;
+    QCOMPARE(b.password.reveal(), u"env-password"_s);
+    QCOMPARE(b.source, u"$BW_TEST_PASSWORD"_s);
+}
+
+void TestConfigLoader::insecureTlsWarns()
+{
+    const auto config = load("services:\n  - name: a\n    health:\n      url: https://h/\n"
+                             "      tls_config: {insecure_skip_verify: true}\n");
+    QVERIFY(config.ok());
+    QVERIFY(config->services[0].health->tls.insecureSkipVerify);
+    QCOMPARE(config->warnings.size(), 1);
+    QVERIFY(config->warnings[0].contains(u"verification is OFF"_s));
+    const auto clamped = load("global: {interval: 5s}\n" + kMinimal);
+    QVERIFY(clamped.ok());
+    QCOMPARE(clamped->global.timeoutMs, 5000);
+}
+
+void TestConfigLoader::scrapeConfigsBecomeServices()
+{
+    write(u"targets.json"_s, R"([{"targets":["10.1.0.1:9100","10.1.0.2:9100"],"labels":{"rack":"r1"}}])");
+    const auto config = load("scrape_configs:\n"
+                             "  - job_name: node\n"
+                             "    static_configs: [{targets: ['127.0.0.1:9100'], labels: {env: dev}}]\n"
+                             "    file_sd_configs: [{files: ['targets*.json']}]\n");
+    QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error()));
+    QCOMPARE(config->services.size(), std::size_t{3});
+    QCOMPARE(config->services[0].name, u"node/127.0.0.1:9100"_s);
+    QCOMPARE(config->services[0].metrics->http.url, QUrl(u"http://127.0.0.1:9100/metrics"_s));
+    QCOMPARE(config->services[0].labels.value(u"env"_s), u"dev"_s);
+    QCOMPARE(config->services[2].labels.value(u"rack"_s), u"r1"_s);
+    QCOMPARE(config->services[2].labels.value(u"instance"_s), u"10.1.0.2:9100"_s);
+}
+
+void TestConfigLoader::brokenFileSdKeepsPreviousTargets()
+{
+    write(u"sd.json"_s, R"([{"targets":["10.2.0.1:80"]}])");
+    const QByteArray text =
+        "scrape_configs:\n  - job_name: web\n    file_sd_configs: [{files: [sd.json]}]\n" + kMinimal;
+    const auto first = load(text);
+    QVERIFY(first.ok());
+    QCOMPARE(first->services.size(), std::size_t{2});
+
+    write(u"sd.json"_s, R"([{"targets":["10.2.0.1:80"]})"); // truncated
+    const auto second = load(text, &*first);
+    QVERIFY2(second.ok(), qPrintable(second.ok() ? QString() : second.error()));
+    QCOMPARE(second->services.size(), std::size_t{2});
+    QCOMPARE(second->services[1].name, u"web/10.2.0.1:80"_s);
+    QCOMPARE(second->warnings.size(), 1);
+    QVERIFY(second->warnings[0].contains(u"sd.json"_s));
+    QVERIFY(second->warnings[0].contains(u"keeping the previous targets"_s));
+}
+
+void TestConfigLoader::byteSizes_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<qint64>("bytes");
+    QTest::newRow("bytes") << u"512"_s << 512LL;
+    QTest::newRow("KiB") << u"512KiB"_s << 512LL * 1024;
+    QTest::newRow("MB") << u"10MB"_s << 10LL * 1024 * 1024;
+    QTest::newRow("GB") << u"1GB"_s << 1024LL * 1024 * 1024;
+    QTest::newRow("bad") << u"ten megs"_s << -1LL;
+}
+
+void TestConfigLoader::byteSizes()
+{
+    QFETCH(QString, text);
+    QFETCH(qint64, bytes);
+    const auto size = bw::parseByteSize(text);
+    if (bytes < 0) {
+        QVERIFY(!size.ok());
+        return;
+    }
+    QVERIFY(size.ok());
+    QCOMPARE(qint64{*size}, bytes);
+}
+
+QTEST_GUILESS_MAIN(TestConfigLoader)
+#include "tst_configloader.moc"
