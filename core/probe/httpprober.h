@@ -1,0 +1,46 @@
+#pragma once
+
+#include "probe/probeoutcome.h"
+#include "probe/proberequest.h"
+
+#include <QObject>
+
+#include <functional>
+#include <map>
+#include <memory>
+
+class QNetworkAccessManager;
+
+namespace bw {
+
+// Makes HTTP probes and classifies how they end (see ProbeOutcomeKind). Careful where Qt is not:
+// - a hard deadline for the whole exchange (Qt's transfer timeout only catches inactivity);
+// - the body size limit enforced while reading, after decompression, and from Content-Length up front;
+// - redirects followed by hand: never https -> http, credentials dropped when the host changes, loops cut;
+// - TLS verification on unless the request opts out; per-request CA, client certificate and server name;
+// - no cookies, no cache.
+// Lives in the thread of `network` (not owned; must outlive the prober). Each probe ends in exactly one
+// callback, on that thread. Destroying the prober aborts what is in flight without calling back.
+class HttpProber final : public QObject
+{
+    Q_OBJECT
+public:
+    using Callback = std::function<void(const ProbeResult &)>;
+
+    explicit HttpProber(QNetworkAccessManager *network, QObject *parent = nullptr);
+    ~HttpProber() override;
+
+    void probe(const ProbeRequest &request, std::int64_t startedAtMs, Callback done);
+    int inFlight() const;
+
+private:
+    class Run;
+    QNetworkAccessManager *networkFor(const TlsConfig &tls);
+
+    QNetworkAccessManager *m_network;
+    // Qt caches connections by scheme, host and port only: a connection opened with one TLS configuration
+    // would serve a request with another. Each custom TLS configuration gets its own manager.
+    std::map<QString, std::unique_ptr<QNetworkAccessManager>> m_tlsNetworks;
+};
+
+} // namespace bw
