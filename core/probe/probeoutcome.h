@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QMetaType>
 #include <QString>
 #include <QUrl>
 
@@ -56,3 +57,5 @@ struct ProbeResult
 };
 
 } // namespace bw
+
+Q_DECLARE_METATYPE(bw::ProbeResult)
