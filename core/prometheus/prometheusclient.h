@@ -1,0 +1,36 @@
+#pragma once
+
+#include "config/config.h"
+#include "probe/httpprober.h"
+#include "prometheus/promqlresponse.h"
+
+#include <QObject>
+
+#include <functional>
+
+namespace bw {
+
+// Instant and range queries against a Prometheus-compatible server (Prometheus, Thanos, Mimir, VictoriaMetrics).
+// Range queries over more than 11,000 points per series are split and the pieces merged per series. Uses the
+// prober's deadline, body limit, auth and TLS. Lives in the prober's thread; each call ends in one callback.
+class PrometheusClient final : public QObject
+{
+    Q_OBJECT
+public:
+    using Callback = std::function<void(const Result<PromQueryResult> &)>;
+
+    PrometheusClient(HttpProber *prober, PrometheusServerConfig server, QObject *parent = nullptr);
+
+    void query(const QString &expression, std::optional<std::int64_t> timeMs, Callback done);
+    void queryRange(const QString &expression, std::int64_t startMs, std::int64_t endMs, std::int64_t stepMs,
+                    Callback done);
+
+private:
+    ProbeRequest request(const QString &path, const QList<QPair<QString, QString>> &query) const;
+    void runRanges(std::shared_ptr<struct RangeJob> job);
+
+    HttpProber *m_prober;
+    PrometheusServerConfig m_server;
+};
+
+} // namespace bw
