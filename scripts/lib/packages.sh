@@ -7,7 +7,8 @@ BW_BUILD_PACKAGES=(
     libyaml-cpp-dev
 )
 BW_TEST_PACKAGES=(
-    libbenchmark-dev
+    libbenchmark-dev zlib1g-dev
+    prometheus prometheus-node-exporter
     fonts-dejavu-core
 )
 

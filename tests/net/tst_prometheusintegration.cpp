@@ -1,0 +1,122 @@
+// A real Prometheus and node exporter (Debian packages) on free loopback ports.
+#include "../support/externalprocess.h"
+
+#include "probe/httpprober.h"
+#include "prometheus/prometheusclient.h"
+
+#include <QFile>
+#include <QNetworkAccessManager>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class TestPrometheusIntegration final : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void instantQuerySeesTheTarget();
+    void longRangeIsSplitAndMerged();
+    void errorsComeBackAsMessages();
+    void cleanupTestCase();
+
+private:
+    bw::Result<bw::PromQueryResult> run(const std::function<void(bw::PrometheusClient::Callback)> &call);
+
+    QTemporaryDir m_dir;
+    ExternalServer m_nodeExporter;
+    ExternalServer m_prometheus;
+    QNetworkAccessManager m_network;
+    std::unique_ptr<bw::HttpProber> m_prober;
+    std::unique_ptr<bw::PrometheusClient> m_client;
+};
+
+void TestPrometheusIntegration::initTestCase()
+{
+    if (!ExternalServer::available(u"prometheus"_s) || !ExternalServer::available(u"prometheus-node-exporter"_s))
+        QSKIP("prometheus / prometheus-node-exporter are not installed (scripts/test installs them)");
+    QVERIFY(m_dir.isValid());
+    const quint16 nodePort = freeLoopbackPort();
+    QVERIFY(
+        m_nodeExporter.start(u"prometheus-node-exporter"_s,
+                             {u"--web.listen-address=127.0.0.1:%1"_s.arg(nodePort), u"--collector.disable-defaults"_s,
+                              u"--collector.cpu"_s, u"--collector.meminfo"_s, u"--collector.loadavg"_s},
+                             nodePort, u"/metrics"_s));
+    QFile config(m_dir.filePath(u"prometheus.yml"_s));
+    QVERIFY(config.open(QIODevice::WriteOnly));
+    config.write(u"global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
+                 "scrape_configs:\n"
+                 "  - job_name: node\n"
+                 "    static_configs: [{targets: ['127.0.0.1:%1']}]\n"_s.arg(nodePort)
+                     .toUtf8());
+    config.close();
+    const quint16 promPort = freeLoopbackPort();
+    QVERIFY2(m_prometheus.start(u"prometheus"_s,
+                                {u"--config.file="_s + config.fileName(),
+                                 u"--storage.tsdb.path="_s + m_dir.filePath(u"data"_s),
+                                 u"--web.listen-address=127.0.0.1:%1"_s.arg(promPort)},
+                                promPort, u"/-/ready"_s),
+             m_prometheus.output().constData());
+    m_prober = std::make_unique<bw::HttpProber>(&m_network);
+    bw::PrometheusServerConfig server;
+    server.url = QUrl(m_prometheus.base());
+    m_client = std::make_unique<bw::PrometheusClient>(m_prober.get(), server);
+}
+
+bw::Result<bw::PromQueryResult>
+TestPrometheusIntegration::run(const std::function<void(bw::PrometheusClient::Callback)> &call)
+{
+    std::optional<bw::Result<bw::PromQueryResult>> result;
+    call([&result](const bw::Result<bw::PromQueryResult> &r) { result = r; });
+    [&] { QTRY_VERIFY_WITH_TIMEOUT(result.has_value(), 30'000); }();
+    return result.value_or(bw::Error{u"no answer"_s});
+}
+
+void TestPrometheusIntegration::instantQuerySeesTheTarget()
+{
+    // Scraped every second: wait for the first successful scrape.
+    bool up = false;
+    for (int attempt = 0; attempt < 60 && !up; ++attempt) {
+        const auto result = run([this](auto done) { m_client->query(u"up{job=\"node\"}"_s, std::nullopt, done); });
+        QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error()));
+        up = !result->series.empty() && result->series[0].points[0].second == 1.0;
+        if (!up)
+            QTest::qWait(500);
+    }
+    QVERIFY(up);
+}
+
+void TestPrometheusIntegration::longRangeIsSplitAndMerged()
+{
+    // 1 ms steps over 25 s: 25,001 points per series, which Prometheus refuses in one query.
+    // vector(1) has a value at every step, so the merged count is exact.
+    const std::int64_t end = QDateTime::currentMSecsSinceEpoch();
+    const std::int64_t start = end - 25'000;
+    const auto result = run([&](auto done) { m_client->queryRange(u"vector(1)"_s, start, end, 1, done); });
+    QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error()));
+    QCOMPARE(result->series.size(), std::size_t{1});
+    const auto &points = result->series[0].points;
+    QCOMPARE(points.size(), std::size_t{25'001});
+    QCOMPARE(points.front().first, start);
+    QCOMPARE(points.back().first, end);
+    for (std::size_t i = 1; i < points.size(); ++i)
+        QVERIFY(points[i].first > points[i - 1].first); // merged in order, nothing twice
+}
+
+void TestPrometheusIntegration::errorsComeBackAsMessages()
+{
+    const auto bad = run([this](auto done) { m_client->query(u"up{"_s, std::nullopt, done); });
+    QVERIFY(!bad.ok());
+    QVERIFY2(bad.error().contains(u"bad_data (HTTP 400)"_s), qPrintable(bad.error()));
+}
+
+void TestPrometheusIntegration::cleanupTestCase()
+{
+    m_client.reset();
+    m_prober.reset();
+    m_prometheus.stop();
+    m_nodeExporter.stop();
+}
+
+QTEST_GUILESS_MAIN(TestPrometheusIntegration)
+#include "tst_prometheusintegration.moc"
