@@ -1,5 +1,6 @@
 // breakerwatch-cli: the Breakerwatch core for scripts and CI. Wiring only; the work is in core/.
 #include "clioutput.h"
+#include "networkcommands.h"
 #include "presetscommand.h"
 #include "replaycommand.h"
 #include "sweepcommand.h"
@@ -20,6 +21,12 @@ Commands:
            The same replay over a grid of one or two parameters: one line per grid point.
   presets  [NAME] [--json]
            Lists presets with their parameters (by each library's own names) and defaults.
+  probe    URL [--timeout D] [--slow D] [--ca-file FILE] [--insecure]
+           Probes a URL as Breakerwatch polls it; prints the classified outcome as JSON.
+  check-config FILE
+           Checks a configuration; names file, line and column of the first problem.
+  query    EXPR [--range START END STEP] [--prometheus URL | --config FILE]
+           Runs PromQL against a Prometheus-compatible server; long ranges are split.
 
 `breakerwatch-cli COMMAND --help` describes a command's options.)";
 
@@ -43,6 +50,12 @@ int main(int argc, char *argv[])
         return cli::runSweep(arguments);
     if (command == u"presets")
         return cli::runPresets(arguments);
-    cli::err(u"unknown command \"%1\"; commands: replay, sweep, presets"_s.arg(command));
+    if (command == u"probe")
+        return cli::runProbe(arguments);
+    if (command == u"check-config")
+        return cli::runCheckConfig(arguments);
+    if (command == u"query")
+        return cli::runQuery(arguments);
+    cli::err(u"unknown command \"%1\"; commands: replay, sweep, presets, probe, check-config, query"_s.arg(command));
     return cli::Usage;
 }

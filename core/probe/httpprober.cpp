@@ -19,7 +19,7 @@ using namespace Qt::StringLiterals;
 
 namespace bw {
 
-Q_LOGGING_CATEGORY(lcProbe, "breakerwatch.probe")
+Q_LOGGING_CATEGORY(lcProbe, "breakerwatch.probe", QtInfoMsg)
 
 namespace {
 

@@ -5,6 +5,9 @@
 #include "prometheus/prometheusclient.h"
 
 #include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QTest>
 
@@ -18,6 +21,7 @@ private Q_SLOTS:
     void instantQuerySeesTheTarget();
     void longRangeIsSplitAndMerged();
     void errorsComeBackAsMessages();
+    void cliQuery();
     void cleanupTestCase();
 
 private:
@@ -108,6 +112,23 @@ void TestPrometheusIntegration::errorsComeBackAsMessages()
     const auto bad = run([this](auto done) { m_client->query(u"up{"_s, std::nullopt, done); });
     QVERIFY(!bad.ok());
     QVERIFY2(bad.error().contains(u"bad_data (HTTP 400)"_s), qPrintable(bad.error()));
+}
+
+void TestPrometheusIntegration::cliQuery()
+{
+    QProcess cli;
+    cli.start(QStringLiteral(BW_CLI_PATH), {u"query"_s, u"up{job=\"node\"}"_s, u"--prometheus"_s, m_prometheus.base()});
+    QVERIFY(cli.waitForFinished(30'000));
+    QCOMPARE(cli.exitCode(), 0);
+    const QJsonObject series = QJsonDocument::fromJson(cli.readAllStandardOutput().split('\n').first()).object();
+    QCOMPARE(series[u"metric"_s].toObject()[u"job"_s].toString(), u"node"_s);
+    QCOMPARE(series[u"points"_s].toArray().first().toArray().at(1).toDouble(), 1.0);
+
+    QProcess bad;
+    bad.start(QStringLiteral(BW_CLI_PATH), {u"query"_s, u"rate("_s, u"--prometheus"_s, m_prometheus.base()});
+    QVERIFY(bad.waitForFinished(30'000));
+    QCOMPARE(bad.exitCode(), 1);
+    QVERIFY(bad.readAllStandardError().contains("bad_data (HTTP 400)"));
 }
 
 void TestPrometheusIntegration::cleanupTestCase()
