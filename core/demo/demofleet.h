@@ -1,0 +1,47 @@
+#pragma once
+
+#include "common/result.h"
+#include "demo/demoservice.h"
+
+#include <QHostAddress>
+#include <QObject>
+
+#include <memory>
+#include <vector>
+
+namespace bw {
+
+struct FleetOptions
+{
+    QHostAddress address = QHostAddress::LocalHost;
+    quint16 firstPort = 0; // services on firstPort, firstPort+1, ...; 0 = any free ports
+    int services = 8;
+    QString scenario = QStringLiteral("default"); // "default" (a mix) or one behaviour for every service
+    std::uint64_t seed = 1;
+};
+
+// A fleet of simulated services, one port each: Qt clients open at most 6 connections per host:port, and a port
+// per service lets a "dead" service refuse connections for real. The clock gives ms since the fleet started.
+class DemoFleet final : public QObject
+{
+    Q_OBJECT
+public:
+    explicit DemoFleet(DemoService::Clock clock, std::int64_t wallEpochMs, QObject *parent = nullptr);
+
+    Status start(const FleetOptions &options);
+    const std::vector<std::unique_ptr<DemoService>> &services() const { return m_services; }
+    DemoService *service(const QString &name) const;
+
+    // The Breakerwatch configuration that watches this fleet (YAML).
+    QByteArray configYaml(std::int64_t intervalMs = 2000) const;
+
+    static QStringList scenarios();
+    static QString serviceName(int index);
+
+private:
+    DemoService::Clock m_clock;
+    std::int64_t m_wallEpochMs;
+    std::vector<std::unique_ptr<DemoService>> m_services;
+};
+
+} // namespace bw
