@@ -1,7 +1,18 @@
-// breakerwatch: the desktop console. Wiring only.
+// breakerwatch: the desktop console. Wiring only: configuration or the embedded demo fleet, prober, monitor, window.
+#include "config/configloader.h"
+#include "demo/demofleet.h"
 #include "mainwindow/mainwindow.h"
+#include "monitor/servicemonitor.h"
+#include "probe/httpprober.h"
 
 #include <QApplication>
+#include <QCommandLineParser>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QMessageBox>
+#include <QNetworkAccessManager>
+#include <QScreen>
+#include <QTimer>
 
 using namespace Qt::StringLiterals;
 
@@ -11,7 +22,63 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(u"Breakerwatch"_s);
     QApplication::setOrganizationName(u"Breakerwatch"_s);
     QApplication::setApplicationVersion(u"0.1.0"_s);
-    bw::MainWindow window;
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(u"Watches services behind circuit breakers. Without --config it runs a demo "
+                                     u"fleet of simulated services on loopback and watches that."_s);
+    parser.addHelpOption();
+    parser.addVersionOption();
+    parser.addOption({u"config"_s, u"Configuration file (YAML)."_s, u"FILE"_s});
+    parser.addOption({u"screenshot"_s, u"Save a PNG of the window and quit (for docs and tests)."_s, u"FILE"_s});
+    parser.addOption({u"after"_s, u"Seconds to wait before --screenshot (default 5)."_s, u"SECONDS"_s, u"5"_s});
+    parser.process(app);
+
+    QElapsedTimer clock;
+    clock.start();
+    const std::int64_t wallStart = QDateTime::currentMSecsSinceEpoch();
+    auto now = [&clock, wallStart] { return wallStart + clock.elapsed(); };
+
+    const bw::PresetCatalog catalog;
+    bw::ConfigLoader loader(catalog);
+    std::unique_ptr<bw::DemoFleet> fleet;
+    QString banner;
+    bw::Result<bw::Config> config = bw::Error{};
+    if (parser.isSet(u"config"_s)) {
+        config = loader.loadFile(parser.value(u"config"_s));
+        if (!config) {
+            QMessageBox::critical(nullptr, QObject::tr("Breakerwatch"),
+                                  QObject::tr("The configuration could not be loaded:\n\n%1").arg(config.error()));
+            return 1;
+        }
+    } else {
+        fleet = std::make_unique<bw::DemoFleet>([&clock] { return clock.elapsed(); }, wallStart);
+        if (const bw::Status started = fleet->start({}); !started) {
+            QMessageBox::critical(nullptr, QObject::tr("Breakerwatch"),
+                                  QObject::tr("The demo fleet could not start:\n\n%1").arg(started.error()));
+            return 1;
+        }
+        config = loader.loadText(fleet->configYaml(), u"<demo fleet>"_s, {});
+        banner = QObject::tr("<b>Demo mode.</b> Breakerwatch is watching %1 simulated services on loopback "
+                             "(healthy, flaky, outage, flapping, slow, brownout, dead, hanging). To watch your own "
+                             "services, start it with <code>--config FILE</code>; "
+                             "<code>resources/examples/breakerwatch.yml</code> is a complete example.")
+                     .arg(fleet->services().size());
+    }
+
+    QNetworkAccessManager network;
+    bw::HttpProber prober(&network);
+    bw::ServiceMonitor monitor(&prober, now);
+    monitor.setConfig(*config);
+    bw::MainWindow window(&monitor, banner);
     window.show();
+    monitor.start();
+
+    if (parser.isSet(u"screenshot"_s)) {
+        const int seconds = parser.value(u"after"_s).toInt();
+        QTimer::singleShot(std::chrono::seconds(std::max(0, seconds)), &window, [&window, &parser] {
+            const bool saved = window.grab().save(parser.value(u"screenshot"_s));
+            QApplication::exit(saved ? 0 : 1);
+        });
+    }
     return QApplication::exec();
 }

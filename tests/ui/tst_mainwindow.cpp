@@ -1,6 +1,17 @@
+// The window over a live demo fleet on loopback: rows appear, breakers move, filters work, screenshots render.
+#include "config/configloader.h"
+#include "demo/demofleet.h"
 #include "mainwindow/mainwindow.h"
+#include "models/servicetablemodel.h"
+#include "monitor/servicemonitor.h"
+#include "probe/httpprober.h"
 
+#include <QAbstractItemModelTester>
+#include <QElapsedTimer>
+#include <QLabel>
 #include <QLineEdit>
+#include <QNetworkAccessManager>
+#include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QTest>
 
@@ -10,30 +21,95 @@ class TestMainWindow final : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
-    void filterNarrowsThePresetTable();
+    void initTestCase();
+    void liveDemoFleetOpensBreakers();
+    void filterAndShortcut();
+    void resetClosesTheSimulatedBreaker();
+
+private:
+    int rowOf(const QString &name) const;
+
+    QElapsedTimer m_clock;
+    std::unique_ptr<bw::DemoFleet> m_fleet;
+    QNetworkAccessManager m_network;
+    std::unique_ptr<bw::HttpProber> m_prober;
+    std::unique_ptr<bw::ServiceMonitor> m_monitor;
+    std::unique_ptr<bw::ServiceTableModel> m_model;
+    std::unique_ptr<QAbstractItemModelTester> m_tester;
+    std::unique_ptr<bw::MainWindow> m_window;
 };
 
-void TestMainWindow::filterNarrowsThePresetTable()
+void TestMainWindow::initTestCase()
 {
-    bw::MainWindow window;
-    window.show();
-    QVERIFY(QTest::qWaitForWindowExposed(&window));
-    auto *view = window.findChild<QTableView *>();
-    auto *filter = window.findChild<QLineEdit *>();
-    QVERIFY(view && filter);
-    const int all = view->model()->rowCount();
-    QTest::keyClicks(filter, u"automaticTransition"_s);
+    m_clock.start();
+    m_fleet = std::make_unique<bw::DemoFleet>([this] { return m_clock.elapsed(); }, 0);
+    QVERIFY(m_fleet->start({QHostAddress::LocalHost, 0, 8, u"default"_s, 1}).ok());
+    const bw::PresetCatalog catalog;
+    const auto config = bw::ConfigLoader(catalog).loadText(m_fleet->configYaml(300), u"<demo>"_s, {});
+    QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error()));
+    m_prober = std::make_unique<bw::HttpProber>(&m_network);
+    m_monitor = std::make_unique<bw::ServiceMonitor>(m_prober.get(), [this] { return m_clock.elapsed(); });
+    m_monitor->setConfig(*config);
+    m_model = std::make_unique<bw::ServiceTableModel>(m_monitor.get());
+    m_tester = std::make_unique<QAbstractItemModelTester>(m_model.get(),
+                                                          QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m_window = std::make_unique<bw::MainWindow>(m_monitor.get(), u"<b>Demo mode.</b>"_s);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    m_monitor->start();
+}
+
+int TestMainWindow::rowOf(const QString &name) const
+{
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        if (m_model->index(row, bw::ServiceTableModel::NameColumn).data().toString() == name)
+            return row;
+    }
+    return -1;
+}
+
+void TestMainWindow::liveDemoFleetOpensBreakers()
+{
+    QCOMPARE(m_model->rowCount(), 8);
+    QVERIFY(m_window->findChild<QLabel *>(u"demoBanner"_s));
+    QCOMPARE(m_window->windowTitle(), u"Breakerwatch — demo fleet"_s);
+    const int dead = rowOf(u"ledger"_s);
+    const int healthy = rowOf(u"checkout"_s);
+    // The dead service refuses connections: after five polls (minimumNumberOfCalls) its breaker opens.
+    QTRY_COMPARE_WITH_TIMEOUT(m_model->index(dead, bw::ServiceTableModel::StateColumn).data().toString(), u"OPEN"_s,
+                              15'000);
+    QCOMPARE(m_model->index(dead, bw::ServiceTableModel::OutcomeColumn).data().toString(), u"connection refused"_s);
+    QVERIFY(m_model->index(dead, bw::ServiceTableModel::ReasonColumn).data().toString().contains(u">= 50%"_s));
+    QCOMPARE(m_model->index(healthy, bw::ServiceTableModel::StateColumn).data().toString(), u"CLOSED"_s);
+
+    if (const QByteArray dir = qgetenv("BW_SCREENSHOT_DIR"); !dir.isEmpty())
+        m_window->grab().save(QString::fromLocal8Bit(dir) + u"/services-demo.png"_s);
+}
+
+void TestMainWindow::filterAndShortcut()
+{
+    auto *view = m_window->findChild<QTableView *>(u"services"_s);
+    QVERIFY(view);
+    auto *filter = view->parentWidget()->findChild<QLineEdit *>();
+    QVERIFY(filter);
+    QTest::keySequence(m_window.get(), QKeySequence::Find);
+    QVERIFY(filter->hasFocus());
+    QTest::keyClicks(filter, u"ledg"_s);
     QCOMPARE(view->model()->rowCount(), 1);
     filter->clear();
-    QCOMPARE(view->model()->rowCount(), all);
+    QCOMPARE(view->model()->rowCount(), 8);
+    // Sorting by breaker state groups the open ones.
+    view->sortByColumn(bw::ServiceTableModel::StateColumn, Qt::DescendingOrder);
+    QVERIFY(view->model()->index(0, bw::ServiceTableModel::StateColumn).data().toString() != u"CLOSED"_s);
+}
 
-    // Ctrl+F focuses the filter.
-    view->setFocus();
-    QTest::keySequence(&window, QKeySequence::Find);
-    QVERIFY(filter->hasFocus());
-
-    if (const QByteArray out = qgetenv("BW_SCREENSHOT_DIR"); !out.isEmpty())
-        window.grab().save(QString::fromLocal8Bit(out) + u"/placeholder-window.png"_s);
+void TestMainWindow::resetClosesTheSimulatedBreaker()
+{
+    const int dead = rowOf(u"ledger"_s);
+    QVERIFY(m_monitor->reset(dead).ok());
+    QCOMPARE(m_model->index(dead, bw::ServiceTableModel::StateColumn).data().toString(), u"CLOSED"_s);
+    QCOMPARE(m_model->index(dead, bw::ServiceTableModel::ReasonColumn).data().toString(), u"operator: reset"_s);
+    QVERIFY(!m_monitor->reset(99).ok());
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -1,11 +1,15 @@
 #include "mainwindow/mainwindow.h"
 
 #include "models/presetmodel.h"
+#include "models/servicetablemodel.h"
+#include "monitor/servicemonitor.h"
 
+#include <QAction>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QSortFilterProxyModel>
+#include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
@@ -13,51 +17,88 @@ using namespace Qt::StringLiterals;
 
 namespace bw {
 
-MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
+namespace {
+
+QTableView *makeTable(QAbstractItemModel *model, QWidget *parent)
 {
-    setWindowTitle(tr("Breakerwatch"));
-    auto *central = new QWidget(this);
-    auto *layout = new QVBoxLayout(central);
-
-    auto *banner = new QLabel(
-        tr("<b>Breakerwatch</b> — the live dashboard is not built yet. The breaker engine is: replay recorded "
-           "call outcomes with <code>breakerwatch-cli replay --in events.jsonl --preset opossum</code>. "
-           "Below are the presets it models, with each library's own parameter names and defaults."),
-        central);
-    banner->setWordWrap(true);
-    banner->setTextFormat(Qt::RichText);
-    layout->addWidget(banner);
-
-    auto *filter = new QLineEdit(central);
-    filter->setPlaceholderText(tr("Filter presets and parameters (Ctrl+F)"));
-    filter->setClearButtonEnabled(true);
-    layout->addWidget(filter);
-
-    auto *model = new PresetModel(PresetCatalog{}, this);
-    auto *proxy = new QSortFilterProxyModel(this);
-    proxy->setSourceModel(model);
-    proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    proxy->setFilterKeyColumn(-1);
-    connect(filter, &QLineEdit::textChanged, proxy, &QSortFilterProxyModel::setFilterFixedString);
-
-    auto *view = new QTableView(central);
-    view->setModel(proxy);
+    auto *view = new QTableView(parent);
+    view->setModel(model);
     view->setSortingEnabled(true);
-    view->sortByColumn(-1, Qt::AscendingOrder);
     view->setAlternatingRowColors(true);
     view->setSelectionBehavior(QAbstractItemView::SelectRows);
     view->verticalHeader()->hide();
     view->horizontalHeader()->setStretchLastSection(true);
-    view->resizeColumnsToContents();
-    layout->addWidget(view);
+    return view;
+}
+
+} // namespace
+
+MainWindow::MainWindow(ServiceMonitor *monitor, const QString &bannerText, QWidget *parent) : QMainWindow(parent)
+{
+    setWindowTitle(bannerText.isEmpty() ? tr("Breakerwatch") : tr("Breakerwatch — demo fleet"));
+    auto *tabs = new QTabWidget(this);
+
+    // Services
+    auto *services = new QWidget(tabs);
+    auto *servicesLayout = new QVBoxLayout(services);
+    if (!bannerText.isEmpty()) {
+        auto *banner = new QLabel(bannerText, services);
+        banner->setObjectName(u"demoBanner"_s);
+        banner->setWordWrap(true);
+        banner->setTextFormat(Qt::RichText);
+        banner->setFrameShape(QFrame::StyledPanel);
+        banner->setMargin(6);
+        servicesLayout->addWidget(banner);
+    }
+    auto *serviceFilter = new QLineEdit(services);
+    serviceFilter->setPlaceholderText(tr("Filter services (Ctrl+F)"));
+    serviceFilter->setClearButtonEnabled(true);
+    servicesLayout->addWidget(serviceFilter);
+    auto *serviceModel = new ServiceTableModel(monitor, this);
+    auto *serviceProxy = new QSortFilterProxyModel(this);
+    serviceProxy->setSourceModel(serviceModel);
+    serviceProxy->setSortRole(ServiceTableModel::SortRole);
+    serviceProxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    serviceProxy->setFilterKeyColumn(-1);
+    connect(serviceFilter, &QLineEdit::textChanged, serviceProxy, &QSortFilterProxyModel::setFilterFixedString);
+    auto *serviceView = makeTable(serviceProxy, services);
+    serviceView->setObjectName(u"services"_s);
+    serviceView->sortByColumn(-1, Qt::AscendingOrder);
+    serviceView->setColumnWidth(ServiceTableModel::NameColumn, 160);
+    serviceView->setColumnWidth(ServiceTableModel::StateColumn, 100);
+    serviceView->setColumnWidth(ServiceTableModel::OutcomeColumn, 170);
+    servicesLayout->addWidget(serviceView);
+    tabs->addTab(services, tr("&Services"));
+
+    // Presets
+    auto *presets = new QWidget(tabs);
+    auto *presetsLayout = new QVBoxLayout(presets);
+    auto *presetFilter = new QLineEdit(presets);
+    presetFilter->setPlaceholderText(tr("Filter presets and parameters"));
+    presetFilter->setClearButtonEnabled(true);
+    presetsLayout->addWidget(presetFilter);
+    auto *presetModel = new PresetModel(PresetCatalog{}, this);
+    auto *presetProxy = new QSortFilterProxyModel(this);
+    presetProxy->setSourceModel(presetModel);
+    presetProxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    presetProxy->setFilterKeyColumn(-1);
+    connect(presetFilter, &QLineEdit::textChanged, presetProxy, &QSortFilterProxyModel::setFilterFixedString);
+    auto *presetView = makeTable(presetProxy, presets);
+    presetView->setObjectName(u"presets"_s);
+    presetView->sortByColumn(-1, Qt::AscendingOrder);
+    presetView->resizeColumnsToContents();
+    presetsLayout->addWidget(presetView);
+    tabs->addTab(presets, tr("&Presets"));
 
     auto *focusFilter = new QAction(this);
     focusFilter->setShortcut(QKeySequence::Find);
-    connect(focusFilter, &QAction::triggered, filter, [filter] { filter->setFocus(); });
+    connect(focusFilter, &QAction::triggered, this, [tabs, serviceFilter, presetFilter] {
+        (tabs->currentIndex() == 0 ? serviceFilter : presetFilter)->setFocus();
+    });
     addAction(focusFilter);
 
-    setCentralWidget(central);
-    resize(1100, 700);
+    setCentralWidget(tabs);
+    resize(1100, 650);
 }
 
 } // namespace bw
