@@ -66,6 +66,8 @@ MainWindow::MainWindow(ServiceMonitor *monitor, const QString &bannerText, QWidg
     serviceView->sortByColumn(-1, Qt::AscendingOrder);
     serviceView->setColumnWidth(ServiceTableModel::NameColumn, 160);
     serviceView->setColumnWidth(ServiceTableModel::StateColumn, 100);
+    serviceView->setColumnWidth(ServiceTableModel::FailureColumn, 130);
+    serviceView->setColumnWidth(ServiceTableModel::OpensColumn, 120);
     serviceView->setColumnWidth(ServiceTableModel::OutcomeColumn, 170);
     servicesLayout->addWidget(serviceView);
     tabs->addTab(services, tr("&Services"));
