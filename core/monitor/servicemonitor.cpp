@@ -1,5 +1,7 @@
 #include "monitor/servicemonitor.h"
 
+#include "health/healthreader.h"
+
 using namespace Qt::StringLiterals;
 
 namespace bw {
@@ -74,14 +76,29 @@ void ServiceMonitor::onProbed(const QString &targetId, const ProbeResult &result
     if (index < 0 || index >= serviceCount())
         return;
     Watched &watched = *m_services[static_cast<std::size_t>(index)];
-    watched.breaker.onCall(result.startedAtMs, result.ok(), static_cast<float>(result.latencyMs));
+    ProbeOutcomeKind kind = result.kind;
+    QString message = result.message;
+    if (result.ok() && watched.config.health) {
+        // The body has the last word: a 200 saying DOWN is a failed call.
+        const auto verdict =
+            readHealth(watched.config.health->format, result.httpStatus, result.contentType, result.body);
+        if (!verdict) {
+            kind = ProbeOutcomeKind::ParseError;
+            message = verdict.error();
+        } else if (healthOutcome(*verdict) != ProbeOutcomeKind::Success) {
+            kind = healthOutcome(*verdict);
+            message = healthReason(*verdict);
+        }
+    }
+    const bool ok = kind == ProbeOutcomeKind::Success || kind == ProbeOutcomeKind::Slow;
+    watched.breaker.onCall(result.startedAtMs, ok, static_cast<float>(result.latencyMs));
     ServiceStatus &status = watched.status;
-    status.lastOutcome = result.kind;
-    status.lastMessage = result.message;
+    status.lastOutcome = kind;
+    status.lastMessage = message;
     status.lastCheckMs = result.startedAtMs;
     status.lastLatencyMs = result.latencyMs;
     ++status.polls;
-    status.failures += !result.ok();
+    status.failures += !ok;
     publish(index);
 }
 

@@ -1,0 +1,53 @@
+#pragma once
+
+#include "breaker/breakerstate.h"
+#include "observed/observedtransition.h"
+
+#include <QList>
+#include <QPair>
+
+#include <cstdint>
+#include <optional>
+
+namespace bw {
+
+// "Events first; gauges reconcile." Keeps one real breaker's history from two sources: transition events
+// (authoritative, e.g. Resilience4j's event buffer) and polled states (a gauge, a health page, inferred
+// counters), which can miss a short OPEN. A polled state becomes a transition (fromGauge = true) only where
+// it disagrees with the state implied at its time by the events and earlier polls. Events may arrive after
+// the polls they explain: the history is rebuilt, and a gauge transition an event now explains disappears.
+// The first poll before any event only sets the starting state. Memory is bounded by maxEntries (oldest
+// history forgotten first) and by forgetBefore(). Pure: times (epoch ms) come in as arguments.
+class ObservedBreakerTracker
+{
+public:
+    explicit ObservedBreakerTracker(qsizetype maxEntries = 10'000);
+
+    // Transitions in any order; ones already known (same t, from, to) and ones before the forgotten
+    // horizon are ignored.
+    void addEvents(const QList<ObservedTransition> &events);
+
+    // A polled state at t. Returns the transition it adds, if it disagrees with the implied state.
+    std::optional<ObservedTransition> addGaugeState(std::int64_t t, BreakerState state);
+
+    // Events and gauge transitions, sorted by t (an event before a poll at the same t).
+    const QList<ObservedTransition> &transitions() const { return m_merged; }
+
+    // The state at t (the last transition at or before t), nullopt if nothing is known yet.
+    std::optional<BreakerState> stateAt(std::int64_t t) const;
+
+    // Drops history before t; the state at t becomes the starting state.
+    void forgetBefore(std::int64_t t);
+
+private:
+    void rebuild();
+
+    qsizetype m_maxEntries;
+    QList<ObservedTransition> m_events;               // sorted by t
+    QList<QPair<std::int64_t, BreakerState>> m_polls; // sorted by t
+    std::optional<BreakerState> m_start;
+    std::optional<std::int64_t> m_horizon; // nothing before it is kept
+    QList<ObservedTransition> m_merged;
+};
+
+} // namespace bw

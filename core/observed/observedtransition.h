@@ -1,0 +1,21 @@
+#pragma once
+
+#include "breaker/breakerstate.h"
+
+#include <cstdint>
+
+namespace bw {
+
+// One state change of a real breaker at t (epoch ms). fromGauge: inferred from a polled state
+// (a gauge or a counter) that disagreed with the events, rather than reported as an event.
+struct ObservedTransition
+{
+    std::int64_t t = 0;
+    BreakerState from = BreakerState::Closed;
+    BreakerState to = BreakerState::Closed;
+    bool fromGauge = false;
+
+    bool operator==(const ObservedTransition &) const = default;
+};
+
+} // namespace bw
