@@ -19,6 +19,7 @@ class TestConfigLoader final : public QObject
 private Q_SLOTS:
     void initTestCase();
     void shippedExampleLoads();
+    void shippedDemoConfigLoads();
     void defaults();
     void errorsNameFileLineAndColumn_data();
     void errorsNameFileLineAndColumn();
@@ -74,6 +75,16 @@ void TestConfigLoader::shippedExampleLoads()
     QCOMPARE(config->services[2].metrics->http.intervalMs, 30'000);
     QCOMPARE(config->global.bodySizeLimit, 10 * 1024 * 1024);
     QCOMPARE(config->prometheus->url, QUrl(u"http://127.0.0.1:9090"_s));
+}
+
+void TestConfigLoader::shippedDemoConfigLoads()
+{
+    const auto config =
+        bw::ConfigLoader(m_catalog).loadFile(QStringLiteral(BW_SOURCE_DIR "/resources/examples/demo-fleet.yml"));
+    QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error()));
+    QCOMPARE(config->services.size(), std::size_t{8});
+    QCOMPARE(config->services[6].labels.value(u"behaviour"_s), u"dead"_s);
+    QVERIFY(config->services[0].remote.has_value());
 }
 
 void TestConfigLoader::defaults()
