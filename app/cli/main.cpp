@@ -25,6 +25,8 @@ Commands:
            Probes a URL as Breakerwatch polls it; prints the classified outcome as JSON.
   check-config FILE
            Checks a configuration; names file, line and column of the first problem.
+  parse-metrics FILE|URL [--dump] [--bench N] [--format auto|text|openmetrics]
+           Parses a Prometheus text or OpenMetrics page; --dump prints one sample a line.
   query    EXPR [--range START END STEP] [--prometheus URL | --config FILE]
            Runs PromQL against a Prometheus-compatible server; long ranges are split.
 
@@ -56,6 +58,8 @@ int main(int argc, char *argv[])
         return cli::runCheckConfig(arguments);
     if (command == u"query")
         return cli::runQuery(arguments);
-    cli::err(u"unknown command \"%1\"; commands: replay, sweep, presets, probe, check-config, query"_s.arg(command));
+    if (command == u"parse-metrics")
+        return cli::runParseMetrics(arguments);
+    cli::err(u"unknown command \"%1\"; commands: replay, sweep, presets, probe, check-config, query, parse-metrics"_s.arg(command));
     return cli::Usage;
 }

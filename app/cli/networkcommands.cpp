@@ -5,12 +5,15 @@
 #include "common/durations.h"
 #include "config/configloader.h"
 #include "probe/httpprober.h"
+#include "prometheus/expositionparser.h"
 #include "prometheus/prometheusclient.h"
 #include "whatif/replayreport.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QElapsedTimer>
+#include <QFile>
 #include <QNetworkAccessManager>
 
 using namespace Qt::StringLiterals;
@@ -270,6 +273,106 @@ int runQuery(const QStringList &arguments)
     QCoreApplication::exec();
     flush();
     return code;
+}
+
+int runParseMetrics(const QStringList &arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(u"Parses a Prometheus text (0.0.4) or OpenMetrics page from a file or URL. "
+                                     u"Prints a summary, or every sample with --dump."_s);
+    parser.addHelpOption();
+    parser.addPositionalArgument(u"source"_s, u"A file, or an http:// / https:// URL to scrape"_s);
+    parser.addOption({u"dump"_s, u"One sample a line: name{labels sorted by name} value [timestamp]."_s});
+    parser.addOption({u"bench"_s, u"Parse N times and print MB/s and samples/s."_s, u"N"_s});
+    parser.addOption({u"format"_s, u"auto (default), text or openmetrics."_s, u"FORMAT"_s, u"auto"_s});
+    if (!parser.parse(arguments)) {
+        err(parser.errorText());
+        return Usage;
+    }
+    if (parser.isSet(u"help"_s)) {
+        out(parser.helpText().toUtf8());
+        return Ok;
+    }
+    if (parser.positionalArguments().size() != 1) {
+        err(u"parse-metrics needs exactly one FILE or URL"_s);
+        return Usage;
+    }
+    bw::ParseOptions options;
+    const QString format = parser.value(u"format"_s);
+    if (format == u"text")
+        options.format = bw::ExpositionFormat::PrometheusText;
+    else if (format == u"openmetrics")
+        options.format = bw::ExpositionFormat::OpenMetrics;
+    else if (format != u"auto") {
+        err(u"--format must be auto, text or openmetrics"_s);
+        return Usage;
+    }
+
+    const QString source = parser.positionalArguments().front();
+    QByteArray page;
+    if (source.startsWith(u"http://") || source.startsWith(u"https://")) {
+        QNetworkAccessManager network;
+        bw::HttpProber prober(&network);
+        bw::ProbeRequest request;
+        request.url = QUrl(source);
+        request.timeoutMs = 30'000;
+        request.bodySizeLimit = 256LL * 1024 * 1024;
+        request.headers.insert(u"Accept"_s, u"application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"_s);
+        int code = Ok;
+        prober.probe(request, 0, [&](const bw::ProbeResult &result) {
+            if (!result.ok()) {
+                err(u"%1: %2 (%3)"_s.arg(source, bw::outcomeKindName(result.kind), result.message));
+                code = BadInput;
+            } else {
+                page = result.body;
+                options.contentType = result.contentType;
+            }
+            QCoreApplication::exit(code);
+        });
+        QCoreApplication::exec();
+        if (code != Ok)
+            return code;
+    } else {
+        QFile file(source);
+        if (!file.open(QIODevice::ReadOnly)) {
+            err(u"%1: cannot open: %2"_s.arg(source, file.errorString()));
+            return BadInput;
+        }
+        page = file.readAll();
+    }
+
+    const auto parsed = bw::ExpositionParser::parse(page, options);
+    if (!parsed) {
+        err(u"%1: %2"_s.arg(source, parsed.error()));
+        return BadInput;
+    }
+    if (parser.isSet(u"bench"_s)) {
+        const int rounds = std::max(1, parser.value(u"bench"_s).toInt());
+        QElapsedTimer timer;
+        timer.start();
+        std::size_t samples = 0;
+        for (int i = 0; i < rounds; ++i)
+            samples += bw::ExpositionParser::parse(page, options)->samples.size();
+        const double seconds = static_cast<double>(timer.nsecsElapsed()) / 1e9;
+        out(u"{\"rounds\":%1,\"bytes\":%2,\"samples\":%3,\"mb_per_s\":%4,\"samples_per_s\":%5}"_s.arg(rounds)
+                .arg(page.size())
+                .arg(parsed->samples.size())
+                .arg(static_cast<double>(page.size()) * rounds / seconds / 1e6, 0, 'f', 1)
+                .arg(static_cast<double>(samples) / seconds, 0, 'f', 0)
+                .toUtf8());
+    } else if (parser.isSet(u"dump"_s)) {
+        for (const bw::MetricSample &sample : parsed->samples)
+            out(bw::ExpositionParser::dumpLine(sample));
+    } else {
+        out(u"%1: %2, %3 samples in %4 families, %5 bytes"_s.arg(source)
+                .arg(parsed->format == bw::ExpositionFormat::OpenMetrics ? u"OpenMetrics 1.0"_s : u"Prometheus text 0.0.4"_s)
+                .arg(parsed->samples.size())
+                .arg(parsed->families.size())
+                .arg(page.size())
+                .toUtf8());
+    }
+    flush();
+    return Ok;
 }
 
 } // namespace cli

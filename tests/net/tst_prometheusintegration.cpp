@@ -2,6 +2,7 @@
 #include "../support/externalprocess.h"
 
 #include "probe/httpprober.h"
+#include "prometheus/expositionparser.h"
 #include "prometheus/prometheusclient.h"
 
 #include <QFile>
@@ -22,6 +23,7 @@ private Q_SLOTS:
     void longRangeIsSplitAndMerged();
     void errorsComeBackAsMessages();
     void cliQuery();
+    void ourParserAgreesWithPrometheus();
     void cleanupTestCase();
 
 private:
@@ -129,6 +131,61 @@ void TestPrometheusIntegration::cliQuery()
     QVERIFY(bad.waitForFinished(30'000));
     QCOMPARE(bad.exitCode(), 1);
     QVERIFY(bad.readAllStandardError().contains("bad_data (HTTP 400)"));
+}
+
+void TestPrometheusIntegration::ourParserAgreesWithPrometheus()
+{
+    // Scrape node exporter with our prober and parser; ask Prometheus what it stored from its own scrape.
+    std::optional<bw::ProbeResult> scrape;
+    bw::ProbeRequest request;
+    request.url = QUrl(m_nodeExporter.base() + u"/metrics"_s);
+    m_prober->probe(request, 0, [&scrape](const bw::ProbeResult &r) { scrape = r; });
+    QTRY_VERIFY_WITH_TIMEOUT(scrape.has_value(), 10'000);
+    QVERIFY(scrape->ok());
+    bw::ParseOptions options;
+    options.contentType = scrape->contentType;
+    const auto page = bw::ExpositionParser::parse(scrape->body, options);
+    QVERIFY2(page.ok(), qPrintable(page.ok() ? QString() : page.error()));
+
+    auto ours = [&page](const QByteArray &name) {
+        QMap<QString, double> series; // labels -> value
+        for (const bw::MetricSample &sample : page->samples) {
+            if (sample.name != name)
+                continue;
+            QStringList labels;
+            for (const auto &[key, value] : sample.labels)
+                labels << QString::fromUtf8(key + '=' + value);
+            labels.sort();
+            series.insert(labels.join(u','), sample.value);
+        }
+        return series;
+    };
+    auto theirs = [this](const QString &name) {
+        QMap<QString, double> series;
+        const auto result = run([&](auto done) { m_client->query(name + u"{job=\"node\"}"_s, std::nullopt, done); });
+        if (!result)
+            return series;
+        for (const bw::PromSeries &s : result->series) {
+            QStringList labels;
+            for (auto it = s.metric.cbegin(); it != s.metric.cend(); ++it) {
+                if (it.key() != u"__name__" && it.key() != u"job" && it.key() != u"instance")
+                    labels << it.key() + u'=' + it.value();
+            }
+            labels.sort();
+            series.insert(labels.join(u','), s.points.front().second);
+        }
+        return series;
+    };
+    // Same series (label sets) for every family we compare; same values where they do not move.
+    for (const char *name : {"node_cpu_seconds_total", "node_memory_MemTotal_bytes", "node_exporter_build_info",
+                             "node_scrape_collector_success", "go_info"}) {
+        const QMap<QString, double> a = ours(name);
+        const QMap<QString, double> b = theirs(QString::fromLatin1(name));
+        QVERIFY2(!a.isEmpty(), name);
+        QCOMPARE(a.keys(), b.keys());
+        if (QByteArrayView(name) != "node_cpu_seconds_total")
+            QCOMPARE(a, b);
+    }
 }
 
 void TestPrometheusIntegration::cleanupTestCase()
