@@ -1,0 +1,141 @@
+// Measures two targets in one run, on this machine:
+// - issue 3: a poller holding N loopback targets at a 1 s interval; the main thread's event-loop latency
+//   (lateness of a 10 ms timer) p50/p99/max while it polls;
+// - issue 4: the CPU used by the breakerwatch-demo process serving those N services (utime + stime from
+//   /proc, as a percentage of one core).
+// Usage: bench_fleet DEMO_BINARY [--services N] [--seconds S]. Prints one JSON line.
+#include "config/configloader.h"
+#include "monitor/servicemonitor.h"
+#include "probe/httpprober.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QNetworkAccessManager>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QThread>
+#include <QTimer>
+
+#include <algorithm>
+#include <cstdio>
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+double cpuSeconds(qint64 pid)
+{
+    QFile stat(u"/proc/%1/stat"_s.arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return -1;
+    const QByteArray text = stat.readAll();
+    const QList<QByteArray> fields = text.mid(text.lastIndexOf(')') + 2).split(' ');
+    const double ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
+    return (fields.value(11).toDouble() + fields.value(12).toDouble()) / ticks; // utime, stime
+}
+
+double percentile(std::vector<double> values, double p)
+{
+    if (values.empty())
+        return 0;
+    std::sort(values.begin(), values.end());
+    return values[std::min(values.size() - 1,
+                           static_cast<std::size_t>(p / 100.0 * static_cast<double>(values.size())))];
+}
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    const QStringList args = app.arguments();
+    if (args.size() < 2) {
+        std::fprintf(stderr, "usage: bench_fleet DEMO_BINARY [--services N] [--seconds S]\n");
+        return 2;
+    }
+    const int services = args.contains(u"--services"_s) ? args.value(args.indexOf(u"--services"_s) + 1).toInt() : 1000;
+    const int seconds = args.contains(u"--seconds"_s) ? args.value(args.indexOf(u"--seconds"_s) + 1).toInt() : 30;
+
+    QTemporaryDir dir;
+    const QString configPath = dir.filePath(u"fleet.yml"_s);
+    QProcess demo;
+    demo.start(args[1], {u"--services"_s, QString::number(services), u"--scenario"_s, u"healthy"_s, u"--write-config"_s,
+                         configPath});
+    if (!demo.waitForStarted(10'000)) {
+        std::fprintf(stderr, "cannot start %s\n", qPrintable(args[1]));
+        return 1;
+    }
+    QElapsedTimer wait;
+    wait.start();
+    while (!QFile::exists(configPath) && wait.elapsed() < 30'000)
+        demo.waitForReadyRead(100);
+    QThread::msleep(200);
+
+    const bw::PresetCatalog catalog;
+    QFile file(configPath);
+    file.open(QIODevice::ReadOnly);
+    QByteArray yaml = file.readAll();
+    yaml.replace("interval: 2s", "interval: 1s").replace("timeout: 2s", "timeout: 1s");
+    const auto config = bw::ConfigLoader(catalog).loadText(yaml, configPath, dir.path());
+    if (!config) {
+        std::fprintf(stderr, "%s\n", qPrintable(config.error()));
+        return 1;
+    }
+
+    QElapsedTimer clock;
+    clock.start();
+    QNetworkAccessManager network;
+    bw::HttpProber prober(&network);
+    bw::ServiceMonitor monitor(&prober, [&clock] { return clock.elapsed(); });
+    monitor.setConfig(*config);
+    std::int64_t polls = 0;
+    std::int64_t failed = 0;
+    QObject::connect(&monitor, &bw::ServiceMonitor::serviceUpdated, &app, [&](int, const bw::ServiceStatus &status) {
+        ++polls;
+        failed +=
+            status.lastOutcome != bw::ProbeOutcomeKind::Success && status.lastOutcome != bw::ProbeOutcomeKind::Slow;
+    });
+
+    // Event-loop latency: how late a 10 ms timer fires while the poller works.
+    std::vector<double> lateness;
+    QElapsedTimer tickClock;
+    QTimer tick;
+    tick.setTimerType(Qt::PreciseTimer);
+    double expected = 10;
+    QObject::connect(&tick, &QTimer::timeout, &app, [&] {
+        const double now = static_cast<double>(tickClock.nsecsElapsed()) / 1e6;
+        lateness.push_back(std::max(0.0, now - expected));
+        expected = now + 10;
+    });
+
+    const qint64 pid = demo.processId();
+    monitor.start();
+    // Let the first round of offsets pass before measuring.
+    double cpuStart = 0;
+    QTimer::singleShot(2000, &app, [&] {
+        cpuStart = cpuSeconds(pid);
+        polls = 0;
+        failed = 0;
+        tickClock.start();
+        tick.start(10);
+    });
+    QTimer::singleShot(2000 + seconds * 1000, &app, [&] {
+        const double cpu = cpuSeconds(pid) - cpuStart;
+        std::printf("{\"services\":%d,\"seconds\":%d,\"polls\":%lld,\"polls_per_s\":%.1f,\"failed_polls\":%lld,"
+                    "\"loop_lateness_ms_p50\":%.2f,\"loop_lateness_ms_p99\":%.2f,\"loop_lateness_ms_max\":%.2f,"
+                    "\"demo_cpu_percent_of_core\":%.2f}\n",
+                    services, seconds, static_cast<long long>(polls), static_cast<double>(polls) / seconds,
+                    static_cast<long long>(failed), percentile(lateness, 50), percentile(lateness, 99),
+                    percentile(lateness, 100), 100.0 * cpu / seconds);
+        std::fflush(stdout);
+        monitor.stop();
+        QCoreApplication::quit();
+    });
+    const int code = QCoreApplication::exec();
+    demo.terminate();
+    demo.waitForFinished(5000);
+    return code;
+}
