@@ -317,7 +317,8 @@ int runParseMetrics(const QStringList &arguments)
         request.url = QUrl(source);
         request.timeoutMs = 30'000;
         request.bodySizeLimit = 256LL * 1024 * 1024;
-        request.headers.insert(u"Accept"_s, u"application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"_s);
+        request.headers.insert(u"Accept"_s,
+                               u"application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"_s);
         int code = Ok;
         prober.probe(request, 0, [&](const bw::ProbeResult &result) {
             if (!result.ok()) {
@@ -365,7 +366,8 @@ int runParseMetrics(const QStringList &arguments)
             out(bw::ExpositionParser::dumpLine(sample));
     } else {
         out(u"%1: %2, %3 samples in %4 families, %5 bytes"_s.arg(source)
-                .arg(parsed->format == bw::ExpositionFormat::OpenMetrics ? u"OpenMetrics 1.0"_s : u"Prometheus text 0.0.4"_s)
+                .arg(parsed->format == bw::ExpositionFormat::OpenMetrics ? u"OpenMetrics 1.0"_s
+                                                                         : u"Prometheus text 0.0.4"_s)
                 .arg(parsed->samples.size())
                 .arg(parsed->families.size())
                 .arg(page.size())
