@@ -60,6 +60,8 @@ int main(int argc, char *argv[])
         return cli::runQuery(arguments);
     if (command == u"parse-metrics")
         return cli::runParseMetrics(arguments);
-    cli::err(u"unknown command \"%1\"; commands: replay, sweep, presets, probe, check-config, query, parse-metrics"_s.arg(command));
+    cli::err(
+        u"unknown command \"%1\"; commands: replay, sweep, presets, probe, check-config, query, parse-metrics"_s.arg(
+            command));
     return cli::Usage;
 }
