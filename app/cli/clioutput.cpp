@@ -1,5 +1,7 @@
 #include "clioutput.h"
 
+#include <QCommandLineParser>
+
 #include <cstdio>
 
 namespace cli {
@@ -20,6 +22,19 @@ void err(const QString &message)
 void flush()
 {
     std::fflush(stdout);
+}
+
+std::optional<int> parseOrExit(QCommandLineParser &parser, const QStringList &arguments)
+{
+    if (!parser.parse(arguments)) {
+        err(parser.errorText());
+        return Usage;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        out(parser.helpText().toUtf8());
+        return Ok;
+    }
+    return std::nullopt;
 }
 
 } // namespace cli

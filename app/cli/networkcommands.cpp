@@ -77,14 +77,8 @@ int runProbe(const QStringList &arguments)
     parser.addOption({u"body-limit"_s, u"Maximum body size (default 10MB)."_s, u"SIZE"_s, u"10MB"_s});
     parser.addOption({u"ca-file"_s, u"Trust this CA (PEM) instead of the system roots."_s, u"FILE"_s});
     parser.addOption({u"insecure"_s, u"Do not verify the TLS certificate (a warning is printed)."_s});
-    if (!parser.parse(arguments)) {
-        err(parser.errorText());
-        return Usage;
-    }
-    if (parser.isSet(u"help"_s)) {
-        out(parser.helpText().toUtf8());
-        return Ok;
-    }
+    if (const auto exit = parseOrExit(parser, arguments))
+        return *exit;
     if (parser.positionalArguments().size() != 1) {
         err(u"probe needs exactly one URL"_s);
         return Usage;
@@ -131,14 +125,8 @@ int runCheckConfig(const QStringList &arguments)
                                      u"problem with file, line and column."_s);
     parser.addHelpOption();
     parser.addPositionalArgument(u"file"_s, u"Configuration (YAML)"_s);
-    if (!parser.parse(arguments)) {
-        err(parser.errorText());
-        return Usage;
-    }
-    if (parser.isSet(u"help"_s)) {
-        out(parser.helpText().toUtf8());
-        return Ok;
-    }
+    if (const auto exit = parseOrExit(parser, arguments))
+        return *exit;
     if (parser.positionalArguments().size() != 1) {
         err(u"check-config needs exactly one FILE"_s);
         return Usage;
@@ -184,14 +172,8 @@ int runQuery(const QStringList &arguments)
     parser.addOption({u"range"_s, u"Range query: START END STEP (times: ISO 8601, unix seconds, now, now-1h; "
                                   u"step: 15s)."_s});
     parser.addOption({u"timeout"_s, u"Deadline per request (default 30s)."_s, u"D"_s, u"30s"_s});
-    if (!parser.parse(arguments)) {
-        err(parser.errorText());
-        return Usage;
-    }
-    if (parser.isSet(u"help"_s)) {
-        out(parser.helpText().toUtf8());
-        return Ok;
-    }
+    if (const auto exit = parseOrExit(parser, arguments))
+        return *exit;
     const QStringList positional = parser.positionalArguments();
     const bool range = parser.isSet(u"range"_s);
     if (positional.size() != (range ? 4 : 1)) {
@@ -285,14 +267,8 @@ int runParseMetrics(const QStringList &arguments)
     parser.addOption({u"dump"_s, u"One sample a line: name{labels sorted by name} value [timestamp]."_s});
     parser.addOption({u"bench"_s, u"Parse N times and print MB/s and samples/s."_s, u"N"_s});
     parser.addOption({u"format"_s, u"auto (default), text or openmetrics."_s, u"FORMAT"_s, u"auto"_s});
-    if (!parser.parse(arguments)) {
-        err(parser.errorText());
-        return Usage;
-    }
-    if (parser.isSet(u"help"_s)) {
-        out(parser.helpText().toUtf8());
-        return Ok;
-    }
+    if (const auto exit = parseOrExit(parser, arguments))
+        return *exit;
     if (parser.positionalArguments().size() != 1) {
         err(u"parse-metrics needs exactly one FILE or URL"_s);
         return Usage;

@@ -1,6 +1,7 @@
 #include "policyoptions.h"
 
 #include "breaker/policyfile.h"
+#include "events/jsonlreader.h"
 
 using namespace Qt::StringLiterals;
 
@@ -88,6 +89,14 @@ bw::Result<double> timeoutMs(const QCommandLineParser &parser)
         return bw::Error{
             u"--timeout-ms expects a non-negative number, got \"%1\""_s.arg(parser.value(u"timeout-ms"_s))};
     return value;
+}
+
+bw::Result<bw::EventStream> loadStream(const QCommandLineParser &parser, double timeout)
+{
+    auto stream = bw::JsonlReader::readFile(parser.value(u"in"_s));
+    if (stream && timeout >= 0)
+        stream->applyLatencyTimeout(timeout);
+    return stream;
 }
 
 } // namespace cli

@@ -2,6 +2,7 @@
 
 #include "breaker/presetcatalog.h"
 #include "common/result.h"
+#include "events/eventstream.h"
 #include "whatif/whatifmetrics.h"
 
 #include <QCommandLineParser>
@@ -26,5 +27,7 @@ bw::Result<PolicySelection> policySelection(const QCommandLineParser &parser, co
 bw::Result<std::vector<bw::Outage>> outages(const QCommandLineParser &parser);
 // --timeout-ms N
 bw::Result<double> timeoutMs(const QCommandLineParser &parser);
+// Reads --in (a file or - for standard input) and applies --timeout-ms; errors name the file and line.
+bw::Result<bw::EventStream> loadStream(const QCommandLineParser &parser, double timeout);
 
 } // namespace cli

@@ -63,14 +63,8 @@ int runPresets(const QStringList &arguments)
     parser.addHelpOption();
     parser.addOption({u"json"_s, u"One JSON object per preset, for scripts."_s});
     parser.addPositionalArgument(u"name"_s, u"Show only this preset."_s, u"[NAME]"_s);
-    if (!parser.parse(arguments)) {
-        err(parser.errorText());
-        return Usage;
-    }
-    if (parser.isSet(u"help"_s)) {
-        out(parser.helpText().toUtf8());
-        return Ok;
-    }
+    if (const auto exit = parseOrExit(parser, arguments))
+        return *exit;
     const bw::PresetCatalog catalog;
     const QStringList names = parser.positionalArguments();
     const bool json = parser.isSet(u"json"_s);

@@ -3,7 +3,6 @@
 #include "clioutput.h"
 #include "policyoptions.h"
 
-#include "events/jsonlreader.h"
 #include "whatif/replayreport.h"
 #include "whatif/whatifengine.h"
 
@@ -19,14 +18,8 @@ int runReplay(const QStringList &arguments)
     parser.addHelpOption();
     addStreamOptions(parser);
     addPolicyOptions(parser);
-    if (!parser.parse(arguments)) {
-        err(parser.errorText());
-        return Usage;
-    }
-    if (parser.isSet(u"help"_s)) {
-        out(parser.helpText().toUtf8());
-        return Ok;
-    }
+    if (const auto exit = parseOrExit(parser, arguments))
+        return *exit;
     if (!parser.isSet(u"in"_s)) {
         err(u"replay needs --in EVENTS.jsonl (or --in - for standard input)"_s);
         return Usage;
@@ -49,13 +42,11 @@ int runReplay(const QStringList &arguments)
         return Usage;
     }
 
-    auto stream = bw::JsonlReader::readFile(parser.value(u"in"_s));
+    auto stream = loadStream(parser, *timeout);
     if (!stream) {
         err(stream.error());
         return BadInput;
     }
-    if (*timeout >= 0)
-        stream->applyLatencyTimeout(*timeout);
 
     bw::WhatIfOptions options;
     options.keepTransitions = true;

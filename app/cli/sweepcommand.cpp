@@ -3,7 +3,6 @@
 #include "clioutput.h"
 #include "policyoptions.h"
 
-#include "events/jsonlreader.h"
 #include "whatif/replayreport.h"
 #include "whatif/sweep.h"
 
@@ -23,14 +22,8 @@ int runSweep(const QStringList &arguments)
         {u"grid"_s, u"A swept parameter: key=v1,v2,... or key=start..end:step (one or two)."_s, u"key=values"_s});
     parser.addOption({u"threads"_s, u"Worker threads (default: one per core)."_s, u"N"_s});
     parser.addOption({u"format"_s, u"jsonl (default) or csv."_s, u"FORMAT"_s, u"jsonl"_s});
-    if (!parser.parse(arguments)) {
-        err(parser.errorText());
-        return Usage;
-    }
-    if (parser.isSet(u"help"_s)) {
-        out(parser.helpText().toUtf8());
-        return Ok;
-    }
+    if (const auto exit = parseOrExit(parser, arguments))
+        return *exit;
     if (!parser.isSet(u"in"_s) || !parser.isSet(u"grid"_s)) {
         err(u"sweep needs --in EVENTS.jsonl and at least one --grid key=v1,v2,..."_s);
         return Usage;
@@ -69,13 +62,11 @@ int runSweep(const QStringList &arguments)
         return BadInput;
     }
 
-    auto stream = bw::JsonlReader::readFile(parser.value(u"in"_s));
+    auto stream = loadStream(parser, *timeout);
     if (!stream) {
         err(stream.error());
         return BadInput;
     }
-    if (*timeout >= 0)
-        stream->applyLatencyTimeout(*timeout);
 
     bw::WhatIfOptions options;
     options.outages = *outageList;
