@@ -83,7 +83,7 @@ double ServiceBehaviour::errorRate(BehaviourMode mode, std::int64_t t) const
         return phase >= 20'000 && phase < 80'000 ? 1.0 : 0.01;
     }
     case BehaviourMode::Flapping:
-        return (t / 20'000) % 2 == 1 ? 0.95 : 0.01;
+        return (t / 15'000) % 2 == 1 ? 0.95 : 0.01;
     case BehaviourMode::Brownout: {
         const std::int64_t phase = t % 180'000;
         return phase < 120'000 ? 0.8 * static_cast<double>(phase) / 120'000.0 : 0.02;

@@ -15,7 +15,7 @@ enum class BehaviourMode : std::uint8_t
     Healthy,  // fast successes
     Flaky,    // ~30 % random failures
     Outage,   // healthy, then 60 s of total failure every 4 minutes (starting 20 s in)
-    Flapping, // 20 s healthy, 20 s failing, repeated
+    Flapping, // 15 s healthy, 15 s failing, repeated: more than 3 opens in the first two minutes
     Slow,     // latency spikes of 2.5-4 s for 30 s of every 90 s
     Brownout, // error rate climbing from 0 % to 80 % over 2 minutes, then recovering
     Dead,     // nothing listens: connection refused
