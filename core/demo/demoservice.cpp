@@ -43,6 +43,15 @@ QByteArray r4jState(BreakerState state)
     return "CLOSED";
 }
 
+// Resilience4j reports -1 until minimumNumberOfCalls (10 here) calls are buffered.
+QByteArray failureRateText(const BreakerSnapshot &s)
+{
+    if (s.windowCalls < 10)
+        return "-1.0";
+    return QByteArray::number(100.0 * static_cast<double>(s.windowFailures) / static_cast<double>(s.windowCalls), 'f',
+                              1);
+}
+
 } // namespace
 
 DemoService::DemoService(QString name, ServiceBehaviour behaviour, Clock clock, std::int64_t wallEpochMs,
@@ -175,11 +184,7 @@ void DemoService::answerHealth(const HttpRequest &, HttpResponder responder, boo
 QByteArray DemoService::breakerDetails() const
 {
     const BreakerSnapshot s = m_breaker.snapshot();
-    const QByteArray rate =
-        s.windowCalls >= 10
-            ? QByteArray::number(100.0 * static_cast<double>(s.windowFailures) / static_cast<double>(s.windowCalls),
-                                 'f', 1)
-            : QByteArray("-1.0");
+    const QByteArray rate = failureRateText(s);
     const QByteArray health = s.state == BreakerState::Open || s.state == BreakerState::ForcedOpen ? "CIRCUIT_OPEN"
                               : s.state == BreakerState::HalfOpen                                  ? "CIRCUIT_HALF_OPEN"
                                                                                                    : "UP";
@@ -223,11 +228,7 @@ HttpResponse DemoService::metrics(std::int64_t t)
     out += "# HELP resilience4j_circuitbreaker_failure_rate The failure rate of the circuit breaker\n"
            "# TYPE resilience4j_circuitbreaker_failure_rate gauge\n";
     out += QByteArray("resilience4j_circuitbreaker_failure_rate{name=\"") + kBreakerName + "\"} " +
-           (snapshot.windowCalls >= 10 ? QByteArray::number(100.0 * static_cast<double>(snapshot.windowFailures) /
-                                                                static_cast<double>(snapshot.windowCalls),
-                                                            'f', 1)
-                                       : QByteArray("-1")) +
-           '\n';
+           failureRateText(snapshot) + '\n';
     out += "# HELP resilience4j_circuitbreaker_not_permitted_calls_total Calls not permitted by the breaker\n"
            "# TYPE resilience4j_circuitbreaker_not_permitted_calls_total counter\n";
     out += QByteArray("resilience4j_circuitbreaker_not_permitted_calls_total{name=\"") + kBreakerName + "\"} " +
@@ -240,11 +241,7 @@ HttpResponse DemoService::metrics(std::int64_t t)
 HttpResponse DemoService::circuitBreakers() const
 {
     const BreakerSnapshot s = m_breaker.snapshot();
-    const QByteArray rate =
-        s.windowCalls >= 10
-            ? QByteArray::number(100.0 * static_cast<double>(s.windowFailures) / static_cast<double>(s.windowCalls),
-                                 'f', 1)
-            : QByteArray("-1.0");
+    const QByteArray rate = failureRateText(s);
     return HttpResponse::json(
         200,
         QByteArray("{\"circuitBreakers\":{\"") + kBreakerName + "\":{\"failureRate\":\"" + rate +
