@@ -1,6 +1,7 @@
 #include "config/configloader.h"
 
 #include "common/durations.h"
+#include "prometheus/seriesselector.h"
 
 #include <QDir>
 #include <QFile>
@@ -371,8 +372,11 @@ public:
                 return Error{source.error()};
             MetricsSource m;
             m.http = *source;
-            if (metrics["requests"])
+            if (metrics["requests"]) {
                 m.requestsSelector = scalar(metrics["requests"]);
+                if (const auto selector = SeriesSelector::parse(m.requestsSelector); !selector)
+                    return at(metrics["requests"], u"requests: "_s + selector.error());
+            }
             if (metrics["failure_codes"]) {
                 m.failureCodes = scalar(metrics["failure_codes"]);
                 if (!QRegularExpression(u"^(?:"_s + m.failureCodes + u")$"_s).isValid())

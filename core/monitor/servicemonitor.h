@@ -2,10 +2,12 @@
 
 #include "breaker/circuitbreaker.h"
 #include "config/config.h"
-#include "flapping/opensinwindowdetector.h"
 #include "monitor/servicestatus.h"
+#include "observed/observedtransition.h"
 #include "probe/probescheduler.h"
 
+#include <QHash>
+#include <QList>
 #include <QObject>
 
 #include <memory>
@@ -13,9 +15,13 @@
 
 namespace bw {
 
-// Watches the services of a configuration: polls their health endpoints through the scheduler and feeds each
-// poll, as one call outcome at the poll's start time, into that service's simulated breaker. Emits a
-// ServiceStatus after every poll and every transition. Owns its scheduler; the prober is not owned.
+// Watches the services of a configuration. Per service it polls up to three targets through one scheduler:
+// - health: each poll, read by the health reader, is one call for the simulated breaker;
+// - metrics: request counters between scrapes become call batches for the simulated breaker, a failed scrape
+//   one failed call (see BreakerFeed); breaker gauges or counters give the observed real breaker's state;
+// - the remote breaker's events URL (Resilience4j actuator): transition events for the observed breaker, which
+//   take precedence over the gauges ("events first; gauges reconcile").
+// Emits a ServiceStatus after every poll and every transition. Owns its scheduler; the prober is not owned.
 // Lives in the prober's thread.
 class ServiceMonitor final : public QObject
 {
@@ -24,27 +30,54 @@ public:
     ServiceMonitor(HttpProber *prober, ProbeScheduler::Clock clock, QObject *parent = nullptr);
     ~ServiceMonitor() override;
 
+    // Applies a configuration. On a reload, a service whose configuration did not change (same name, same
+    // settings) keeps its breaker, history and schedule; the others start afresh. Emits servicesReset().
     void setConfig(const Config &config);
+    const Config &config() const { return m_config; }
     void start();
     void stop();
 
     int serviceCount() const { return static_cast<int>(m_services.size()); }
     ServiceStatus status(int index) const;
-    // Operator actions on the simulated breaker of service `index`; false with a message if refused.
+    const ServiceConfig *serviceConfig(int index) const;
+    // The observed real breaker's transitions (events and reconciling gauge readings), oldest first.
+    QList<ObservedTransition> observedTransitions(int index) const;
+    // Operator actions on the simulated breaker of service `index`; an error naming the reason if refused.
     Status reset(int index);
+    Status forceOpen(int index);
+    Status disable(int index);
+    Status metricsOnly(int index);
 
 Q_SIGNALS:
+    // The service list changed (setConfig): indexes may now name other services.
+    void servicesReset();
     void serviceUpdated(int index, const bw::ServiceStatus &status);
     void transition(int index, const bw::Transition &transition);
+    // The observed breaker's history changed; `transitions` is all of it (events may rewrite recent history).
+    void observedTransitionsChanged(int index, const QList<bw::ObservedTransition> &transitions);
 
 private:
     struct Watched;
+    enum class TargetKind : std::uint8_t
+    {
+        Health,
+        Metrics,
+        Events
+    };
     void onProbed(const QString &targetId, const ProbeResult &result);
+    void onHealth(int index, const ProbeResult &result);
+    void onMetrics(int index, const ProbeResult &result);
+    void onEvents(int index, const ProbeResult &result);
+    void observe(int index, std::int64_t t, std::optional<BreakerState> state);
+    template<typename Action>
+    Status operate(int index, Action action);
     void publish(int index);
 
     ProbeScheduler::Clock m_clock;
     std::unique_ptr<ProbeScheduler> m_scheduler;
+    Config m_config;
     std::vector<std::unique_ptr<Watched>> m_services;
+    QHash<QString, int> m_indexByName;
 };
 
 } // namespace bw

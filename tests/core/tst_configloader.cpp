@@ -135,6 +135,10 @@ void TestConfigLoader::errorsNameFileLineAndColumn_data()
     QTest::newRow("bad body regex") << kMinimal.chopped(1) + "\n" +
                                            "    metrics: {url: 'http://h/m', failure_codes: '5(('}\n"
                                     << u"failure_codes must be a regular expression"_s;
+    QTest::newRow("bad requests selector")
+        << kMinimal.chopped(1) + "\n" +
+               "    metrics: {url: 'http://h/m', requests: 'http_requests_total{code=~\"5(\"}'}\n"
+        << u"bw.yml:4:44: requests: selector"_s;
     QTest::newRow("no services") << QByteArray("global: {interval: 5s}\n") << u"no services"_s;
     QTest::newRow("empty") << QByteArray("") << u"the configuration is empty"_s;
     QTest::newRow("authorization header") << kMinimal.chopped(2) + ", headers: {Authorization: x}}\n"
