@@ -1,5 +1,6 @@
 // breakerwatch: the desktop console. Wiring only: configuration or the embedded demo fleet, prober, monitor, window.
 #include "config/configloader.h"
+#include "config/configwatcher.h"
 #include "demo/demofleet.h"
 #include "mainwindow/mainwindow.h"
 #include "monitor/servicemonitor.h"
@@ -70,6 +71,13 @@ int main(int argc, char *argv[])
     bw::ServiceMonitor monitor(&prober, now);
     monitor.setConfig(*config);
     bw::MainWindow window(&monitor, banner);
+    window.setConfigWarnings(config->warnings);
+    // A configuration file is followed: saving it applies it; a broken save keeps the previous one in force.
+    std::unique_ptr<bw::ConfigWatcher> watcher;
+    if (parser.isSet(u"config"_s)) {
+        watcher = std::make_unique<bw::ConfigWatcher>(loader, *config);
+        window.follow(watcher.get());
+    }
     window.show();
     monitor.start();
 

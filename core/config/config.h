@@ -4,6 +4,7 @@
 #include "config/secret.h"
 
 #include <QMap>
+#include <QMetaType>
 #include <QString>
 #include <QStringList>
 #include <QUrl>
@@ -142,8 +143,11 @@ struct Config
     GlobalConfig global;
     std::vector<ServiceConfig> services;
     std::optional<PrometheusServerConfig> prometheus;
-    QStringList warnings; // e.g. TLS verification switched off for a target
+    QStringList warnings;   // e.g. TLS verification switched off for a target
+    QStringList watchPaths; // the files and directories it was read from: a change there means reload
     bool operator==(const Config &) const = default;
 };
 
 } // namespace bw
+
+Q_DECLARE_METATYPE(bw::Config)

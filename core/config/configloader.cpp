@@ -529,8 +529,10 @@ Status importScrapeConfigs(const Reader &reader, const YAML::Node &list, const Q
                     const QFileInfo info(QDir::isAbsolutePath(pattern) ? pattern : QDir(baseDir).filePath(pattern));
                     const QStringList matches =
                         QDir(info.absolutePath()).entryList({info.fileName()}, QDir::Files, QDir::Name);
+                    config.watchPaths << info.absolutePath(); // a new file matching the pattern counts too
                     for (const QString &name : matches) {
                         const QString sdPath = QDir(info.absolutePath()).filePath(name);
+                        config.watchPaths << sdPath;
                         Status status = success();
                         try {
                             const YAML::Node groupsNode = YAML::LoadFile(sdPath.toStdString());
@@ -579,12 +581,15 @@ Status importScrapeConfigs(const Reader &reader, const YAML::Node &list, const Q
 
 } // namespace
 
-Result<Config> ConfigLoader::loadFile(const QString &path) const
+Result<Config> ConfigLoader::loadFile(const QString &path, const Config *previous) const
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return Error{u"%1: cannot open: %2"_s.arg(path, file.errorString())};
-    return loadText(file.readAll(), path, QFileInfo(path).absolutePath());
+    Result<Config> config = loadText(file.readAll(), path, QFileInfo(path).absolutePath(), previous);
+    if (config)
+        config->watchPaths.prepend(QFileInfo(path).absoluteFilePath());
+    return config;
 }
 
 Result<Config> ConfigLoader::loadText(const QByteArray &text, const QString &sourceName, const QString &baseDir,

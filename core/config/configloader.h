@@ -17,7 +17,8 @@ class ConfigLoader
 public:
     explicit ConfigLoader(const PresetCatalog &catalog) : m_catalog(catalog) {}
 
-    Result<Config> loadFile(const QString &path) const;
+    // `previous`: see loadText().
+    Result<Config> loadFile(const QString &path, const Config *previous = nullptr) const;
     // `text` as if read from `sourceName`; relative paths (secrets, file_sd) resolve against `baseDir`.
     // `previous`: on reload, a broken file_sd file keeps the targets it gave last time (with a warning).
     Result<Config> loadText(const QByteArray &text, const QString &sourceName, const QString &baseDir,

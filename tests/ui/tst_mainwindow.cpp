@@ -1,5 +1,6 @@
 // The window over a live demo fleet on loopback: rows appear, breakers move, filters work, screenshots render.
 #include "config/configloader.h"
+#include "config/configwatcher.h"
 #include "demo/demofleet.h"
 #include "mainwindow/mainwindow.h"
 #include "models/servicetablemodel.h"
@@ -8,11 +9,13 @@
 
 #include <QAbstractItemModelTester>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QNetworkAccessManager>
 #include <QSortFilterProxyModel>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -25,6 +28,7 @@ private Q_SLOTS:
     void liveDemoFleetOpensBreakers();
     void filterAndShortcut();
     void resetClosesTheSimulatedBreaker();
+    void configFileIsFollowed();
 
 private:
     int rowOf(const QString &name) const;
@@ -81,6 +85,9 @@ void TestMainWindow::liveDemoFleetOpensBreakers()
     QCOMPARE(m_model->index(dead, bw::ServiceTableModel::OutcomeColumn).data().toString(), u"connection refused"_s);
     QVERIFY(m_model->index(dead, bw::ServiceTableModel::ReasonColumn).data().toString().contains(u">= 50%"_s));
     QCOMPARE(m_model->index(healthy, bw::ServiceTableModel::StateColumn).data().toString(), u"CLOSED"_s);
+    // The service's own breaker and traffic come from its /metrics page.
+    QTRY_COMPARE(m_model->index(healthy, bw::ServiceTableModel::ObservedColumn).data().toString(), u"CLOSED"_s);
+    QVERIFY(m_model->index(healthy, bw::ServiceTableModel::TrafficColumn).data().toString().contains(u"/s"_s));
 
     if (const QByteArray dir = qgetenv("BW_SCREENSHOT_DIR"); !dir.isEmpty())
         m_window->grab().save(QString::fromLocal8Bit(dir) + u"/services-demo.png"_s);
@@ -110,6 +117,53 @@ void TestMainWindow::resetClosesTheSimulatedBreaker()
     QCOMPARE(m_model->index(dead, bw::ServiceTableModel::StateColumn).data().toString(), u"CLOSED"_s);
     QCOMPARE(m_model->index(dead, bw::ServiceTableModel::ReasonColumn).data().toString(), u"operator: reset"_s);
     QVERIFY(!m_monitor->reset(99).ok());
+}
+
+void TestMainWindow::configFileIsFollowed()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"breakerwatch.yml"_s);
+    const auto write = [&path](const QByteArray &text) {
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        file.write(text);
+    };
+    const QByteArray good = m_fleet->configYaml(300);
+    write(good);
+    const bw::PresetCatalog catalog;
+    const bw::ConfigLoader loader(catalog);
+    const auto config = loader.loadFile(path);
+    QVERIFY(config.ok());
+    bw::ServiceMonitor monitor(m_prober.get(), [this] { return m_clock.elapsed(); });
+    monitor.setConfig(*config);
+    bw::MainWindow window(&monitor);
+    bw::ConfigWatcher watcher(loader, *config);
+    watcher.setSettleDelay(std::chrono::milliseconds(20));
+    window.follow(&watcher);
+    window.show();
+    auto *table = window.findChild<QTableView *>(u"services"_s);
+    auto *problem = window.findChild<QLabel *>(u"configProblem"_s);
+    QVERIFY(table && problem);
+    QCOMPARE(table->model()->rowCount(), 8);
+    QVERIFY(problem->isHidden());
+
+    // A broken save: the message names the file, line and column; the eight services keep being watched.
+    write(good + "  - name: broken\n    health: {url: 'not a url'\n");
+    QTRY_VERIFY(!problem->isHidden());
+    QVERIFY2(problem->text().contains(path + u":"_s), qPrintable(problem->text()));
+    QVERIFY(problem->text().contains(u"previous configuration stays in force"_s));
+    QCOMPARE(table->model()->rowCount(), 8);
+
+    // Fixed with one service fewer: applied, the message goes away.
+    const qsizetype lastService = good.lastIndexOf("  - name:");
+    write(good.left(lastService));
+    QTRY_COMPARE(table->model()->rowCount(), 7);
+    QVERIFY(problem->isHidden());
+    if (const QByteArray shots = qgetenv("BW_SCREENSHOT_DIR"); !shots.isEmpty()) {
+        write(good + "  - name: broken\n    health: {url: 'not a url'\n");
+        QTRY_VERIFY(!problem->isHidden());
+        window.grab().save(QString::fromLocal8Bit(shots) + u"/config-problem.png"_s);
+    }
 }
 
 QTEST_MAIN(TestMainWindow)

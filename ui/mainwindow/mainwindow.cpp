@@ -1,5 +1,6 @@
 #include "mainwindow/mainwindow.h"
 
+#include "config/configwatcher.h"
 #include "models/presetmodel.h"
 #include "models/servicetablemodel.h"
 #include "monitor/servicemonitor.h"
@@ -9,6 +10,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QSortFilterProxyModel>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -33,7 +35,8 @@ QTableView *makeTable(QAbstractItemModel *model, QWidget *parent)
 
 } // namespace
 
-MainWindow::MainWindow(ServiceMonitor *monitor, const QString &bannerText, QWidget *parent) : QMainWindow(parent)
+MainWindow::MainWindow(ServiceMonitor *monitor, const QString &bannerText, QWidget *parent)
+    : QMainWindow(parent), m_monitor(monitor)
 {
     setWindowTitle(bannerText.isEmpty() ? tr("Breakerwatch") : tr("Breakerwatch — demo fleet"));
     auto *tabs = new QTabWidget(this);
@@ -50,6 +53,24 @@ MainWindow::MainWindow(ServiceMonitor *monitor, const QString &bannerText, QWidg
         banner->setMargin(6);
         servicesLayout->addWidget(banner);
     }
+    // Configuration trouble is shown where the operator looks, not only in a log.
+    const auto messageLabel = [services](const QString &name, const QString &style) {
+        auto *label = new QLabel(services);
+        label->setObjectName(name);
+        label->setWordWrap(true);
+        label->setTextFormat(Qt::PlainText);
+        label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+        label->setMargin(6);
+        label->setStyleSheet(style);
+        label->hide();
+        return label;
+    };
+    m_configProblem = messageLabel(u"configProblem"_s, u"QLabel { background: #fde2d6; color: #5a1e00; "
+                                                       u"border: 1px solid #D55E00; }"_s);
+    m_configWarnings = messageLabel(u"configWarnings"_s, u"QLabel { background: #fff3d1; color: #4a3500; "
+                                                         u"border: 1px solid #E69F00; }"_s);
+    servicesLayout->addWidget(m_configProblem);
+    servicesLayout->addWidget(m_configWarnings);
     auto *serviceFilter = new QLineEdit(services);
     serviceFilter->setPlaceholderText(tr("Filter services (Ctrl+F)"));
     serviceFilter->setClearButtonEnabled(true);
@@ -99,8 +120,44 @@ MainWindow::MainWindow(ServiceMonitor *monitor, const QString &bannerText, QWidg
     });
     addAction(focusFilter);
 
+    m_reload = new QAction(tr("&Reload configuration"), this);
+    m_reload->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    m_reload->setToolTip(tr("Read the configuration file again (it is also reloaded whenever it is saved)"));
+    m_reload->setEnabled(false);
+    addAction(m_reload);
+
     setCentralWidget(tabs);
     resize(1100, 650);
+}
+
+void MainWindow::setConfigProblem(const QString &problem)
+{
+    m_configProblem->setText(tr("The configuration file could not be reloaded; the previous configuration "
+                                "stays in force until the file is fixed.\n%1")
+                                 .arg(problem));
+    m_configProblem->setVisible(!problem.isEmpty());
+}
+
+void MainWindow::setConfigWarnings(const QStringList &warnings)
+{
+    m_configWarnings->setText(warnings.join(u'\n'));
+    m_configWarnings->setVisible(!warnings.isEmpty());
+}
+
+void MainWindow::follow(ConfigWatcher *watcher)
+{
+    connect(watcher, &ConfigWatcher::reloaded, this, [this](const Config &config) {
+        m_monitor->setConfig(config);
+        statusBar()->showMessage(
+            tr("Configuration reloaded: %n service(s)", nullptr, static_cast<int>(config.services.size())), 5000);
+        setConfigProblem({});
+        setConfigWarnings(config.warnings);
+    });
+    connect(watcher, &ConfigWatcher::reloadFailed, this, &MainWindow::setConfigProblem);
+    connect(m_reload, &QAction::triggered, watcher, &ConfigWatcher::reloadNow);
+    m_reload->setEnabled(true);
+    setConfigWarnings(watcher->current().warnings);
+    setConfigProblem(watcher->problem());
 }
 
 } // namespace bw

@@ -35,6 +35,7 @@ ServiceTableModel::ServiceTableModel(ServiceMonitor *monitor, QObject *parent)
 {
     reload();
     connect(monitor, &ServiceMonitor::serviceUpdated, this, &ServiceTableModel::update);
+    connect(monitor, &ServiceMonitor::servicesReset, this, &ServiceTableModel::reload);
 }
 
 void ServiceTableModel::reload()
@@ -77,12 +78,23 @@ QVariant ServiceTableModel::data(const QModelIndex &index, int role) const
             return s.lastMessage;
         if (index.column() == NameColumn)
             return s.url;
+        if (index.column() == ObservedColumn)
+            return !s.observedProblem.isEmpty() ? s.observedProblem
+                   : s.observedState            ? tr("The service's own breaker, as its metrics or events report it.")
+                                                : tr("No real breaker is configured for this service "
+                                                                "(metrics: observed_breaker).");
+        if (index.column() == TrafficColumn)
+            return !s.scrapeProblem.isEmpty()
+                       ? s.scrapeProblem
+                       : tr("The service's own requests, from its request counters between scrapes.");
         return s.lastReason;
     }
     if (role == Qt::ForegroundRole && index.column() == StateColumn)
         return stateColour(s.state);
-    if (role == Qt::TextAlignmentRole &&
-        (index.column() == FailureColumn || index.column() == LatencyColumn || index.column() == OpensColumn))
+    if (role == Qt::ForegroundRole && index.column() == ObservedColumn && s.observedState)
+        return stateColour(*s.observedState);
+    if (role == Qt::TextAlignmentRole && (index.column() == FailureColumn || index.column() == LatencyColumn ||
+                                          index.column() == OpensColumn || index.column() == TrafficColumn))
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (role != Qt::DisplayRole && role != SortRole)
         return {};
@@ -92,6 +104,22 @@ QVariant ServiceTableModel::data(const QModelIndex &index, int role) const
         return s.name;
     case StateColumn:
         return sort ? QVariant(static_cast<int>(s.state)) : QVariant(stateName(s.state).toUpper());
+    case ObservedColumn:
+        if (sort)
+            return s.observedState ? static_cast<int>(*s.observedState) : -1;
+        if (s.observedState)
+            return stateName(*s.observedState).toUpper();
+        return s.observedProblem.isEmpty() ? u"–"_s : tr("unknown");
+    case TrafficColumn:
+        if (sort)
+            return s.requestsPerSecond;
+        if (!s.scrapeProblem.isEmpty())
+            return tr("scrape problem");
+        if (s.requestsPerSecond < 0)
+            return u"–"_s;
+        return tr("%1/s, %2 % failed")
+            .arg(s.requestsPerSecond, 0, 'f', s.requestsPerSecond < 10 ? 1 : 0)
+            .arg(std::max(0.0, s.trafficFailurePercent), 0, 'f', 0);
     case FailureColumn:
         if (sort)
             return s.windowFailurePercent;
@@ -120,6 +148,10 @@ QVariant ServiceTableModel::headerData(int section, Qt::Orientation orientation,
         return tr("Service");
     case StateColumn:
         return tr("Breaker");
+    case ObservedColumn:
+        return tr("Real breaker");
+    case TrafficColumn:
+        return tr("Traffic");
     case FailureColumn:
         return tr("Failures (window)");
     case OutcomeColumn:

@@ -19,7 +19,9 @@ public:
     {
         NameColumn,
         StateColumn,
+        ObservedColumn,
         FailureColumn,
+        TrafficColumn,
         OutcomeColumn,
         LatencyColumn,
         OpensColumn,
