@@ -115,6 +115,8 @@ struct ServiceConfig
     QList<QPair<QString, QString>> parameters;
     BreakerPolicy policy; // built and validated from preset + parameters
     std::optional<RemoteBreakerBinding> remote;
+    std::optional<HttpSource> hystrixStream; // hystrix.stream (server-sent events): the real breaker's state
+    QString hystrixCommand;                  // the HystrixCommand to follow; empty: the only one on the stream
     bool operator==(const ServiceConfig &) const = default;
 };
 

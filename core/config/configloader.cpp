@@ -345,7 +345,8 @@ public:
     Result<ServiceConfig> service(const YAML::Node &node, const PresetCatalog &catalog, QStringList &warnings) const
     {
         if (Status s = keys(node, u"a service"_s,
-                            {u"name"_s, u"labels"_s, u"health"_s, u"metrics"_s, u"breaker"_s, u"remote_breaker"_s});
+                            {u"name"_s, u"labels"_s, u"health"_s, u"metrics"_s, u"breaker"_s, u"remote_breaker"_s,
+                             u"hystrix_stream"_s});
             !s)
             return Error{s.error()};
         ServiceConfig service;
@@ -394,6 +395,14 @@ public:
                     m.observedName = scalar(observed["name"]);
             }
             service.metrics = m;
+        }
+        if (const YAML::Node stream = node["hystrix_stream"]) {
+            auto source = http(stream, owner + u" hystrix_stream"_s, warnings, {u"command"_s});
+            if (!source)
+                return Error{source.error()};
+            service.hystrixStream = *source;
+            if (stream["command"])
+                service.hystrixCommand = scalar(stream["command"]);
         }
         if (!service.health && !service.metrics)
             return at(node, u"%1 needs a health or a metrics source"_s.arg(owner));

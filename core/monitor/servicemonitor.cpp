@@ -2,6 +2,7 @@
 
 #include "flapping/opensinwindowdetector.h"
 #include "health/healthreader.h"
+#include "observed/hystrixstreamclient.h"
 #include "observed/metricsbreakerstate.h"
 #include "observed/observedbreakertracker.h"
 #include "observed/opossumcountertracker.h"
@@ -44,7 +45,8 @@ std::optional<TrafficFromCounters> trafficFor(const ServiceConfig &service, cons
 }
 
 // The one state the page gives for the configured breaker name, or what is wrong.
-Result<BreakerState> pickState(const MetricBreakerStates &read, const QString &name)
+Result<BreakerState> pickState(const MetricBreakerStates &read, const QString &name,
+                               const QString &where = u"the metrics page"_s)
 {
     QList<const MetricBreakerState *> matching;
     for (const MetricBreakerState &s : read.states)
@@ -53,13 +55,13 @@ Result<BreakerState> pickState(const MetricBreakerStates &read, const QString &n
     if (matching.size() == 1)
         return matching.front()->state;
     if (matching.isEmpty()) {
-        QString problem = name.isEmpty() ? u"no breaker state on the metrics page"_s
-                                         : u"no breaker named \"%1\" on the metrics page"_s.arg(name);
+        QString problem = name.isEmpty() ? u"no breaker state on %1"_s.arg(where)
+                                         : u"no breaker named \"%1\" on %2"_s.arg(name, where);
         if (!read.problems.isEmpty())
             problem += u" ("_s + read.problems.front() + u')';
         return Error{problem};
     }
-    return Error{u"%1 breakers on the metrics page; set observed_breaker.name to pick one"_s.arg(matching.size())};
+    return Error{u"%1 breakers on %2; name the one to follow"_s.arg(matching.size()).arg(where)};
 }
 
 } // namespace
@@ -89,12 +91,14 @@ struct ServiceMonitor::Watched
     OpensInWindowDetector flapping;
     ObservedBreakerTracker observed;
     OpossumCounterTracker opossum;
+    std::unique_ptr<HystrixStreamClient> hystrix;
     ServiceStatus status;
     std::int64_t lastFedMs = 0;
 };
 
 ServiceMonitor::ServiceMonitor(HttpProber *prober, ProbeScheduler::Clock clock, QObject *parent)
-    : QObject(parent), m_clock(clock), m_scheduler(std::make_unique<ProbeScheduler>(prober, clock, 64))
+    : QObject(parent), m_prober(prober), m_clock(clock),
+      m_scheduler(std::make_unique<ProbeScheduler>(prober, clock, 64))
 {
     connect(m_scheduler.get(), &ProbeScheduler::probed, this, &ServiceMonitor::onProbed);
 }
@@ -127,6 +131,8 @@ void ServiceMonitor::setConfig(const Config &config)
         const bool unchanged = kept && kept->config == service && sameGlobal;
         m_indexByName.insert(service.name, static_cast<int>(m_services.size()));
         m_services.push_back(unchanged ? std::move(kept) : std::make_unique<Watched>(service, config.global));
+        if (service.hystrixStream && !m_services.back()->hystrix)
+            followHystrix(*m_services.back());
 
         std::int64_t intervalMs = 0;
         if (service.health) {
@@ -152,12 +158,54 @@ void ServiceMonitor::setConfig(const Config &config)
 
 void ServiceMonitor::start()
 {
+    m_running = true;
     m_scheduler->start();
+    for (const auto &watched : m_services)
+        if (watched->hystrix)
+            watched->hystrix->start();
 }
 
 void ServiceMonitor::stop()
 {
+    m_running = false;
     m_scheduler->stop();
+    for (const auto &watched : m_services)
+        if (watched->hystrix)
+            watched->hystrix->stop();
+}
+
+// hystrix.stream is pushed, not polled: a long-lived connection per service, outside the scheduler.
+void ServiceMonitor::followHystrix(Watched &watched)
+{
+    const HttpSource &source = *watched.config.hystrixStream;
+    watched.hystrix = std::make_unique<HystrixStreamClient>(m_prober->networkFor(source.tls),
+                                                            ProbeRequest::fromSource(source, m_config.global));
+    const QString name = watched.config.name;
+    connect(watched.hystrix.get(), &HystrixStreamClient::commands, this,
+            [this, name](const QList<HystrixCommandSample> &samples) {
+                const int index = m_indexByName.value(name, -1);
+                if (index < 0)
+                    return;
+                Watched &w = *m_services[static_cast<std::size_t>(index)];
+                MetricBreakerStates read;
+                for (const HystrixCommandSample &sample : samples)
+                    read.states.push_back({sample.name,
+                                           {},
+                                           sample.isCircuitBreakerOpen ? BreakerState::Open : BreakerState::Closed,
+                                           std::nullopt});
+                const Result<BreakerState> state = pickState(read, w.config.hystrixCommand, u"the hystrix stream"_s);
+                w.status.observedProblem = state ? QString() : state.error();
+                observe(index, m_clock(), state ? std::optional(*state) : std::nullopt);
+            });
+    connect(watched.hystrix.get(), &HystrixStreamClient::problem, this, [this, name](const QString &message) {
+        const int index = m_indexByName.value(name, -1);
+        if (index < 0)
+            return;
+        m_services[static_cast<std::size_t>(index)]->status.observedProblem = message;
+        publish(index);
+    });
+    if (m_running)
+        watched.hystrix->start();
 }
 
 ServiceStatus ServiceMonitor::status(int index) const

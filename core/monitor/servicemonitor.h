@@ -20,7 +20,8 @@ namespace bw {
 // - metrics: request counters between scrapes become call batches for the simulated breaker, a failed scrape
 //   one failed call (see BreakerFeed); breaker gauges or counters give the observed real breaker's state;
 // - the remote breaker's events URL (Resilience4j actuator): transition events for the observed breaker, which
-//   take precedence over the gauges ("events first; gauges reconcile").
+//   take precedence over the gauges ("events first; gauges reconcile");
+// and follows a hystrix.stream, if configured, for the observed breaker's state.
 // Emits a ServiceStatus after every poll and every transition. Owns its scheduler; the prober is not owned.
 // Lives in the prober's thread.
 class ServiceMonitor final : public QObject
@@ -69,12 +70,15 @@ private:
     void onMetrics(int index, const ProbeResult &result);
     void onEvents(int index, const ProbeResult &result);
     void observe(int index, std::int64_t t, std::optional<BreakerState> state);
+    void followHystrix(Watched &watched);
     template<typename Action>
     Status operate(int index, Action action);
     void publish(int index);
 
+    HttpProber *m_prober;
     ProbeScheduler::Clock m_clock;
     std::unique_ptr<ProbeScheduler> m_scheduler;
+    bool m_running = false;
     Config m_config;
     std::vector<std::unique_ptr<Watched>> m_services;
     QHash<QString, int> m_indexByName;

@@ -1,7 +1,6 @@
 #include "probe/httpprober.h"
 
 #include <QElapsedTimer>
-#include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
@@ -10,8 +9,6 @@
 #include <QNetworkReply>
 #include <QPointer>
 #include <QRegularExpression>
-#include <QSslConfiguration>
-#include <QSslKey>
 #include <QStringList>
 #include <QTimer>
 
@@ -47,20 +44,6 @@ std::optional<QString> jsonPath(const QJsonDocument &document, const QString &pa
     if (value.isNull())
         return u"null"_s;
     return QString::fromUtf8(QJsonDocument(value.toObject()).toJson(QJsonDocument::Compact));
-}
-
-QSslKey readKey(const QString &path)
-{
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly))
-        return {};
-    const QByteArray pem = file.readAll();
-    for (QSsl::KeyAlgorithm algorithm : {QSsl::Rsa, QSsl::Ec, QSsl::Opaque}) {
-        QSslKey key(pem, algorithm);
-        if (!key.isNull())
-            return key;
-    }
-    return {};
 }
 
 } // namespace
@@ -107,42 +90,10 @@ private:
 
     void send(const QUrl &url, bool withCredentials)
     {
-        QNetworkRequest request(url);
-        request.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::ManualRedirectPolicy);
-        request.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
-        request.setAttribute(QNetworkRequest::CacheSaveControlAttribute, false);
-        request.setAttribute(QNetworkRequest::CookieLoadControlAttribute, QNetworkRequest::Manual);
-        request.setAttribute(QNetworkRequest::CookieSaveControlAttribute, QNetworkRequest::Manual);
+        QNetworkRequest request = toNetworkRequest(m_request, url, withCredentials);
         // Qt stops decompressing a body that inflates past this with a bomb-like ratio; below it, our own
         // limit applies to the decompressed bytes as they are read.
         request.setDecompressedSafetyCheckThreshold(m_request.bodySizeLimit);
-        request.setHeader(QNetworkRequest::UserAgentHeader, u"Breakerwatch/0.1"_s);
-        for (auto it = m_request.headers.cbegin(); it != m_request.headers.cend(); ++it)
-            request.setRawHeader(it.key().toUtf8(), it.value().toUtf8());
-        if (withCredentials) {
-            const AuthConfig &auth = m_request.auth;
-            if (auth.kind == AuthConfig::Kind::Authorization)
-                request.setRawHeader("Authorization", (auth.scheme + u' ' + auth.credentials.reveal()).toUtf8());
-            else if (auth.kind == AuthConfig::Kind::Basic)
-                request.setRawHeader("Authorization",
-                                     "Basic " + (auth.username + u':' + auth.password.reveal()).toUtf8().toBase64());
-        }
-        if (url.scheme() == u"https") {
-            const TlsConfig &tls = m_request.tls;
-            QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
-            ssl.setProtocol(QSsl::TlsV1_2OrLater);
-            if (!tls.caFile.isEmpty())
-                ssl.setCaCertificates(QSslCertificate::fromPath(tls.caFile)); // replaces the system roots
-            if (!tls.certFile.isEmpty()) {
-                ssl.setLocalCertificate(QSslCertificate::fromPath(tls.certFile).value(0));
-                ssl.setPrivateKey(readKey(tls.keyFile));
-            }
-            if (tls.insecureSkipVerify)
-                ssl.setPeerVerifyMode(QSslSocket::VerifyNone);
-            request.setSslConfiguration(ssl);
-            if (!tls.serverName.isEmpty())
-                request.setPeerVerifyName(tls.serverName);
-        }
 
         m_reply = m_network->sendCustomRequest(request, m_request.method, m_request.body);
         // Bounded buffering paces Qt's decompression with our reads, so a gzip bomb stops near the limit.

@@ -32,10 +32,11 @@ public:
 
     void probe(const ProbeRequest &request, std::int64_t startedAtMs, Callback done);
     int inFlight() const;
+    // The manager to use for a request with this TLS configuration (see m_tlsNetworks).
+    QNetworkAccessManager *networkFor(const TlsConfig &tls);
 
 private:
     class Run;
-    QNetworkAccessManager *networkFor(const TlsConfig &tls);
 
     QNetworkAccessManager *m_network;
     // Qt caches connections by scheme, host and port only: a connection opened with one TLS configuration

@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QMap>
+#include <QNetworkRequest>
 #include <QString>
 #include <QUrl>
 
@@ -33,5 +34,9 @@ struct ProbeRequest
 
     static ProbeRequest fromSource(const HttpSource &source, const GlobalConfig &global);
 };
+
+// The Qt request for `url` (the request's own URL, or a redirect's target): headers, credentials when
+// `withCredentials`, TLS settings, manual redirects, no cache, no cookies.
+QNetworkRequest toNetworkRequest(const ProbeRequest &request, const QUrl &url, bool withCredentials);
 
 } // namespace bw

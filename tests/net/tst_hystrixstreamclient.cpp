@@ -1,0 +1,188 @@
+// HystrixStreamClient against a real loopback server that streams server-sent events over a long-lived
+// connection: events arrive as sent, and a closed, silent or failing stream is re-opened. Also the whole way
+// through ServiceMonitor: a `hystrix_stream` service shows its command's breaker.
+#include "config/configloader.h"
+#include "monitor/servicemonitor.h"
+#include "observed/hystrixstreamclient.h"
+#include "probe/httpprober.h"
+
+#include <QNetworkAccessManager>
+#include <QSignalSpy>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QByteArray sseEvent(const char *name, bool open)
+{
+    return QByteArray("data: {\"type\":\"HystrixCommand\",\"name\":\"") + name +
+           "\",\"group\":\"G\",\"isCircuitBreakerOpen\":" + (open ? "true" : "false") +
+           ",\"errorPercentage\":0,\"requestCount\":1}\n\n";
+}
+
+// Accepts connections and keeps them; the test writes to them when it likes.
+class StreamServer final : public QObject
+{
+public:
+    StreamServer()
+    {
+        QVERIFY(m_server.listen(QHostAddress::LocalHost));
+        QObject::connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+                connections.push_back(socket);
+                socket->write(status == 200
+                                  ? "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                                    "Connection: close\r\n\r\n"
+                                  : "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+                socket->flush();
+                if (status != 200)
+                    socket->disconnectFromHost();
+            }
+        });
+    }
+    QUrl url() const { return QUrl(u"http://127.0.0.1:%1/hystrix.stream"_s.arg(m_server.serverPort())); }
+    void send(const QByteArray &bytes)
+    {
+        connections.back()->write(bytes);
+        connections.back()->flush();
+    }
+
+    int status = 200;
+    QList<QPointer<QTcpSocket>> connections;
+
+private:
+    QTcpServer m_server;
+};
+
+} // namespace
+
+class TestHystrixStreamClient final : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void eventsArriveAsSent();
+    void closedStreamIsReopened();
+    void silentStreamIsReopened();
+    void non200IsReportedAndRetried();
+    void monitorShowsTheCommandsBreaker();
+
+private:
+    QNetworkAccessManager m_network;
+};
+
+void TestHystrixStreamClient::eventsArriveAsSent()
+{
+    StreamServer server;
+    bw::ProbeRequest request;
+    request.url = server.url();
+    bw::HystrixStreamClient client(&m_network, request);
+    QSignalSpy commands(&client, &bw::HystrixStreamClient::commands);
+    client.start();
+    QTRY_COMPARE(server.connections.size(), 1);
+
+    server.send(": a comment\n\n" + sseEvent("GetUser", false));
+    QTRY_COMPARE(commands.size(), 1);
+    auto samples = commands.at(0).at(0).value<QList<bw::HystrixCommandSample>>();
+    QCOMPARE(samples.size(), 1);
+    QCOMPARE(samples.front().name, u"GetUser"_s);
+    QCOMPARE(samples.front().isCircuitBreakerOpen, false);
+    QVERIFY(client.connected());
+
+    // Same connection, an event split across two writes.
+    const QByteArray next = sseEvent("GetUser", true);
+    server.send(next.left(20));
+    QTest::qWait(50);
+    server.send(next.mid(20));
+    QTRY_COMPARE(commands.size(), 2);
+    samples = commands.at(1).at(0).value<QList<bw::HystrixCommandSample>>();
+    QCOMPARE(samples.front().isCircuitBreakerOpen, true);
+    QCOMPARE(server.connections.size(), 1);
+}
+
+void TestHystrixStreamClient::closedStreamIsReopened()
+{
+    StreamServer server;
+    bw::ProbeRequest request;
+    request.url = server.url();
+    bw::HystrixStreamClient client(&m_network, request);
+    QSignalSpy problems(&client, &bw::HystrixStreamClient::problem);
+    client.start();
+    QTRY_COMPARE(server.connections.size(), 1);
+    server.send(sseEvent("A", false));
+    server.connections.back()->disconnectFromHost();
+    QTRY_VERIFY(!problems.isEmpty());
+    QVERIFY2(problems.back().at(0).toString().contains(u"retrying in 1 s"_s),
+             qPrintable(problems.back().at(0).toString()));
+    QTRY_COMPARE_WITH_TIMEOUT(server.connections.size(), 2, 3000);
+    client.stop();
+}
+
+void TestHystrixStreamClient::silentStreamIsReopened()
+{
+    StreamServer server;
+    bw::ProbeRequest request;
+    request.url = server.url();
+    bw::HystrixStreamClient client(&m_network, request);
+    client.setIdleTimeout(std::chrono::milliseconds(300));
+    QSignalSpy problems(&client, &bw::HystrixStreamClient::problem);
+    client.start();
+    QTRY_COMPARE(server.connections.size(), 1); // headers, then silence
+    QTRY_VERIFY(!problems.isEmpty());
+    QVERIFY2(problems.front().at(0).toString().contains(u"no data"_s), qPrintable(problems.front().at(0).toString()));
+    QTRY_COMPARE_WITH_TIMEOUT(server.connections.size(), 2, 3000);
+}
+
+void TestHystrixStreamClient::non200IsReportedAndRetried()
+{
+    StreamServer server;
+    server.status = 404;
+    bw::ProbeRequest request;
+    request.url = server.url();
+    bw::HystrixStreamClient client(&m_network, request);
+    QSignalSpy problems(&client, &bw::HystrixStreamClient::problem);
+    client.start();
+    QTRY_VERIFY(!problems.isEmpty());
+    QVERIFY2(problems.front().at(0).toString().contains(u"HTTP status 404"_s),
+             qPrintable(problems.front().at(0).toString()));
+    QTRY_COMPARE_WITH_TIMEOUT(server.connections.size(), 2, 3000);
+    // Stopped: no more attempts.
+    client.stop();
+    QTest::qWait(2500);
+    QCOMPARE(server.connections.size(), 2);
+}
+
+void TestHystrixStreamClient::monitorShowsTheCommandsBreaker()
+{
+    StreamServer server;
+    const QByteArray yaml = "global: {interval: 200ms, timeout: 200ms}\nservices:\n"
+                            "  - name: cards\n    health: {url: 'http://127.0.0.1:1/health'}\n"
+                            "    hystrix_stream: {url: '" +
+                            server.url().toString().toUtf8() + "', command: ChargeCard}\n";
+    const bw::PresetCatalog catalog;
+    const auto config = bw::ConfigLoader(catalog).loadText(yaml, u"test.yml"_s, {});
+    QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error()));
+    bw::HttpProber prober(&m_network);
+    QElapsedTimer clock;
+    clock.start();
+    bw::ServiceMonitor monitor(&prober, [&clock] { return clock.elapsed(); });
+    monitor.setConfig(*config);
+    monitor.start();
+    QTRY_COMPARE(server.connections.size(), 1);
+
+    server.send(sseEvent("GetUser", false) + sseEvent("ChargeCard", false));
+    QTRY_COMPARE(monitor.status(0).observedState, std::optional(bw::BreakerState::Closed));
+    server.send(sseEvent("GetUser", false) + sseEvent("ChargeCard", true));
+    QTRY_COMPARE(monitor.status(0).observedState, std::optional(bw::BreakerState::Open));
+    QCOMPARE(monitor.observedTransitions(0).back().to, bw::BreakerState::Open);
+
+    server.connections.back()->disconnectFromHost(); // the stream drops: said, and the last state stays
+    QTRY_VERIFY(monitor.status(0).observedProblem.contains(u"hystrix stream down"_s));
+    QCOMPARE(monitor.status(0).observedState, std::optional(bw::BreakerState::Open));
+    monitor.stop();
+}
+
+QTEST_GUILESS_MAIN(TestHystrixStreamClient)
+#include "tst_hystrixstreamclient.moc"
