@@ -416,6 +416,9 @@ void ServiceMonitor::observe(int index, std::int64_t t, std::optional<BreakerSta
     status.observedState = watched.observed.stateAt(t);
     status.observedSinceMs = 0;
     const QList<ObservedTransition> &all = watched.observed.transitions();
+    status.observedOpensLast10Min = static_cast<int>(std::count_if(all.cbegin(), all.cend(), [t](const auto &tr) {
+        return tr.to == BreakerState::Open && tr.t > t - 10 * 60'000 && tr.t <= t;
+    }));
     for (auto it = all.crbegin(); it != all.crend(); ++it) {
         if (it->t <= t) {
             status.observedSinceMs = it->t;

@@ -50,6 +50,7 @@ struct ServiceStatus
     // The real breaker guarding the service, if one is observed (metrics gauge or counters, or actuator events).
     std::optional<BreakerState> observedState;
     std::int64_t observedSinceMs = 0;
+    int observedOpensLast10Min = 0;
     QString observedProblem; // e.g. the named breaker is missing from the page
 };
 

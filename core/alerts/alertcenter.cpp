@@ -1,0 +1,75 @@
+#include "alerts/alertcenter.h"
+
+#include "monitor/servicemonitor.h"
+
+#include <QSet>
+
+namespace bw {
+
+AlertCenter::AlertCenter(ServiceMonitor *monitor, Clock clock, AlertTracker::Rules rules, QObject *parent)
+    : QObject(parent), m_monitor(monitor), m_clock(std::move(clock)), m_tracker(rules)
+{
+    connect(monitor, &ServiceMonitor::serviceUpdated, this,
+            [this](int, const ServiceStatus &status) { check(status, m_clock()); });
+    connect(monitor, &ServiceMonitor::servicesReset, this, [this] {
+        QSet<QString> present;
+        for (int i = 0; i < m_monitor->serviceCount(); ++i)
+            present.insert(m_monitor->status(i).name);
+        QSet<QString> known;
+        for (const Alert &alert : m_tracker.active())
+            known.insert(alert.service);
+        for (const QString &gone : known - present)
+            apply(m_tracker.forget(gone, m_clock()));
+    });
+    connect(&m_tick, &QTimer::timeout, this, &AlertCenter::evaluate);
+    m_tick.start(std::chrono::seconds(1));
+}
+
+int AlertCenter::activeCount() const
+{
+    return static_cast<int>(
+        std::count_if(m_alerts.cbegin(), m_alerts.cend(), [](const Alert &a) { return a.active(); }));
+}
+
+void AlertCenter::evaluate()
+{
+    const std::int64_t now = m_clock();
+    for (int i = 0; i < m_monitor->serviceCount(); ++i)
+        check(m_monitor->status(i), now);
+}
+
+void AlertCenter::check(const ServiceStatus &status, std::int64_t now)
+{
+    if (status.lastCheckMs < 0 && status.lastScrapeMs < 0)
+        return; // nothing known yet
+    apply(m_tracker.update(status.name, AlertSource::Simulated, status.state, status.stateSinceMs,
+                           status.opensLast10Min, now));
+    if (status.observedState)
+        apply(m_tracker.update(status.name, AlertSource::Real, *status.observedState, status.observedSinceMs,
+                               status.observedOpensLast10Min, now));
+}
+
+void AlertCenter::apply(const QList<Alert> &changes)
+{
+    if (changes.isEmpty())
+        return;
+    for (const Alert &change : changes) {
+        if (change.active()) {
+            m_alerts.push_back(change);
+            Q_EMIT alertFired(change);
+            continue;
+        }
+        // Resolved: update the entry it fired as.
+        for (auto it = m_alerts.rbegin(); it != m_alerts.rend(); ++it) {
+            if (it->active() && it->service == change.service && it->source == change.source &&
+                it->kind == change.kind) {
+                *it = change;
+                break;
+            }
+        }
+        Q_EMIT alertResolved(change);
+    }
+    Q_EMIT alertsChanged();
+}
+
+} // namespace bw

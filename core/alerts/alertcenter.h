@@ -1,0 +1,47 @@
+#pragma once
+
+#include "alerts/alerttracker.h"
+#include "monitor/servicestatus.h"
+
+#include <QObject>
+#include <QTimer>
+
+#include <functional>
+
+namespace bw {
+
+class ServiceMonitor;
+
+// Watches a ServiceMonitor's statuses for alert conditions (see AlertTracker), for the simulated and the
+// real breaker of every service. Re-evaluates on every update and once a second, so "open for 2 min"
+// fires on time between polls. Keeps every alert of the session for the alerts panel.
+class AlertCenter final : public QObject
+{
+    Q_OBJECT
+public:
+    using Clock = std::function<std::int64_t()>;
+    AlertCenter(ServiceMonitor *monitor, Clock clock, AlertTracker::Rules rules = {}, QObject *parent = nullptr);
+
+    // Every alert so far, oldest first; an active alert appears once, updated in place when it resolves.
+    const QList<Alert> &alerts() const { return m_alerts; }
+    int activeCount() const;
+    // Evaluates every service now (the timer calls it; tests may call it after moving time).
+    void evaluate();
+
+Q_SIGNALS:
+    void alertFired(const bw::Alert &alert);
+    void alertResolved(const bw::Alert &alert);
+    void alertsChanged();
+
+private:
+    void check(const ServiceStatus &status, std::int64_t now);
+    void apply(const QList<Alert> &changes);
+
+    ServiceMonitor *m_monitor;
+    Clock m_clock;
+    AlertTracker m_tracker;
+    QList<Alert> m_alerts;
+    QTimer m_tick;
+};
+
+} // namespace bw
