@@ -19,6 +19,19 @@ void FleetHistory::resize(int serviceCount)
         m_services.emplace_back(m_retention);
 }
 
+void FleetHistory::remap(const std::vector<int> &previousIndex)
+{
+    std::vector<ServiceHistory> remapped;
+    remapped.reserve(previousIndex.size());
+    for (const int old : previousIndex) {
+        if (valid(old))
+            remapped.push_back(std::move(m_services[static_cast<std::size_t>(old)]));
+        else
+            remapped.emplace_back(m_retention);
+    }
+    m_services = std::move(remapped);
+}
+
 void FleetHistory::appendSample(int service, SeriesKind series, std::int64_t t, double value)
 {
     if (valid(service))

@@ -22,6 +22,9 @@ public:
     int serviceCount() const { return static_cast<int>(m_services.size()); }
     // Grows or shrinks the fleet; existing services keep their history.
     void resize(int serviceCount);
+    // Rearranges the fleet after a configuration reload: new service i takes the history of old service
+    // previousIndex[i], or starts empty when that is -1 (or out of range). Histories not taken are dropped.
+    void remap(const std::vector<int> &previousIndex);
     const HistoryRetention &retention() const { return m_retention; }
 
     void appendSample(int service, SeriesKind series, std::int64_t t, double value);

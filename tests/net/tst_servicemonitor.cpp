@@ -3,6 +3,7 @@
 // change.
 #include "config/configloader.h"
 #include "demo/demofleet.h"
+#include "history/historyrecorder.h"
 #include "httpserver/httpserver.h"
 #include "monitor/servicemonitor.h"
 #include "probe/httpprober.h"
@@ -24,6 +25,7 @@ private Q_SLOTS:
     void badPagesAreReportedAndEverythingElseKeepsWorking();
     void opossumCountersGiveTheObservedState();
     void reloadKeepsUnchangedServices();
+    void recorderFillsTheDisplayStore();
 
 private:
     bw::Config load(const QByteArray &yaml);
@@ -197,6 +199,49 @@ void TestServiceMonitor::reloadKeepsUnchangedServices()
     QCOMPARE(m_monitor->status(0).polls, 0);
     QTRY_VERIFY_WITH_TIMEOUT(m_monitor->status(1).polls > 0, 3000);
     QCOMPARE(m_monitor->serviceConfig(0)->preset, u"opossum"_s);
+}
+
+void TestServiceMonitor::recorderFillsTheDisplayStore()
+{
+    bw::DemoFleet fleet([this] { return m_clock.elapsed(); }, 0);
+    QVERIFY(fleet.start({QHostAddress::LocalHost, 0, 2, u"healthy"_s, 7}).ok());
+    const bw::Config config = load(fleet.configYaml(200));
+    m_monitor->setConfig(config);
+    bw::FleetHistory history;
+    bw::HistoryRecorder recorder(m_monitor.get(), &history);
+    QCOMPARE(history.serviceCount(), 2);
+    QCOMPARE(recorder.serviceNames(), (QStringList{u"checkout"_s, u"search"_s}));
+    m_monitor->start();
+    fleet.services()[1]->injectFault(bw::BehaviourMode::Down, 60'000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_monitor->status(1).state, bw::BreakerState::Open, 8000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_monitor->status(1).observedState, std::optional(bw::BreakerState::Open), 8000);
+
+    const std::int64_t now = m_clock.elapsed();
+    const auto &search = history.service(1);
+    QCOMPARE(search.track(bw::TrackKind::Simulated).currentState(), std::optional(bw::BreakerState::Open));
+    const auto transitions = search.track(bw::TrackKind::Simulated).transitions(0, now + 1);
+    QVERIFY(!transitions.empty());
+    QCOMPARE(transitions.back().to, bw::BreakerState::Open);
+    QVERIFY2(search.reasonText(transitions.back().reason).contains(u"failure rate"_s),
+             qPrintable(search.reasonText(transitions.back().reason)));
+    QCOMPARE(search.track(bw::TrackKind::Observed).currentState(), std::optional(bw::BreakerState::Open));
+    const auto errors = history.buckets(1, bw::SeriesKind::ErrorRate, 0, now + 1, 100);
+    QVERIFY(!errors.empty());
+    QVERIFY(std::any_of(errors.cbegin(), errors.cend(), [](const bw::SeriesPoint &p) { return p.max > 50; }));
+    QVERIFY(!history.buckets(0, bw::SeriesKind::Latency, 0, now + 1, 100).empty());
+    QVERIFY(!history.buckets(0, bw::SeriesKind::LatencyP95, 0, now + 1, 100).empty());
+    QCOMPARE(history.service(0).track(bw::TrackKind::Simulated).currentState(),
+             std::optional(bw::BreakerState::Closed));
+
+    // Reload without the first service: `search` moves to index 0 and keeps its history.
+    QSignalSpy changed(&recorder, &bw::HistoryRecorder::servicesChanged);
+    bw::Config smaller = config;
+    smaller.services.erase(smaller.services.begin());
+    m_monitor->setConfig(smaller);
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(history.serviceCount(), 1);
+    QCOMPARE(recorder.serviceNames(), QStringList{u"search"_s});
+    QCOMPARE(history.service(0).track(bw::TrackKind::Simulated).currentState(), std::optional(bw::BreakerState::Open));
 }
 
 QTEST_MAIN(TestServiceMonitor)
