@@ -1,6 +1,12 @@
 // breakerwatch: the desktop console. Wiring only: configuration or the embedded demo fleet, prober, monitor, window.
 #include "config/configloader.h"
 #include "config/configwatcher.h"
+#include "alerts/alertcenter.h"
+#include "control/auditlog.h"
+#include "control/breakercontrol.h"
+#include "history/fleethistory.h"
+#include "history/historyrecorder.h"
+#include "theme/theme.h"
 #include "demo/demofleet.h"
 #include "mainwindow/mainwindow.h"
 #include "monitor/servicemonitor.h"
@@ -10,9 +16,11 @@
 #include <QCommandLineParser>
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QIcon>
 #include <QMessageBox>
 #include <QNetworkAccessManager>
 #include <QScreen>
+#include <QSettings>
 #include <QTimer>
 
 using namespace Qt::StringLiterals;
@@ -23,6 +31,8 @@ int main(int argc, char *argv[])
     QApplication::setApplicationName(u"Breakerwatch"_s);
     QApplication::setOrganizationName(u"Breakerwatch"_s);
     QApplication::setApplicationVersion(u"0.1.0"_s);
+    QApplication::setDesktopFileName(u"breakerwatch"_s);
+    QApplication::setWindowIcon(QIcon(u":/icons/breakerwatch.svg"_s));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Watches services behind circuit breakers. Without --config it runs a demo "
@@ -31,6 +41,8 @@ int main(int argc, char *argv[])
     parser.addVersionOption();
     parser.addOption({u"config"_s, u"Configuration file (YAML)."_s, u"FILE"_s});
     parser.addOption({u"screenshot"_s, u"Save a PNG of the window and quit (for docs and tests)."_s, u"FILE"_s});
+    parser.addOption({u"theme"_s, u"system, light or dark (remembered otherwise from the View menu)."_s,
+                      u"THEME"_s});
     parser.addOption({u"after"_s, u"Seconds to wait before --screenshot (default 5)."_s, u"SECONDS"_s, u"5"_s});
     parser.process(app);
 
@@ -70,7 +82,17 @@ int main(int argc, char *argv[])
     bw::HttpProber prober(&network);
     bw::ServiceMonitor monitor(&prober, now);
     monitor.setConfig(*config);
-    bw::MainWindow window(&monitor, banner);
+    bw::FleetHistory history;
+    bw::HistoryRecorder recorder(&monitor, &history);
+    bw::AlertCenter alerts(&monitor, now);
+    bw::AuditLog audit;
+    bw::BreakerControl control(&monitor, &prober, &audit, now);
+    bw::MainWindow window({&monitor, &history, &recorder, &alerts, &audit, &control, now}, banner);
+    if (parser.isSet(u"theme"_s))
+        window.setTheme(static_cast<int>(bw::themeChoiceFromName(parser.value(u"theme"_s))));
+    else
+        window.setTheme(static_cast<int>(
+            bw::themeChoiceFromName(QSettings().value(u"theme"_s, u"system"_s).toString())));
     window.setConfigWarnings(config->warnings);
     // A configuration file is followed: saving it applies it; a broken save keeps the previous one in force.
     std::unique_ptr<bw::ConfigWatcher> watcher;

@@ -1,19 +1,32 @@
-// The window over a live demo fleet on loopback: rows appear, breakers move, filters work, screenshots render.
+// The dashboard over a live demo fleet on loopback: rows appear and breakers move, selecting a service shows its
+// detail, a confirmed reset closes the simulated breaker and is audited, alerts appear, filters and sorting work,
+// the configuration file is followed, themes switch. With BW_SCREENSHOT_DIR set it also saves screenshots.
+#include "alerts/alertcenter.h"
 #include "config/configloader.h"
 #include "config/configwatcher.h"
+#include "control/auditlog.h"
+#include "control/breakercontrol.h"
 #include "demo/demofleet.h"
+#include "history/fleethistory.h"
+#include "history/historyrecorder.h"
 #include "mainwindow/mainwindow.h"
+#include "models/alertmodel.h"
 #include "models/servicetablemodel.h"
 #include "monitor/servicemonitor.h"
 #include "probe/httpprober.h"
+#include "timeline/timelineview.h"
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QComboBox>
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QNetworkAccessManager>
-#include <QSortFilterProxyModel>
+#include <QPushButton>
+#include <QStandardPaths>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -26,38 +39,69 @@ class TestMainWindow final : public QObject
 private Q_SLOTS:
     void initTestCase();
     void liveDemoFleetOpensBreakers();
-    void filterAndShortcut();
-    void resetClosesTheSimulatedBreaker();
+    void selectingAServiceShowsItsDetail();
+    void confirmedResetClosesAndIsAudited();
+    void cancelledActionChangesNothing();
+    void alertAppearsWhenTheOutageServiceOpens();
+    void filtersAndSorting();
+    void darkTheme();
     void configFileIsFollowed();
 
 private:
     int rowOf(const QString &name) const;
+    QString cell(int row, int column) const;
+    void screenshot(const QString &name);
+    std::int64_t now() const { return m_wallStart + m_clock.elapsed(); }
 
     QElapsedTimer m_clock;
+    std::int64_t m_wallStart = QDateTime::currentMSecsSinceEpoch();
     std::unique_ptr<bw::DemoFleet> m_fleet;
     QNetworkAccessManager m_network;
     std::unique_ptr<bw::HttpProber> m_prober;
     std::unique_ptr<bw::ServiceMonitor> m_monitor;
+    bw::FleetHistory m_history;
+    std::unique_ptr<bw::HistoryRecorder> m_recorder;
+    std::unique_ptr<bw::AlertCenter> m_alerts;
+    bw::AuditLog m_audit;
+    std::unique_ptr<bw::BreakerControl> m_control;
     std::unique_ptr<bw::ServiceTableModel> m_model;
     std::unique_ptr<QAbstractItemModelTester> m_tester;
     std::unique_ptr<bw::MainWindow> m_window;
+    QStringList m_confirmations;
+    bool m_confirmAnswer = true;
 };
 
 void TestMainWindow::initTestCase()
 {
+    QStandardPaths::setTestModeEnabled(true); // QSettings (layout, theme) go to a test location
+    QApplication::setOrganizationName(u"breakerwatch-tests"_s);
     m_clock.start();
-    m_fleet = std::make_unique<bw::DemoFleet>([this] { return m_clock.elapsed(); }, 0);
+    const auto clock = [this] { return now(); };
+    m_fleet = std::make_unique<bw::DemoFleet>([this] { return m_clock.elapsed(); }, m_wallStart);
     QVERIFY(m_fleet->start({QHostAddress::LocalHost, 0, 8, u"default"_s, 1}).ok());
     const bw::PresetCatalog catalog;
     const auto config = bw::ConfigLoader(catalog).loadText(m_fleet->configYaml(300), u"<demo>"_s, {});
     QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error()));
     m_prober = std::make_unique<bw::HttpProber>(&m_network);
-    m_monitor = std::make_unique<bw::ServiceMonitor>(m_prober.get(), [this] { return m_clock.elapsed(); });
+    m_monitor = std::make_unique<bw::ServiceMonitor>(m_prober.get(), clock);
     m_monitor->setConfig(*config);
+    m_recorder = std::make_unique<bw::HistoryRecorder>(m_monitor.get(), &m_history);
+    bw::AlertTracker::Rules rules;
+    rules.openLongMs = 1500; // the real rule is 2 min; the test cannot wait that long
+    m_alerts = std::make_unique<bw::AlertCenter>(m_monitor.get(), clock, rules);
+    m_control = std::make_unique<bw::BreakerControl>(m_monitor.get(), m_prober.get(), &m_audit, clock);
     m_model = std::make_unique<bw::ServiceTableModel>(m_monitor.get());
+    m_model->setHistory(&m_history, clock);
     m_tester = std::make_unique<QAbstractItemModelTester>(m_model.get(),
                                                           QAbstractItemModelTester::FailureReportingMode::QtTest);
-    m_window = std::make_unique<bw::MainWindow>(m_monitor.get(), u"<b>Demo mode.</b>"_s);
+    m_window = std::make_unique<bw::MainWindow>(
+        bw::DashboardContext{m_monitor.get(), &m_history, m_recorder.get(), m_alerts.get(), &m_audit,
+                             m_control.get(), clock},
+        u"<b>Demo mode.</b> Breakerwatch is watching 8 simulated services on loopback."_s);
+    m_window->setConfirmer([this](const QString &title, const QString &text) {
+        m_confirmations << title + u'\n' + text;
+        return m_confirmAnswer;
+    });
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     m_monitor->start();
@@ -72,6 +116,17 @@ int TestMainWindow::rowOf(const QString &name) const
     return -1;
 }
 
+QString TestMainWindow::cell(int row, int column) const
+{
+    return m_model->index(row, column).data().toString();
+}
+
+void TestMainWindow::screenshot(const QString &name)
+{
+    if (const QByteArray dir = qgetenv("BW_SCREENSHOT_DIR"); !dir.isEmpty())
+        QVERIFY(m_window->grab().save(QString::fromLocal8Bit(dir) + u'/' + name));
+}
+
 void TestMainWindow::liveDemoFleetOpensBreakers()
 {
     QCOMPARE(m_model->rowCount(), 8);
@@ -80,43 +135,153 @@ void TestMainWindow::liveDemoFleetOpensBreakers()
     const int dead = rowOf(u"ledger"_s);
     const int healthy = rowOf(u"checkout"_s);
     // The dead service refuses connections: after five polls (minimumNumberOfCalls) its breaker opens.
-    QTRY_COMPARE_WITH_TIMEOUT(m_model->index(dead, bw::ServiceTableModel::StateColumn).data().toString(), u"OPEN"_s,
-                              15'000);
-    QCOMPARE(m_model->index(dead, bw::ServiceTableModel::OutcomeColumn).data().toString(), u"connection refused"_s);
-    QVERIFY(m_model->index(dead, bw::ServiceTableModel::ReasonColumn).data().toString().contains(u">= 50%"_s));
-    QCOMPARE(m_model->index(healthy, bw::ServiceTableModel::StateColumn).data().toString(), u"CLOSED"_s);
-    // The service's own breaker and traffic come from its /metrics page.
-    QTRY_COMPARE(m_model->index(healthy, bw::ServiceTableModel::ObservedColumn).data().toString(), u"CLOSED"_s);
-    QVERIFY(m_model->index(healthy, bw::ServiceTableModel::TrafficColumn).data().toString().contains(u"/s"_s));
-
-    if (const QByteArray dir = qgetenv("BW_SCREENSHOT_DIR"); !dir.isEmpty())
-        m_window->grab().save(QString::fromLocal8Bit(dir) + u"/services-demo.png"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(cell(dead, bw::ServiceTableModel::StateColumn), u"OPEN"_s, 15'000);
+    QCOMPARE(cell(dead, bw::ServiceTableModel::OutcomeColumn), u"connection refused"_s);
+    QVERIFY(cell(dead, bw::ServiceTableModel::ReasonColumn).contains(u">= 50%"_s));
+    QCOMPARE(cell(healthy, bw::ServiceTableModel::StateColumn), u"CLOSED"_s);
+    // The service's own breaker and traffic come from its /metrics page; the store gets the error rate.
+    QTRY_COMPARE(cell(healthy, bw::ServiceTableModel::ObservedColumn), u"CLOSED"_s);
+    QVERIFY(cell(healthy, bw::ServiceTableModel::TrafficColumn).contains(u"req/s"_s));
+    QTRY_VERIFY(!m_model->index(healthy, bw::ServiceTableModel::ErrorRateColumn)
+                     .data(bw::ServiceTableModel::SparklineRole)
+                     .value<QList<QPointF>>()
+                     .isEmpty());
+    QTRY_VERIFY(!cell(healthy, bw::ServiceTableModel::P95Column).isEmpty());
+    // Poll health in the status bar.
+    auto *health = m_window->findChild<QLabel *>(u"pollHealth"_s);
+    QVERIFY(health);
+    QTRY_VERIFY2(health->text().contains(u"1 down"_s), qPrintable(health->text())); // the dead one
+    QVERIFY(health->text().contains(u"polls/s"_s));
+    QTest::qWait(3000); // a few seconds of history for the screenshot
+    screenshot(u"overview.png"_s);
 }
 
-void TestMainWindow::filterAndShortcut()
+void TestMainWindow::selectingAServiceShowsItsDetail()
 {
     auto *view = m_window->findChild<QTableView *>(u"services"_s);
-    QVERIFY(view);
-    auto *filter = view->parentWidget()->findChild<QLineEdit *>();
-    QVERIFY(filter);
+    auto *timeline = m_window->findChild<bw::TimelineView *>(u"timeline"_s);
+    auto *title = m_window->findChild<QLabel *>(u"detailTitle"_s);
+    QVERIFY(view && timeline && title);
+    view->sortByColumn(bw::ServiceTableModel::NameColumn, Qt::AscendingOrder);
+    // Click the row of "ledger" in the table.
+    int proxyRow = -1;
+    for (int r = 0; r < view->model()->rowCount(); ++r)
+        if (view->model()->index(r, 0).data().toString() == u"ledger")
+            proxyRow = r;
+    QVERIFY(proxyRow >= 0);
+    const QRect rect = view->visualRect(view->model()->index(proxyRow, 0));
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, rect.center());
+    const int ledger = rowOf(u"ledger"_s);
+    QCOMPARE(m_window->selectedService(), ledger);
+    QVERIFY2(title->text().contains(u"ledger"_s), qPrintable(title->text()));
+    QCOMPARE(timeline->selectedService(), ledger);
+    // The event log shows the breaker's transitions with reasons.
+    auto *log = m_window->findChild<QTableView *>(u"eventLog"_s);
+    QVERIFY(log);
+    QTRY_VERIFY(log->model()->rowCount() > 0);
+    QVERIFY(log->model()->index(0, 2).data().toString().contains(u"OPEN"_s));
+    // Activating a service in the timeline selects it in the table.
+    const int checkout = rowOf(u"checkout"_s);
+    Q_EMIT timeline->serviceActivated(checkout);
+    QCOMPARE(m_window->selectedService(), checkout);
+    QCOMPARE(view->currentIndex().data().toString(), u"checkout"_s);
+}
+
+void TestMainWindow::confirmedResetClosesAndIsAudited()
+{
+    const int dead = rowOf(u"ledger"_s);
+    m_window->selectService(dead);
+    QTRY_COMPARE(cell(dead, bw::ServiceTableModel::StateColumn), u"OPEN"_s);
+    screenshot(u"detail.png"_s);
+    m_confirmations.clear();
+    m_confirmAnswer = true;
+    auto *reset = m_window->findChild<QPushButton *>(u"simulated-reset"_s);
+    QVERIFY(reset);
+    QTest::mouseClick(reset, Qt::LeftButton);
+    QCOMPARE(m_confirmations.size(), 1);
+    QVERIFY2(m_confirmations[0].startsWith(u"Reset the simulated breaker of ledger?"_s), qPrintable(m_confirmations[0]));
+    QVERIFY(m_confirmations[0].contains(u"closes"_s));
+    QCOMPARE(cell(dead, bw::ServiceTableModel::StateColumn), u"CLOSED"_s);
+    QCOMPARE(cell(dead, bw::ServiceTableModel::ReasonColumn), u"operator: reset"_s);
+    QCOMPARE(m_audit.entries().size(), 1);
+    QCOMPARE(m_audit.entries()[0].service, u"ledger"_s);
+    QCOMPARE(m_audit.entries()[0].action, u"reset"_s);
+    QCOMPARE(m_audit.entries()[0].outcome, u"done"_s);
+    // The event log shows the operator's action.
+    auto *log = m_window->findChild<QTableView *>(u"eventLog"_s);
+    QTRY_VERIFY(log->model()->index(0, 1).data().toString().startsWith(u"operator"_s));
+}
+
+void TestMainWindow::cancelledActionChangesNothing()
+{
+    const int healthy = rowOf(u"checkout"_s);
+    m_window->selectService(healthy);
+    m_confirmAnswer = false;
+    const qsizetype audited = m_audit.entries().size();
+    QTest::keySequence(m_window.get(), QKeySequence(u"Ctrl+Shift+O"_s)); // force open, cancelled
+    QCOMPARE(m_confirmations.back().section(u'\n', 0, 0), u"Force open the simulated breaker of checkout?"_s);
+    QCOMPARE(cell(healthy, bw::ServiceTableModel::StateColumn), u"CLOSED"_s);
+    QCOMPARE(m_audit.entries().size(), audited);
+    m_confirmAnswer = true;
+}
+
+void TestMainWindow::alertAppearsWhenTheOutageServiceOpens()
+{
+    // The default scenario's outage service; forced down now rather than waiting for its scheduled outage.
+    const QString outage = m_fleet->services()[2]->name();
+    QCOMPARE(bw::modeName(m_fleet->services()[2]->modeAt(0)), u"outage"_s);
+    m_fleet->services()[2]->injectFault(bw::BehaviourMode::Down, 60'000);
+    const int row = rowOf(outage);
+    QTRY_VERIFY_WITH_TIMEOUT(cell(row, bw::ServiceTableModel::StateColumn) != u"CLOSED"_s, 10'000);
+    auto *alerts = m_window->findChild<QTableView *>(u"alerts"_s);
+    QVERIFY(alerts);
+    const auto firingFor = [alerts, outage] {
+        for (int r = 0; r < alerts->model()->rowCount(); ++r)
+            if (alerts->model()->index(r, bw::AlertModel::ServiceColumn).data().toString() == outage &&
+                alerts->model()->index(r, bw::AlertModel::StatusColumn).data().toString() == u"FIRING")
+                return true;
+        return false;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(firingFor(), 6000);
+    QVERIFY(m_window->windowTitle().startsWith(u"("_s));
+    auto *health = m_window->findChild<QLabel *>(u"pollHealth"_s);
+    QVERIFY(health->text().contains(u"firing"_s));
+    screenshot(u"alerts.png"_s);
+}
+
+void TestMainWindow::filtersAndSorting()
+{
+    auto *view = m_window->findChild<QTableView *>(u"services"_s);
+    auto *filter = m_window->findChild<QLineEdit *>();
+    auto *state = m_window->findChild<QComboBox *>(u"stateFilter"_s);
+    QVERIFY(view && filter && state);
     QTest::keySequence(m_window.get(), QKeySequence::Find);
     QVERIFY(filter->hasFocus());
     QTest::keyClicks(filter, u"ledg"_s);
     QCOMPARE(view->model()->rowCount(), 1);
     filter->clear();
     QCOMPARE(view->model()->rowCount(), 8);
-    // Sorting by breaker state groups the open ones.
+    // "Breaker not closed" keeps only services with a breaker that is not closed.
+    state->setCurrentIndex(state->findText(u"Breaker not closed"_s));
+    QVERIFY(view->model()->rowCount() < 8);
+    QVERIFY(view->model()->rowCount() >= 1);
+    for (int r = 0; r < view->model()->rowCount(); ++r)
+        QVERIFY(view->model()->index(r, 0).data(bw::ServiceTableModel::NotClosedRole).toBool());
+    state->setCurrentIndex(0);
+    QCOMPARE(view->model()->rowCount(), 8);
+    // Sorting by breaker state puts the open ones first.
     view->sortByColumn(bw::ServiceTableModel::StateColumn, Qt::DescendingOrder);
     QVERIFY(view->model()->index(0, bw::ServiceTableModel::StateColumn).data().toString() != u"CLOSED"_s);
 }
 
-void TestMainWindow::resetClosesTheSimulatedBreaker()
+void TestMainWindow::darkTheme()
 {
-    const int dead = rowOf(u"ledger"_s);
-    QVERIFY(m_monitor->reset(dead).ok());
-    QCOMPARE(m_model->index(dead, bw::ServiceTableModel::StateColumn).data().toString(), u"CLOSED"_s);
-    QCOMPARE(m_model->index(dead, bw::ServiceTableModel::ReasonColumn).data().toString(), u"operator: reset"_s);
-    QVERIFY(!m_monitor->reset(99).ok());
+    m_window->setTheme(static_cast<int>(2)); // dark
+    QVERIFY(QApplication::palette().color(QPalette::Window).lightness() < 80);
+    QTest::qWait(200);
+    screenshot(u"overview-dark.png"_s);
+    m_window->setTheme(1); // light
+    QVERIFY(QApplication::palette().color(QPalette::Window).lightness() > 180);
 }
 
 void TestMainWindow::configFileIsFollowed()
@@ -134,9 +299,16 @@ void TestMainWindow::configFileIsFollowed()
     const bw::ConfigLoader loader(catalog);
     const auto config = loader.loadFile(path);
     QVERIFY(config.ok());
-    bw::ServiceMonitor monitor(m_prober.get(), [this] { return m_clock.elapsed(); });
+    // A window of its own over its own monitor, started from the file.
+    const auto clock = [this] { return now(); };
+    bw::ServiceMonitor monitor(m_prober.get(), clock);
     monitor.setConfig(*config);
-    bw::MainWindow window(&monitor);
+    bw::FleetHistory history;
+    bw::HistoryRecorder recorder(&monitor, &history);
+    bw::AlertCenter alerts(&monitor, clock);
+    bw::AuditLog audit;
+    bw::BreakerControl control(&monitor, m_prober.get(), &audit, clock);
+    bw::MainWindow window({&monitor, &history, &recorder, &alerts, &audit, &control, clock});
     bw::ConfigWatcher watcher(loader, *config);
     watcher.setSettleDelay(std::chrono::milliseconds(20));
     window.follow(&watcher);
@@ -154,11 +326,12 @@ void TestMainWindow::configFileIsFollowed()
     QVERIFY(problem->text().contains(u"previous configuration stays in force"_s));
     QCOMPARE(table->model()->rowCount(), 8);
 
-    // Fixed with one service fewer: applied, the message goes away.
+    // Fixed with one service fewer: applied, the message goes away, the timeline follows.
     const qsizetype lastService = good.lastIndexOf("  - name:");
     write(good.left(lastService));
     QTRY_COMPARE(table->model()->rowCount(), 7);
     QVERIFY(problem->isHidden());
+    QCOMPARE(window.findChild<bw::TimelineView *>(u"timeline"_s)->rowCount(), 7);
     if (const QByteArray shots = qgetenv("BW_SCREENSHOT_DIR"); !shots.isEmpty()) {
         write(good + "  - name: broken\n    health: {url: 'not a url'\n");
         QTRY_VERIFY(!problem->isHidden());

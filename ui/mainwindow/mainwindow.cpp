@@ -1,18 +1,43 @@
 #include "mainwindow/mainwindow.h"
 
+#include "alerts/alertcenter.h"
+#include "common/durations.h"
 #include "config/configwatcher.h"
+#include "delegates/sparklinedelegate.h"
+#include "history/fleethistory.h"
+#include "history/historyrecorder.h"
+#include "models/alertmodel.h"
+#include "models/eventlogmodel.h"
 #include "models/presetmodel.h"
+#include "models/servicefilterproxy.h"
 #include "models/servicetablemodel.h"
 #include "monitor/servicemonitor.h"
+#include "theme/theme.h"
+#include "timeline/timelineview.h"
 
 #include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDockWidget>
+#include <QFileDialog>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
 #include <QSortFilterProxyModel>
+#include <QSplitter>
 #include <QStatusBar>
+#include <QSystemTrayIcon>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTimer>
 #include <QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -28,70 +53,48 @@ QTableView *makeTable(QAbstractItemModel *model, QWidget *parent)
     view->setSortingEnabled(true);
     view->setAlternatingRowColors(true);
     view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    view->setSelectionMode(QAbstractItemView::SingleSelection);
     view->verticalHeader()->hide();
+    view->verticalHeader()->setDefaultSectionSize(view->fontMetrics().height() + 10);
     view->horizontalHeader()->setStretchLastSection(true);
     return view;
 }
 
+QLabel *messageLabel(QWidget *parent, const QString &name, const QString &style)
+{
+    auto *label = new QLabel(parent);
+    label->setObjectName(name);
+    label->setWordWrap(true);
+    label->setTextFormat(Qt::PlainText);
+    label->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    label->setMargin(6);
+    label->setStyleSheet(style);
+    label->hide();
+    return label;
+}
+
+QString stateWord(BreakerState state)
+{
+    return stateName(state).toUpper();
+}
+
 } // namespace
 
-MainWindow::MainWindow(ServiceMonitor *monitor, const QString &bannerText, QWidget *parent)
-    : QMainWindow(parent), m_monitor(monitor)
+MainWindow::MainWindow(const DashboardContext &context, const QString &bannerText, QWidget *parent)
+    : QMainWindow(parent), m_ctx(context), m_systemPalette(QApplication::palette())
 {
+    Q_ASSERT(m_ctx.monitor && m_ctx.history && m_ctx.recorder && m_ctx.alerts && m_ctx.audit && m_ctx.control &&
+             m_ctx.clock);
     setWindowTitle(bannerText.isEmpty() ? tr("Breakerwatch") : tr("Breakerwatch — demo fleet"));
-    auto *tabs = new QTabWidget(this);
-
-    // Services
-    auto *services = new QWidget(tabs);
-    auto *servicesLayout = new QVBoxLayout(services);
-    if (!bannerText.isEmpty()) {
-        auto *banner = new QLabel(bannerText, services);
-        banner->setObjectName(u"demoBanner"_s);
-        banner->setWordWrap(true);
-        banner->setTextFormat(Qt::RichText);
-        banner->setFrameShape(QFrame::StyledPanel);
-        banner->setMargin(6);
-        servicesLayout->addWidget(banner);
-    }
-    // Configuration trouble is shown where the operator looks, not only in a log.
-    const auto messageLabel = [services](const QString &name, const QString &style) {
-        auto *label = new QLabel(services);
-        label->setObjectName(name);
-        label->setWordWrap(true);
-        label->setTextFormat(Qt::PlainText);
-        label->setTextInteractionFlags(Qt::TextSelectableByMouse);
-        label->setMargin(6);
-        label->setStyleSheet(style);
-        label->hide();
-        return label;
+    setObjectName(u"mainWindow"_s);
+    m_confirm = [this](const QString &title, const QString &text) {
+        return QMessageBox::question(this, title, text, QMessageBox::Yes | QMessageBox::Cancel,
+                                     QMessageBox::Cancel) == QMessageBox::Yes;
     };
-    m_configProblem = messageLabel(u"configProblem"_s, u"QLabel { background: #fde2d6; color: #5a1e00; "
-                                                       u"border: 1px solid #D55E00; }"_s);
-    m_configWarnings = messageLabel(u"configWarnings"_s, u"QLabel { background: #fff3d1; color: #4a3500; "
-                                                         u"border: 1px solid #E69F00; }"_s);
-    servicesLayout->addWidget(m_configProblem);
-    servicesLayout->addWidget(m_configWarnings);
-    auto *serviceFilter = new QLineEdit(services);
-    serviceFilter->setPlaceholderText(tr("Filter services (Ctrl+F)"));
-    serviceFilter->setClearButtonEnabled(true);
-    servicesLayout->addWidget(serviceFilter);
-    auto *serviceModel = new ServiceTableModel(monitor, this);
-    auto *serviceProxy = new QSortFilterProxyModel(this);
-    serviceProxy->setSourceModel(serviceModel);
-    serviceProxy->setSortRole(ServiceTableModel::SortRole);
-    serviceProxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
-    serviceProxy->setFilterKeyColumn(-1);
-    connect(serviceFilter, &QLineEdit::textChanged, serviceProxy, &QSortFilterProxyModel::setFilterFixedString);
-    auto *serviceView = makeTable(serviceProxy, services);
-    serviceView->setObjectName(u"services"_s);
-    serviceView->sortByColumn(-1, Qt::AscendingOrder);
-    serviceView->setColumnWidth(ServiceTableModel::NameColumn, 160);
-    serviceView->setColumnWidth(ServiceTableModel::StateColumn, 100);
-    serviceView->setColumnWidth(ServiceTableModel::FailureColumn, 130);
-    serviceView->setColumnWidth(ServiceTableModel::OpensColumn, 120);
-    serviceView->setColumnWidth(ServiceTableModel::OutcomeColumn, 170);
-    servicesLayout->addWidget(serviceView);
-    tabs->addTab(services, tr("&Services"));
+
+    auto *tabs = new QTabWidget(this);
+    tabs->setObjectName(u"mainTabs"_s);
+    tabs->addTab(buildOverview(bannerText), tr("&Overview"));
 
     // Presets
     auto *presets = new QWidget(tabs);
@@ -112,22 +115,427 @@ MainWindow::MainWindow(ServiceMonitor *monitor, const QString &bannerText, QWidg
     presetView->resizeColumnsToContents();
     presetsLayout->addWidget(presetView);
     tabs->addTab(presets, tr("&Presets"));
+    setCentralWidget(tabs);
+
+    auto *detailDock = new QDockWidget(tr("Service detail"), this);
+    detailDock->setObjectName(u"detailDock"_s);
+    detailDock->setWidget(buildDetail());
+    addDockWidget(Qt::RightDockWidgetArea, detailDock);
+    auto *alertsDock = new QDockWidget(tr("Alerts"), this);
+    alertsDock->setObjectName(u"alertsDock"_s);
+    alertsDock->setWidget(buildAlerts());
+    addDockWidget(Qt::BottomDockWidgetArea, alertsDock);
 
     auto *focusFilter = new QAction(this);
     focusFilter->setShortcut(QKeySequence::Find);
-    connect(focusFilter, &QAction::triggered, this, [tabs, serviceFilter, presetFilter] {
-        (tabs->currentIndex() == 0 ? serviceFilter : presetFilter)->setFocus();
+    connect(focusFilter, &QAction::triggered, this, [tabs, presetFilter, this] {
+        tabs->currentIndex() == 0 ? m_serviceFilter->setFocus() : presetFilter->setFocus();
     });
     addAction(focusFilter);
 
-    m_reload = new QAction(tr("&Reload configuration"), this);
+    buildMenus();
+    auto *viewMenu = menuBar()->findChild<QMenu *>(u"viewMenu"_s);
+    QAction *showDetail = detailDock->toggleViewAction();
+    showDetail->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
+    QAction *showAlerts = alertsDock->toggleViewAction();
+    showAlerts->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
+    viewMenu->insertActions(viewMenu->actions().value(0), {showDetail, showAlerts});
+
+    m_pollHealth = new QLabel(this);
+    m_pollHealth->setObjectName(u"pollHealth"_s);
+    statusBar()->addPermanentWidget(m_pollHealth);
+
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        m_tray = new QSystemTrayIcon(windowIcon(), this);
+        m_tray->setToolTip(tr("Breakerwatch"));
+        m_tray->show();
+        connect(m_tray, &QSystemTrayIcon::activated, this, [this] {
+            showNormal();
+            raise();
+            activateWindow();
+        });
+    }
+    connect(m_ctx.alerts, &AlertCenter::alertFired, this, &MainWindow::onAlertFired);
+    connect(m_ctx.alerts, &AlertCenter::alertsChanged, this, &MainWindow::refreshStatusBar);
+
+    // Once a second: the timeline moves, sparklines and the detail pane catch up, poll health is counted.
+    auto *tick = new QTimer(this);
+    connect(tick, &QTimer::timeout, this, [this] {
+        refreshDetail();
+        refreshStatusBar();
+        if (m_serviceModel->rowCount() > 0)
+            Q_EMIT m_serviceModel->dataChanged(
+                m_serviceModel->index(0, ServiceTableModel::ErrorRateColumn),
+                m_serviceModel->index(m_serviceModel->rowCount() - 1, ServiceTableModel::P95Column));
+    });
+    tick->start(std::chrono::seconds(1));
+    connect(m_ctx.monitor, &ServiceMonitor::serviceUpdated, m_timeline, &TimelineView::historyChanged);
+
+    resize(1400, 860);
+    restoreLayout();
+    refreshStatusBar();
+    selectService(m_ctx.monitor->serviceCount() > 0 ? 0 : -1);
+}
+
+MainWindow::~MainWindow() = default;
+
+QWidget *MainWindow::buildOverview(const QString &bannerText)
+{
+    auto *overview = new QWidget(this);
+    auto *layout = new QVBoxLayout(overview);
+    if (!bannerText.isEmpty()) {
+        auto *banner = new QLabel(bannerText, overview);
+        banner->setObjectName(u"demoBanner"_s);
+        banner->setWordWrap(true);
+        banner->setTextFormat(Qt::RichText);
+        banner->setFrameShape(QFrame::StyledPanel);
+        banner->setMargin(6);
+        layout->addWidget(banner);
+    }
+    // Configuration trouble is shown where the operator looks, not only in a log.
+    m_configProblem = messageLabel(overview, u"configProblem"_s,
+                                   u"QLabel { background: #fde2d6; color: #5a1e00; border: 1px solid #D55E00; }"_s);
+    m_configWarnings = messageLabel(overview, u"configWarnings"_s,
+                                    u"QLabel { background: #fff3d1; color: #4a3500; border: 1px solid #E69F00; }"_s);
+    layout->addWidget(m_configProblem);
+    layout->addWidget(m_configWarnings);
+
+    auto *filters = new QHBoxLayout;
+    m_serviceFilter = new QLineEdit(overview);
+    m_serviceFilter->setPlaceholderText(tr("Filter services (Ctrl+F)"));
+    m_serviceFilter->setClearButtonEnabled(true);
+    filters->addWidget(m_serviceFilter, 1);
+    auto *stateFilter = new QComboBox(overview);
+    stateFilter->setObjectName(u"stateFilter"_s);
+    stateFilter->addItem(tr("All services"), static_cast<int>(ServiceFilterProxy::StateFilter::All));
+    stateFilter->addItem(tr("Needing a look"), static_cast<int>(ServiceFilterProxy::StateFilter::Problems));
+    stateFilter->addItem(tr("Breaker not closed"), static_cast<int>(ServiceFilterProxy::StateFilter::NotClosed));
+    stateFilter->addItem(tr("Flapping"), static_cast<int>(ServiceFilterProxy::StateFilter::Flapping));
+    stateFilter->setToolTip(tr("Show only services in these states (Alt+S)"));
+    auto *stateLabel = new QLabel(tr("&Show:"), overview);
+    stateLabel->setBuddy(stateFilter);
+    filters->addWidget(stateLabel);
+    filters->addWidget(stateFilter);
+    layout->addLayout(filters);
+
+    m_serviceModel = new ServiceTableModel(m_ctx.monitor, this);
+    m_serviceModel->setHistory(m_ctx.history, m_ctx.clock);
+    m_serviceProxy = new ServiceFilterProxy(this);
+    m_serviceProxy->setSourceModel(m_serviceModel);
+    connect(m_serviceFilter, &QLineEdit::textChanged, m_serviceProxy,
+            &QSortFilterProxyModel::setFilterFixedString);
+    connect(stateFilter, &QComboBox::currentIndexChanged, this, [this, stateFilter] {
+        m_serviceProxy->setStateFilter(
+            static_cast<ServiceFilterProxy::StateFilter>(stateFilter->currentData().toInt()));
+    });
+
+    m_overviewSplit = new QSplitter(Qt::Vertical, overview);
+    m_overviewSplit->setObjectName(u"overviewSplit"_s);
+    m_serviceView = makeTable(m_serviceProxy, m_overviewSplit);
+    m_serviceView->setObjectName(u"services"_s);
+    m_serviceView->sortByColumn(-1, Qt::AscendingOrder);
+    m_serviceView->setItemDelegateForColumn(ServiceTableModel::ErrorRateColumn, new SparklineDelegate(this));
+    m_serviceView->setColumnWidth(ServiceTableModel::NameColumn, 150);
+    m_serviceView->setColumnWidth(ServiceTableModel::StateColumn, 95);
+    m_serviceView->setColumnWidth(ServiceTableModel::ObservedColumn, 95);
+    m_serviceView->setColumnWidth(ServiceTableModel::ErrorRateColumn, 170);
+    m_serviceView->setColumnWidth(ServiceTableModel::TrafficColumn, 90);
+    m_serviceView->setColumnWidth(ServiceTableModel::OutcomeColumn, 150);
+    m_serviceView->setColumnWidth(ServiceTableModel::LatencyColumn, 75);
+    m_serviceView->setColumnWidth(ServiceTableModel::P95Column, 85);
+    m_serviceView->setColumnWidth(ServiceTableModel::OpensColumn, 105);
+    connect(m_serviceView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) {
+                if (current.isValid())
+                    selectService(m_serviceProxy->mapToSource(current).row());
+            });
+
+    m_timeline = new TimelineView(m_ctx.history, m_ctx.clock, m_overviewSplit);
+    m_timeline->setObjectName(u"timeline"_s);
+    m_timeline->setServiceNames(m_ctx.recorder->serviceNames());
+    m_timeline->setSpan(15 * 60'000);
+    connect(m_ctx.recorder, &HistoryRecorder::servicesChanged, this, [this] {
+        m_timeline->setServiceNames(m_ctx.recorder->serviceNames());
+        selectService(std::min(m_selected, m_ctx.monitor->serviceCount() - 1));
+    });
+    connect(m_timeline, &TimelineView::serviceActivated, this, &MainWindow::selectService);
+    m_overviewSplit->addWidget(m_serviceView);
+    m_overviewSplit->addWidget(m_timeline);
+    m_overviewSplit->setStretchFactor(0, 3);
+    m_overviewSplit->setStretchFactor(1, 2);
+    layout->addWidget(m_overviewSplit, 1);
+    return overview;
+}
+
+QWidget *MainWindow::buildDetail()
+{
+    auto *detail = new QWidget(this);
+    detail->setObjectName(u"detail"_s);
+    auto *layout = new QVBoxLayout(detail);
+    m_detailTitle = new QLabel(detail);
+    m_detailTitle->setObjectName(u"detailTitle"_s);
+    m_detailTitle->setTextFormat(Qt::RichText);
+    m_detailFacts = new QLabel(detail);
+    m_detailFacts->setObjectName(u"detailFacts"_s);
+    m_detailFacts->setWordWrap(true);
+    m_detailFacts->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    layout->addWidget(m_detailTitle);
+    layout->addWidget(m_detailFacts);
+
+    // One row of buttons per breaker; each button is also a menu action with a shortcut.
+    const auto makeRow = [this, detail](const QString &caption, bool remote) {
+        auto *row = new QWidget(detail);
+        auto *rowLayout = new QHBoxLayout(row);
+        rowLayout->setContentsMargins(0, 0, 0, 0);
+        rowLayout->addWidget(new QLabel(caption, row));
+        const QList<std::pair<OperatorAction, QKeySequence>> actions = {
+            {OperatorAction::Reset, QKeySequence(remote ? u"Ctrl+Alt+R"_s : u"Ctrl+Shift+R"_s)},
+            {OperatorAction::ForceOpen, QKeySequence(remote ? u"Ctrl+Alt+O"_s : u"Ctrl+Shift+O"_s)},
+            {OperatorAction::Disable, QKeySequence(remote ? u"Ctrl+Alt+D"_s : u"Ctrl+Shift+D"_s)},
+            {OperatorAction::MetricsOnly, QKeySequence(u"Ctrl+Shift+M"_s)}};
+        for (const auto &[action, keys] : actions) {
+            if (remote && action == OperatorAction::MetricsOnly)
+                continue;
+            const QString name = operatorActionName(action);
+            auto *qaction = new QAction(name.left(1).toUpper() + name.mid(1), this);
+            qaction->setObjectName((remote ? u"remote-"_s : u"simulated-"_s) + QString(name).replace(u' ', u'-'));
+            qaction->setShortcut(keys);
+            qaction->setToolTip(operatorActionConsequence(action, remote) + u" ("_s +
+                                keys.toString(QKeySequence::NativeText) + u')');
+            connect(qaction, &QAction::triggered, this, [this, action, remote] { act(action, remote); });
+            (remote ? m_remoteActions : m_simulatedActions).push_back(qaction);
+            auto *button = new QPushButton(qaction->text(), row);
+            button->setObjectName(qaction->objectName());
+            button->setToolTip(qaction->toolTip());
+            connect(button, &QPushButton::clicked, qaction, &QAction::trigger);
+            rowLayout->addWidget(button);
+        }
+        rowLayout->addStretch(1);
+        return row;
+    };
+    layout->addWidget(makeRow(tr("Simulated breaker:"), false));
+    m_remoteRow = makeRow(tr("Real breaker:"), true);
+    layout->addWidget(m_remoteRow);
+
+    m_detailTabs = new QTabWidget(detail);
+    m_detailTabs->setObjectName(u"detailTabs"_s);
+    m_eventLog = new EventLogModel(m_ctx.history, m_ctx.audit, this);
+    auto *eventView = makeTable(m_eventLog, m_detailTabs);
+    eventView->setObjectName(u"eventLog"_s);
+    eventView->setSortingEnabled(false);
+    eventView->setColumnWidth(EventLogModel::TimeColumn, 170);
+    eventView->setColumnWidth(EventLogModel::SourceColumn, 110);
+    eventView->setColumnWidth(EventLogModel::EventColumn, 190);
+    m_detailTabs->addTab(eventView, tr("&Event log"));
+    layout->addWidget(m_detailTabs, 1);
+    detail->setMinimumWidth(420);
+    return detail;
+}
+
+QWidget *MainWindow::buildAlerts()
+{
+    m_alertModel = new AlertModel(m_ctx.alerts, m_ctx.clock, this);
+    auto *view = makeTable(m_alertModel, this);
+    view->setObjectName(u"alerts"_s);
+    view->setSortingEnabled(false);
+    view->setColumnWidth(AlertModel::StatusColumn, 80);
+    view->setColumnWidth(AlertModel::ServiceColumn, 140);
+    view->setColumnWidth(AlertModel::KindColumn, 110);
+    connect(view, &QTableView::activated, this, [this](const QModelIndex &index) {
+        const QString service = m_alertModel->index(index.row(), AlertModel::ServiceColumn).data().toString();
+        const int found = static_cast<int>(m_ctx.recorder->serviceNames().indexOf(service));
+        if (found >= 0)
+            selectService(found);
+    });
+    return view;
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    m_reload = file->addAction(tr("&Reload configuration"));
     m_reload->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     m_reload->setToolTip(tr("Read the configuration file again (it is also reloaded whenever it is saved)"));
     m_reload->setEnabled(false);
-    addAction(m_reload);
+    QAction *exportTimeline = file->addAction(tr("&Export timeline…"), this, &MainWindow::exportTimeline);
+    exportTimeline->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
 
-    setCentralWidget(tabs);
-    resize(1100, 650);
+    QMenu *view = menuBar()->addMenu(tr("&View"));
+    view->setObjectName(u"viewMenu"_s);
+    QAction *live = view->addAction(tr("Follow &live"), m_timeline, &TimelineView::followLive);
+    live->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L)); // End does the same inside the timeline
+    live->setToolTip(tr("Keep the timeline's right edge at now"));
+    view->addSeparator();
+    QMenu *themes = view->addMenu(tr("&Theme"));
+    auto *group = new QActionGroup(this);
+    const QString current = QSettings().value(u"theme"_s, u"system"_s).toString();
+    for (ThemeChoice choice : {ThemeChoice::System, ThemeChoice::Light, ThemeChoice::Dark}) {
+        const QString label = choice == ThemeChoice::System  ? tr("Follow the &system")
+                              : choice == ThemeChoice::Light ? tr("&Light")
+                                                             : tr("&Dark");
+        QAction *action = themes->addAction(label, this, [this, choice] { setTheme(static_cast<int>(choice)); });
+        action->setCheckable(true);
+        action->setChecked(themeChoiceName(choice) == current);
+        action->setObjectName(u"theme-"_s + themeChoiceName(choice));
+        group->addAction(action);
+    }
+
+    QMenu *breaker = menuBar()->addMenu(tr("&Breaker"));
+    breaker->setToolTipsVisible(true);
+    breaker->addSection(tr("Simulated breaker"));
+    breaker->addActions(m_simulatedActions);
+    breaker->addSection(tr("Real breaker"));
+    breaker->addActions(m_remoteActions);
+}
+
+void MainWindow::selectService(int index)
+{
+    if (index >= m_ctx.monitor->serviceCount())
+        index = -1;
+    m_selected = index;
+    m_timeline->setSelectedService(index);
+    const QModelIndex proxyIndex = m_serviceProxy->mapFromSource(m_serviceModel->index(index, 0));
+    if (proxyIndex.isValid() && m_serviceView->currentIndex().row() != proxyIndex.row())
+        m_serviceView->setCurrentIndex(proxyIndex);
+    m_eventLog->setService(index, index >= 0 ? m_ctx.monitor->status(index).name : QString());
+    refreshDetail();
+}
+
+void MainWindow::refreshDetail()
+{
+    const bool any = m_selected >= 0;
+    for (QAction *action : std::as_const(m_simulatedActions))
+        action->setEnabled(any);
+    const bool remote = any && m_ctx.control->hasRemote(m_selected);
+    for (QAction *action : std::as_const(m_remoteActions))
+        action->setEnabled(remote);
+    m_remoteRow->setVisible(remote);
+    if (!any) {
+        m_detailTitle->setText(tr("<h3>No service selected</h3>"));
+        m_detailFacts->setText(tr("Select a service in the table or the timeline."));
+        return;
+    }
+    const ServiceStatus s = m_ctx.monitor->status(m_selected);
+    const std::int64_t now = m_ctx.clock();
+    QString title = u"<h3>%1 — simulated <span style='color:%2'>%3</span>"_s.arg(
+        s.name.toHtmlEscaped(), s.state == BreakerState::Closed ? u"#009E73"_s : u"#D55E00"_s, stateWord(s.state));
+    if (s.observedState)
+        title += u", real <span style='color:%1'>%2</span>"_s.arg(
+            *s.observedState == BreakerState::Closed ? u"#009E73"_s : u"#D55E00"_s, stateWord(*s.observedState));
+    m_detailTitle->setText(title + u"</h3>"_s);
+    QStringList facts;
+    facts << tr("Since %1 (%2 ago)")
+                 .arg(QDateTime::fromMSecsSinceEpoch(s.stateSinceMs).toString(u"HH:mm:ss"_s),
+                      formatDurationMs(std::max<std::int64_t>(0, now - s.stateSinceMs)));
+    if (!s.lastReason.isEmpty())
+        facts << tr("Why: %1").arg(s.lastReason);
+    facts << tr("Fed by %1").arg(s.feed == BreakerFeed::PollsAndTraffic ? tr("health polls and traffic counters")
+                                                                        : tr("health polls"));
+    if (!s.url.isEmpty())
+        facts << s.url;
+    if (!s.scrapeProblem.isEmpty())
+        facts << tr("Metrics: %1").arg(s.scrapeProblem);
+    if (!s.observedProblem.isEmpty())
+        facts << tr("Real breaker: %1").arg(s.observedProblem);
+    m_detailFacts->setText(facts.join(u'\n'));
+    m_eventLog->refresh();
+}
+
+void MainWindow::act(OperatorAction action, bool remote)
+{
+    if (m_selected < 0)
+        return;
+    const QString service = m_ctx.monitor->status(m_selected).name;
+    const QString what = operatorActionName(action);
+    const QString title = remote ? tr("%1 the real breaker of %2?").arg(what.left(1).toUpper() + what.mid(1), service)
+                                 : tr("%1 the simulated breaker of %2?").arg(what.left(1).toUpper() + what.mid(1),
+                                                                             service);
+    QString text = operatorActionConsequence(action, remote);
+    if (remote) {
+        if (const ServiceConfig *config = m_ctx.monitor->serviceConfig(m_selected); config && config->remote)
+            text += u"\n\n"_s + tr("One request to %1. It is not retried: if no answer comes, the outcome is "
+                                   "\"unknown\" and you should check the breaker before trying again.")
+                                    .arg(config->remote->url.toString(QUrl::RemoveUserInfo));
+    }
+    text += u"\n\n"_s + tr("The action is recorded in the audit log under your name (%1).").arg(operatorName());
+    if (!m_confirm(title, text)) {
+        statusBar()->showMessage(tr("Cancelled: nothing was changed"), 5000);
+        return;
+    }
+    const Status result = remote ? m_ctx.control->actOnRemote(m_selected, action)
+                                 : m_ctx.control->actOnSimulated(m_selected, action);
+    if (!result)
+        statusBar()->showMessage(tr("%1 refused: %2").arg(what, result.error()), 10'000);
+    else
+        statusBar()->showMessage(remote ? tr("%1 sent to %2's breaker; waiting for its answer").arg(what, service)
+                                        : tr("%1: done on %2's simulated breaker").arg(what, service),
+                                 8000);
+    refreshDetail();
+}
+
+void MainWindow::refreshStatusBar()
+{
+    int up = 0;
+    int down = 0;
+    int waiting = 0;
+    std::int64_t polls = 0;
+    for (int i = 0; i < m_ctx.monitor->serviceCount(); ++i) {
+        const ServiceStatus s = m_ctx.monitor->status(i);
+        polls += s.polls;
+        if (s.lastCheckMs < 0)
+            ++waiting;
+        else if (s.lastOutcome == ProbeOutcomeKind::Success || s.lastOutcome == ProbeOutcomeKind::Slow)
+            ++up;
+        else
+            ++down;
+    }
+    const std::int64_t now = m_ctx.clock();
+    if (m_lastPolls >= 0 && now - m_lastPollsAt >= 1000) {
+        m_pollsPerSecond = static_cast<double>(polls - m_lastPolls) * 1000.0 / static_cast<double>(now - m_lastPollsAt);
+        m_lastPolls = polls;
+        m_lastPollsAt = now;
+    } else if (m_lastPolls < 0) {
+        m_lastPolls = polls;
+        m_lastPollsAt = now;
+    }
+    const int firing = m_ctx.alerts->activeCount();
+    QString text = tr("%1 up · %2 down").arg(up).arg(down);
+    if (waiting > 0)
+        text += tr(" · %1 waiting").arg(waiting);
+    text += tr(" · %1 polls/s").arg(m_pollsPerSecond, 0, 'f', 1);
+    text += firing > 0 ? tr(" · %n alert(s) firing", nullptr, firing) : tr(" · no alerts");
+    m_pollHealth->setText(text);
+    m_pollHealth->setStyleSheet(firing > 0 || down > 0 ? u"color: #D55E00; font-weight: bold;"_s : QString());
+    const QString base = windowTitle().section(u") "_s, -1);
+    setWindowTitle(firing > 0 ? u"(%1) %2"_s.arg(firing).arg(base) : base);
+}
+
+void MainWindow::onAlertFired(const Alert &alert)
+{
+    statusBar()->showMessage(tr("Alert: %1").arg(alert.summary), 15'000);
+    if (m_tray)
+        m_tray->showMessage(tr("Breakerwatch: %1").arg(alertKindName(alert.kind)), alert.summary,
+                            QSystemTrayIcon::Warning, 10'000);
+}
+
+void MainWindow::exportTimeline()
+{
+    QString selectedFilter;
+    const QString file =
+        QFileDialog::getSaveFileName(this, tr("Export timeline"), u"breakerwatch-timeline.png"_s,
+                                     tr("PNG image (*.png);;SVG drawing (*.svg)"), &selectedFilter);
+    if (file.isEmpty())
+        return;
+    const bool svg = file.endsWith(u".svg"_s, Qt::CaseInsensitive);
+    const bool saved = svg ? m_timeline->renderToSvg(file, m_timeline->viewport()->size())
+                           : m_timeline->renderToImage(m_timeline->viewport()->size()).save(file);
+    if (saved)
+        statusBar()->showMessage(tr("Timeline saved to %1").arg(file), 8000);
+    else
+        QMessageBox::warning(this, tr("Export timeline"), tr("Could not write %1.").arg(file));
 }
 
 void MainWindow::setConfigProblem(const QString &problem)
@@ -147,7 +555,7 @@ void MainWindow::setConfigWarnings(const QStringList &warnings)
 void MainWindow::follow(ConfigWatcher *watcher)
 {
     connect(watcher, &ConfigWatcher::reloaded, this, [this](const Config &config) {
-        m_monitor->setConfig(config);
+        m_ctx.monitor->setConfig(config);
         statusBar()->showMessage(
             tr("Configuration reloaded: %n service(s)", nullptr, static_cast<int>(config.services.size())), 5000);
         setConfigProblem({});
@@ -158,6 +566,39 @@ void MainWindow::follow(ConfigWatcher *watcher)
     m_reload->setEnabled(true);
     setConfigWarnings(watcher->current().warnings);
     setConfigProblem(watcher->problem());
+}
+
+void MainWindow::setTheme(int choice)
+{
+    const auto theme = static_cast<ThemeChoice>(choice);
+    applyTheme(theme, m_systemPalette);
+    QSettings().setValue(u"theme"_s, themeChoiceName(theme));
+    if (auto *action = findChild<QAction *>(u"theme-"_s + themeChoiceName(theme)))
+        action->setChecked(true);
+}
+
+void MainWindow::restoreLayout()
+{
+    const QSettings settings;
+    restoreGeometry(settings.value(u"window/geometry"_s).toByteArray());
+    restoreState(settings.value(u"window/state"_s).toByteArray());
+    m_overviewSplit->restoreState(settings.value(u"window/overviewSplit"_s).toByteArray());
+    m_serviceView->horizontalHeader()->restoreState(settings.value(u"window/servicesHeader"_s).toByteArray());
+}
+
+void MainWindow::saveLayout() const
+{
+    QSettings settings;
+    settings.setValue(u"window/geometry"_s, saveGeometry());
+    settings.setValue(u"window/state"_s, saveState());
+    settings.setValue(u"window/overviewSplit"_s, m_overviewSplit->saveState());
+    settings.setValue(u"window/servicesHeader"_s, m_serviceView->horizontalHeader()->saveState());
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    saveLayout();
+    QMainWindow::closeEvent(event);
 }
 
 } // namespace bw

@@ -1,22 +1,59 @@
 #pragma once
 
+#include "control/breakercontrol.h"
+
 #include <QMainWindow>
+#include <QPalette>
+
+#include <functional>
 
 class QAction;
 class QLabel;
+class QLineEdit;
+class QSplitter;
+class QSystemTrayIcon;
+class QTabWidget;
+class QTableView;
+class QToolButton;
 
 namespace bw {
 
+class AlertCenter;
+class AlertModel;
+class AuditLog;
 class ConfigWatcher;
+class EventLogModel;
+class FleetHistory;
+class HistoryRecorder;
+class ServiceFilterProxy;
 class ServiceMonitor;
+class ServiceTableModel;
+class TimelineView;
+struct Alert;
 
-// The main window: the watched services and the breaker presets. The monitor is not owned.
-// bannerText: shown above the table when not empty (e.g. "this is the demo fleet").
+// What the window shows and acts on; nothing here is owned by the window.
+struct DashboardContext
+{
+    ServiceMonitor *monitor = nullptr;
+    const FleetHistory *history = nullptr;
+    HistoryRecorder *recorder = nullptr;
+    AlertCenter *alerts = nullptr;
+    AuditLog *audit = nullptr;
+    BreakerControl *control = nullptr;
+    std::function<std::int64_t()> clock; // epoch ms, the monitor's clock
+};
+
+// The live dashboard: the services table (filter, state filter, sparklines), the state timelines below it,
+// the selected service's detail (charts, flapping graph, event log, breaker actions) in a dock on the right,
+// the alerts in a dock at the bottom, poll health in the status bar. Operator actions ask for confirmation
+// naming the service and what will happen, and are audited. Layout and theme are remembered (QSettings).
 class MainWindow final : public QMainWindow
 {
     Q_OBJECT
 public:
-    explicit MainWindow(ServiceMonitor *monitor, const QString &bannerText = {}, QWidget *parent = nullptr);
+    // bannerText: shown above the table when not empty (e.g. "this is the demo fleet").
+    explicit MainWindow(const DashboardContext &context, const QString &bannerText = {}, QWidget *parent = nullptr);
+    ~MainWindow() override;
 
     // A configuration file that failed to (re)load; empty hides the message. The previous one stays in force.
     void setConfigProblem(const QString &problem);
@@ -26,11 +63,62 @@ public:
     // Ctrl+R reloads at once. The watcher is not owned.
     void follow(ConfigWatcher *watcher);
 
+    // The service shown in the detail pane (the monitor's index), -1 for none.
+    int selectedService() const { return m_selected; }
+    void selectService(int index);
+
+    // Asks the operator to confirm an action; replaceable so tests can answer. Returns true to go ahead.
+    using Confirmer = std::function<bool(const QString &title, const QString &text)>;
+    void setConfirmer(Confirmer confirmer) { m_confirm = std::move(confirmer); }
+
+    // Applies the light, dark or system theme and remembers it.
+    void setTheme(int choice);
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
 private:
-    ServiceMonitor *m_monitor;
+    QWidget *buildOverview(const QString &bannerText);
+    QWidget *buildDetail();
+    QWidget *buildAlerts();
+    void buildMenus();
+    void act(OperatorAction action, bool remote);
+    void refreshDetail();
+    void refreshStatusBar();
+    void onAlertFired(const Alert &alert);
+    void exportTimeline();
+    void restoreLayout();
+    void saveLayout() const;
+
+    DashboardContext m_ctx;
+    QPalette m_systemPalette;
+    Confirmer m_confirm;
+    int m_selected = -1;
+
+    ServiceTableModel *m_serviceModel = nullptr;
+    ServiceFilterProxy *m_serviceProxy = nullptr;
+    QTableView *m_serviceView = nullptr;
+    QLineEdit *m_serviceFilter = nullptr;
+    TimelineView *m_timeline = nullptr;
+    QSplitter *m_overviewSplit = nullptr;
     QLabel *m_configProblem = nullptr;
     QLabel *m_configWarnings = nullptr;
+
+    QLabel *m_detailTitle = nullptr;
+    QLabel *m_detailFacts = nullptr;
+    QWidget *m_remoteRow = nullptr;
+    QTabWidget *m_detailTabs = nullptr;
+    EventLogModel *m_eventLog = nullptr;
+    QList<QAction *> m_simulatedActions;
+    QList<QAction *> m_remoteActions;
+
+    AlertModel *m_alertModel = nullptr;
+    QSystemTrayIcon *m_tray = nullptr;
+    QLabel *m_pollHealth = nullptr;
     QAction *m_reload = nullptr;
+    std::int64_t m_lastPolls = -1;
+    std::int64_t m_lastPollsAt = 0;
+    double m_pollsPerSecond = 0;
 };
 
 } // namespace bw

@@ -1,8 +1,11 @@
 #include "models/servicetablemodel.h"
 
+#include "history/fleethistory.h"
 #include "monitor/servicemonitor.h"
 
 #include <QColor>
+#include <QPointF>
+#include <QVariantMap>
 
 using namespace Qt::StringLiterals;
 
@@ -28,6 +31,12 @@ QColor stateColour(BreakerState state)
     return {};
 }
 
+bool flapping(const ServiceStatus &s)
+{
+    return s.opensLast10Min > ServiceTableModel::kFlapOpens ||
+           s.observedOpensLast10Min > ServiceTableModel::kFlapOpens;
+}
+
 } // namespace
 
 ServiceTableModel::ServiceTableModel(ServiceMonitor *monitor, QObject *parent)
@@ -36,6 +45,12 @@ ServiceTableModel::ServiceTableModel(ServiceMonitor *monitor, QObject *parent)
     reload();
     connect(monitor, &ServiceMonitor::serviceUpdated, this, &ServiceTableModel::update);
     connect(monitor, &ServiceMonitor::servicesReset, this, &ServiceTableModel::reload);
+}
+
+void ServiceTableModel::setHistory(const FleetHistory *history, std::function<std::int64_t()> clock)
+{
+    m_history = history;
+    m_clock = std::move(clock);
 }
 
 void ServiceTableModel::reload()
@@ -65,40 +80,104 @@ int ServiceTableModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
+QVariant ServiceTableModel::sparkline(int row) const
+{
+    if (!m_history || !m_clock || row >= m_history->serviceCount())
+        return {};
+    const std::int64_t now = m_clock();
+    QList<QPointF> points;
+    for (const SeriesPoint &p : m_history->buckets(row, SeriesKind::ErrorRate, now - kSparklineSpanMs, now + 1, 60))
+        points.push_back({static_cast<double>(now - p.t) / 1000.0, p.max});
+    std::reverse(points.begin(), points.end()); // oldest first: seconds ago decreasing
+    return QVariant::fromValue(points);
+}
+
+double ServiceTableModel::latestP95(int row) const
+{
+    if (!m_history || !m_clock || row >= m_history->serviceCount())
+        return -1;
+    const std::int64_t now = m_clock();
+    const auto points = m_history->buckets(row, SeriesKind::LatencyP95, now - 60'000, now + 1, 1);
+    return points.empty() ? -1 : points.back().last;
+}
+
 QVariant ServiceTableModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
     const ServiceStatus &s = m_rows[static_cast<std::size_t>(index.row())];
     const bool polled = s.lastCheckMs >= 0;
-    if (role == StateRole)
+    switch (role) {
+    case StateRole:
         return static_cast<int>(s.state);
+    case FlappingRole:
+        return flapping(s);
+    case NotClosedRole:
+        return s.state != BreakerState::Closed || (s.observedState && *s.observedState != BreakerState::Closed);
+    case LabelsRole: {
+        QVariantMap labels;
+        if (const ServiceConfig *config = m_monitor->serviceConfig(index.row()))
+            for (auto it = config->labels.cbegin(); it != config->labels.cend(); ++it)
+                labels.insert(it.key(), it.value());
+        return labels;
+    }
+    case SparklineRole:
+        return index.column() == ErrorRateColumn ? sparkline(index.row()) : QVariant();
+    default:
+        break;
+    }
     if (role == Qt::ToolTipRole) {
-        if (index.column() == OutcomeColumn)
-            return s.lastMessage;
-        if (index.column() == NameColumn)
+        switch (index.column()) {
+        case NameColumn:
             return s.url;
-        if (index.column() == ObservedColumn)
+        case OutcomeColumn:
+            return s.lastMessage;
+        case ObservedColumn:
             return !s.observedProblem.isEmpty() ? s.observedProblem
                    : s.observedState            ? tr("The service's own breaker, as its metrics or events report it.")
                                                 : tr("No real breaker is configured for this service "
-                                                                "(metrics: observed_breaker).");
-        if (index.column() == TrafficColumn)
+                                                     "(metrics: observed_breaker, remote_breaker.events_url or "
+                                                     "hystrix_stream).");
+        case TrafficColumn:
             return !s.scrapeProblem.isEmpty()
                        ? s.scrapeProblem
                        : tr("The service's own requests, from its request counters between scrapes.");
-        return s.lastReason;
+        case ErrorRateColumn:
+            return tr("Failed calls: the traffic's, or the breaker window's when only health polls feed it. "
+                      "The line shows the last 10 minutes.");
+        case P95Column:
+            return tr("95th percentile of the poll latencies of the last minute.");
+        case OpensColumn:
+            return flapping(s) ? tr("Flapping: more than %1 opens in 10 minutes.").arg(kFlapOpens)
+                               : tr("Opens of the simulated breaker in the last 10 minutes.");
+        default:
+            return s.lastReason;
+        }
     }
     if (role == Qt::ForegroundRole && index.column() == StateColumn)
         return stateColour(s.state);
     if (role == Qt::ForegroundRole && index.column() == ObservedColumn && s.observedState)
         return stateColour(*s.observedState);
-    if (role == Qt::TextAlignmentRole && (index.column() == FailureColumn || index.column() == LatencyColumn ||
-                                          index.column() == OpensColumn || index.column() == TrafficColumn))
-        return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+    if (role == Qt::ForegroundRole && index.column() == OpensColumn && flapping(s))
+        return QColor(0xD5, 0x5E, 0x00);
+    if (role == Qt::TextAlignmentRole) {
+        switch (index.column()) {
+        case ErrorRateColumn:
+        case LatencyColumn:
+        case P95Column:
+        case OpensColumn:
+        case TrafficColumn:
+            return QVariant(Qt::AlignRight | Qt::AlignVCenter);
+        default:
+            return {};
+        }
+    }
     if (role != Qt::DisplayRole && role != SortRole)
         return {};
     const bool sort = role == SortRole;
+    const double errorRate = s.feed == BreakerFeed::PollsAndTraffic && s.trafficFailurePercent >= 0
+                                 ? s.trafficFailurePercent
+                                 : s.windowFailurePercent;
     switch (index.column()) {
     case NameColumn:
         return s.name;
@@ -110,6 +189,10 @@ QVariant ServiceTableModel::data(const QModelIndex &index, int role) const
         if (s.observedState)
             return stateName(*s.observedState).toUpper();
         return s.observedProblem.isEmpty() ? u"–"_s : tr("unknown");
+    case ErrorRateColumn:
+        if (sort)
+            return errorRate;
+        return errorRate < 0 ? u"–"_s : u"%1 %"_s.arg(errorRate, 0, 'f', 0);
     case TrafficColumn:
         if (sort)
             return s.requestsPerSecond;
@@ -117,21 +200,24 @@ QVariant ServiceTableModel::data(const QModelIndex &index, int role) const
             return tr("scrape problem");
         if (s.requestsPerSecond < 0)
             return u"–"_s;
-        return tr("%1/s, %2 % failed")
-            .arg(s.requestsPerSecond, 0, 'f', s.requestsPerSecond < 10 ? 1 : 0)
-            .arg(std::max(0.0, s.trafficFailurePercent), 0, 'f', 0);
-    case FailureColumn:
-        if (sort)
-            return s.windowFailurePercent;
-        return s.windowFailurePercent < 0 ? u"–"_s : u"%1 %"_s.arg(s.windowFailurePercent, 0, 'f', 0);
+        return tr("%1 req/s").arg(s.requestsPerSecond, 0, 'f', s.requestsPerSecond < 10 ? 1 : 0);
     case OutcomeColumn:
         return polled ? outcomeKindName(s.lastOutcome).replace(u'_', u' ') : tr("waiting for first poll");
     case LatencyColumn:
         if (sort)
             return s.lastLatencyMs;
         return polled ? u"%1 ms"_s.arg(qRound(s.lastLatencyMs)) : QString();
+    case P95Column: {
+        const double p95 = latestP95(index.row());
+        if (sort)
+            return p95;
+        return p95 < 0 ? QString() : u"%1 ms"_s.arg(qRound(p95));
+    }
     case OpensColumn:
-        return s.opensLast10Min;
+        if (sort)
+            return std::max(s.opensLast10Min, s.observedOpensLast10Min);
+        return flapping(s) ? tr("⚑ %1 flapping").arg(std::max(s.opensLast10Min, s.observedOpensLast10Min))
+                           : QString::number(s.opensLast10Min);
     case ReasonColumn:
         return s.lastReason;
     default:
@@ -150,14 +236,16 @@ QVariant ServiceTableModel::headerData(int section, Qt::Orientation orientation,
         return tr("Breaker");
     case ObservedColumn:
         return tr("Real breaker");
+    case ErrorRateColumn:
+        return tr("Errors (10 min)");
     case TrafficColumn:
         return tr("Traffic");
-    case FailureColumn:
-        return tr("Failures (window)");
     case OutcomeColumn:
         return tr("Last check");
     case LatencyColumn:
         return tr("Latency");
+    case P95Column:
+        return tr("p95 (1 min)");
     case OpensColumn:
         return tr("Opens (10 min)");
     case ReasonColumn:
