@@ -1,7 +1,9 @@
 #pragma once
 
 #include "common/result.h"
+#include "demo/delayedcalls.h"
 #include "demo/demoservice.h"
+#include "httpserver/socketreactor.h"
 
 #include <QHostAddress>
 #include <QObject>
@@ -21,7 +23,9 @@ struct FleetOptions
 };
 
 // A fleet of simulated services, one port each: Qt clients open at most 6 connections per host:port, and a port
-// per service lets a "dead" service refuse connections for real. The clock gives ms since the fleet started.
+// per service lets a "dead" service refuse connections for real. All services share one SocketReactor, so the
+// event loop watches one descriptor however many ports are open, and one DelayedCalls, so their simulated
+// latencies share timer wake-ups. The clock gives ms since the fleet started.
 class DemoFleet final : public QObject
 {
     Q_OBJECT
@@ -41,6 +45,8 @@ public:
 private:
     DemoService::Clock m_clock;
     std::int64_t m_wallEpochMs;
+    SocketReactor m_reactor; // these two are declared before the services, which use them until they are gone
+    DelayedCalls m_delays;
     std::vector<std::unique_ptr<DemoService>> m_services;
 };
 

@@ -55,9 +55,10 @@ QByteArray failureRateText(const BreakerSnapshot &s)
 } // namespace
 
 DemoService::DemoService(QString name, ServiceBehaviour behaviour, Clock clock, std::int64_t wallEpochMs,
-                         QObject *parent)
+                         SocketReactor *reactor, DelayedCalls *delays, QObject *parent)
     : QObject(parent), m_name(std::move(name)), m_behaviour(behaviour), m_clock(std::move(clock)),
-      m_wallEpochMs(wallEpochMs), m_breaker(inProcessPolicy())
+      m_wallEpochMs(wallEpochMs), m_server(reactor), m_delays(delays ? delays : new DelayedCalls(10, this)),
+      m_breaker(inProcessPolicy())
 {
     m_server.route("GET", u"/actuator/health"_s,
                    [this](const HttpRequest &request, HttpResponder r) { answerHealth(request, r, true); });
@@ -177,8 +178,7 @@ void DemoService::answerHealth(const HttpRequest &, HttpResponder responder, boo
         response = HttpResponse::json(decision.ok ? 200 : 503, body);
         response.contentType = "application/health+json";
     }
-    QTimer::singleShot(std::chrono::milliseconds(qRound64(decision.latencyMs)), this,
-                       [responder, response] { responder.send(response); });
+    m_delays->after(qRound64(decision.latencyMs), [responder, response] { responder.send(response); });
 }
 
 QByteArray DemoService::breakerDetails() const

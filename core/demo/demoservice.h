@@ -1,6 +1,7 @@
 #pragma once
 
 #include "breaker/circuitbreaker.h"
+#include "demo/delayedcalls.h"
 #include "demo/servicebehaviour.h"
 #include "httpserver/httpserver.h"
 
@@ -27,8 +28,10 @@ public:
     using Clock = std::function<std::int64_t()>;
     static constexpr const char *kBreakerName = "downstream";
 
+    // The reactor watches this service's sockets and `delays` times its answers; both can be shared by a fleet, are
+    // not owned and must outlive the service. Null: the service makes its own.
     DemoService(QString name, ServiceBehaviour behaviour, Clock clock, std::int64_t wallEpochMs,
-                QObject *parent = nullptr);
+                SocketReactor *reactor = nullptr, DelayedCalls *delays = nullptr, QObject *parent = nullptr);
 
     Result<quint16> listen(const QHostAddress &address, quint16 port);
     QString name() const { return m_name; }
@@ -57,6 +60,7 @@ private:
     Clock m_clock;
     std::int64_t m_wallEpochMs;
     HttpServer m_server;
+    DelayedCalls *m_delays; // a child when the service made its own
     QHostAddress m_address;
     quint16 m_port = 0;
     std::uint64_t m_requests = 0;

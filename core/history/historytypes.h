@@ -76,8 +76,9 @@ struct DisplayRun
     std::int64_t end = 0;
     BreakerState state = BreakerState::Closed;
     bool mixed = false;
-    std::uint32_t changes = 1; // raw runs merged into this one
-    ReasonId reason = 0;       // of the first raw run
+    BreakerState worst = BreakerState::Closed; // the state refusing the most calls among the merged runs
+    std::uint32_t changes = 1;                 // raw runs merged into this one
+    ReasonId reason = 0;                       // of the first raw run
 };
 
 // A state change derived from two consecutive runs of a track.

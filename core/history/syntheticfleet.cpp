@@ -3,6 +3,7 @@
 #include "breaker/transition.h"
 
 #include <cmath>
+#include <limits>
 
 using namespace Qt::StringLiterals;
 
@@ -84,36 +85,45 @@ void SyntheticFleet::stepBreaker(FleetHistory &history, int index, TrackKind tra
     const bool observed = track == TrackKind::Observed;
     TransitionReason reason;
     BreakerState next = b.state;
-    switch (b.state) {
-    case BreakerState::Closed:
-        if (b.failingFor >= tripAfter) {
-            next = BreakerState::Open;
-            reason.kind = TransitionReason::Kind::FailureRate;
-            reason.value = std::round(errorRate * 2) / 2;
-            reason.threshold = 50;
-            reason.count = observed ? 100 : 20;
-        }
-        break;
-    case BreakerState::Open:
-        if (t - b.since >= waitMs) {
-            next = BreakerState::HalfOpen;
-            reason.kind = TransitionReason::Kind::OpenDurationElapsed;
-            reason.count = t - b.since;
-        }
-        break;
-    case BreakerState::HalfOpen:
-        if (failing) {
-            next = BreakerState::Open;
-            reason.kind = TransitionReason::Kind::ProbeFailed;
-        } else if (b.healthyFor >= 3) {
+    if (b.heldUntil >= 0) {
+        if (t >= b.heldUntil) {
+            b.heldUntil = -1;
             next = BreakerState::Closed;
-            reason.kind = TransitionReason::Kind::ProbeSucceeded;
-            reason.count = 3;
-            reason.threshold = 3;
+            reason.kind = TransitionReason::Kind::Manual;
+            reason.operatorAction = TransitionReason::Operator::Reset;
         }
-        break;
-    default:
-        break;
+    } else {
+        switch (b.state) {
+        case BreakerState::Closed:
+            if (b.failingFor >= tripAfter) {
+                next = BreakerState::Open;
+                reason.kind = TransitionReason::Kind::FailureRate;
+                reason.value = std::round(errorRate * 2) / 2;
+                reason.threshold = 50;
+                reason.count = observed ? 100 : 20;
+            }
+            break;
+        case BreakerState::Open:
+            if (t - b.since >= waitMs) {
+                next = BreakerState::HalfOpen;
+                reason.kind = TransitionReason::Kind::OpenDurationElapsed;
+                reason.count = t - b.since;
+            }
+            break;
+        case BreakerState::HalfOpen:
+            if (failing) {
+                next = BreakerState::Open;
+                reason.kind = TransitionReason::Kind::ProbeFailed;
+            } else if (b.healthyFor >= 3) {
+                next = BreakerState::Closed;
+                reason.kind = TransitionReason::Kind::ProbeSucceeded;
+                reason.count = 3;
+                reason.threshold = 3;
+            }
+            break;
+        default:
+            break;
+        }
     }
     if (next != b.state) {
         b.state = next;
@@ -155,6 +165,25 @@ void SyntheticFleet::tick(FleetHistory &history, std::int64_t t)
         if (s.observed)
             stepBreaker(history, i, TrackKind::Observed, s.real, failing, errorRate, t, 5, 60'000);
     }
+}
+
+void SyntheticFleet::operatorAction(FleetHistory &history, int index, std::int64_t t, BreakerState state,
+                                    std::int64_t durationMs)
+{
+    if (index < 0 || index >= static_cast<int>(m_services.size()))
+        return;
+    Breaker &b = m_services[static_cast<std::size_t>(index)].sim;
+    TransitionReason reason;
+    reason.kind = TransitionReason::Kind::Manual;
+    reason.operatorAction = state == BreakerState::ForcedOpen    ? TransitionReason::Operator::ForceOpen
+                            : state == BreakerState::Disabled    ? TransitionReason::Operator::Disable
+                            : state == BreakerState::MetricsOnly ? TransitionReason::Operator::MetricsOnly
+                                                                 : TransitionReason::Operator::Reset;
+    b.state = state;
+    b.since = t;
+    b.failingFor = b.healthyFor = 0;
+    b.heldUntil = durationMs > 0 ? t + durationMs : std::numeric_limits<std::int64_t>::max();
+    history.appendState(index, TrackKind::Simulated, t, state, reason.describe());
 }
 
 void SyntheticFleet::fill(FleetHistory &history, std::int64_t from, std::int64_t to, std::int64_t stepMs)

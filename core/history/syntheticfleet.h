@@ -35,6 +35,10 @@ public:
     bool hasObserved(int service) const { return m_services[static_cast<std::size_t>(service)].observed; }
 
     void tick(FleetHistory &history, std::int64_t t);
+    // An operator action on the simulated breaker of `service` at t: it holds `state` (forced open, disabled,
+    // metrics-only) for durationMs (0: until further notice), then an operator reset closes it.
+    void operatorAction(FleetHistory &history, int service, std::int64_t t, BreakerState state,
+                        std::int64_t durationMs);
     // tick() for every step in [from, to).
     void fill(FleetHistory &history, std::int64_t from, std::int64_t to, std::int64_t stepMs = 1'000);
 
@@ -45,6 +49,7 @@ private:
         std::int64_t since = 0;
         int failingFor = 0; // consecutive failing ticks
         int healthyFor = 0;
+        std::int64_t heldUntil = -1; // operator hold: until then the state stays; -1: none
     };
     struct Service
     {

@@ -9,6 +9,24 @@ namespace {
 
 constexpr std::int64_t kMaxOffset = std::numeric_limits<std::uint32_t>::max();
 
+// How many calls a state refuses: open ones all, half-open most, the others none.
+int severity(BreakerState state)
+{
+    switch (state) {
+    case BreakerState::Open:
+    case BreakerState::ForcedOpen:
+        return 3;
+    case BreakerState::HalfOpen:
+        return 2;
+    case BreakerState::Disabled:
+    case BreakerState::MetricsOnly:
+        return 1;
+    case BreakerState::Closed:
+        break;
+    }
+    return 0;
+}
+
 } // namespace
 
 TrackHistory::TrackHistory(const HistoryRetention &retention)
@@ -116,13 +134,16 @@ std::vector<DisplayRun> TrackHistory::runs(std::int64_t t0, std::int64_t t1, std
         const Run &run = m_runs[i];
         if (end - start >= minDurationMs) {
             flush();
-            out.push_back({start, end, run.state, false, 1, run.reason});
+            out.push_back({start, end, run.state, false, run.state, 1, run.reason});
             continue;
         }
         if (group.changes == 0) {
             group.start = start;
             group.state = run.state;
+            group.worst = run.state;
             group.reason = run.reason;
+        } else if (severity(run.state) > severity(group.worst)) {
+            group.worst = run.state;
         }
         group.end = end;
         ++group.changes;

@@ -1,17 +1,32 @@
 #include "httpserver/httpserver.h"
 
-#include <QTcpServer>
-#include <QTcpSocket>
-#include <QTimer>
-#include <QUrl>
+#include "httpserver/socketreactor.h"
 
+#include <QLoggingCategory>
+#include <QUrl>
+#include <QUrlQuery>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
 #include <deque>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <optional>
+#include <sys/socket.h>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
 namespace bw {
 
+Q_LOGGING_CATEGORY(lcHttpServer, "breakerwatch.httpserver", QtInfoMsg)
+
 namespace {
+
+// How long a connection we are closing keeps reading (and discarding) what the client still sends: closing a
+// socket with unread data makes the kernel send a reset, which can destroy the answer before the client reads it.
+constexpr std::int64_t kLingerMs = 2000;
 
 QByteArray reason(int status)
 {
@@ -45,7 +60,46 @@ QByteArray reason(int status)
     }
 }
 
+QString systemError()
+{
+    return QString::fromLocal8Bit(std::strerror(errno));
+}
+
+// QHostAddress::Any means dual-stack, as it does for QTcpServer.
+socklen_t toSockaddr(const QHostAddress &address, quint16 port, sockaddr_storage &storage)
+{
+    storage = {};
+    if (address.protocol() == QAbstractSocket::IPv4Protocol) {
+        auto *in = reinterpret_cast<sockaddr_in *>(&storage);
+        in->sin_family = AF_INET;
+        in->sin_port = htons(port);
+        in->sin_addr.s_addr = htonl(address.toIPv4Address());
+        return sizeof(sockaddr_in);
+    }
+    auto *in6 = reinterpret_cast<sockaddr_in6 *>(&storage);
+    in6->sin6_family = AF_INET6;
+    in6->sin6_port = htons(port);
+    const Q_IPV6ADDR bytes = address.toIPv6Address(); // all zero for Any
+    std::memcpy(&in6->sin6_addr, bytes.c, sizeof(bytes.c));
+    in6->sin6_scope_id = address.scopeId().toUInt();
+    return sizeof(sockaddr_in6);
+}
+
 } // namespace
+
+QByteArray HttpRequest::header(QByteArrayView name) const
+{
+    for (const auto &[key, value] : headers) {
+        if (key == name)
+            return value;
+    }
+    return {};
+}
+
+QString HttpRequest::queryItem(const QString &name) const
+{
+    return QUrlQuery(QString::fromUtf8(query)).queryItemValue(name, QUrl::FullyDecoded);
+}
 
 HttpResponse HttpResponse::text(int status, const QByteArray &body)
 {
@@ -69,15 +123,42 @@ struct HttpResponder::State
 {
     std::optional<QByteArray> bytes; // the serialised answer once sent
     bool keepAlive = true;
-    std::function<void()> ready; // tells the connection to flush what is ready
     bool cancelled = false;
+    std::weak_ptr<HttpConnection> connection;
+};
+
+// One accepted socket. Owned by its server's map; responders only hold weak references to it.
+struct HttpConnection
+{
+    HttpServer *server = nullptr;
+    int fd = -1; // -1 once dropped
+    QHostAddress peer;
+    QByteArray in;         // received and not yet parsed
+    qsizetype scanned = 0; // bytes of `in` already searched for the end of the header
+    QByteArray out;        // answers the kernel has not taken yet, from outSent on
+    qsizetype outSent = 0;
+    std::deque<std::shared_ptr<HttpResponder::State>> pending; // in request order
+    std::int64_t lastReadMs = 0;
+    bool lastRequest = false;     // a request asked to close, or was refused: parse nothing after it
+    bool closeAfterWrite = false; // the answer to that request is on its way
+    bool lingering = false;       // our side is shut; discarding input until the client closes
+    std::int64_t lingerUntilMs = 0;
+
+    void cancelPending()
+    {
+        for (const auto &state : pending)
+            state->cancelled = true;
+        pending.clear();
+    }
 };
 
 void HttpResponder::send(const HttpResponse &response) const
 {
     if (!m_state || m_state->bytes || m_state->cancelled)
         return;
-    QByteArray out = "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + reason(response.status) + "\r\n";
+    QByteArray out;
+    out.reserve(160 + response.contentType.size() + response.body.size());
+    out += "HTTP/1.1 " + QByteArray::number(response.status) + ' ' + reason(response.status) + "\r\n";
     out += "Content-Type: " + response.contentType + "\r\n";
     out += "Content-Length: " + QByteArray::number(response.body.size()) + "\r\n";
     for (const auto &[name, value] : response.headers)
@@ -87,8 +168,8 @@ void HttpResponder::send(const HttpResponse &response) const
     out += "\r\n";
     out += response.body;
     m_state->bytes = std::move(out);
-    if (m_state->ready)
-        m_state->ready();
+    if (const std::shared_ptr<HttpConnection> connection = m_state->connection.lock())
+        connection->server->flush(connection);
 }
 
 bool HttpResponder::alive() const
@@ -96,75 +177,68 @@ bool HttpResponder::alive() const
     return m_state && !m_state->cancelled && !m_state->bytes;
 }
 
-struct HttpServer::Connection
+HttpServer::HttpServer(SocketReactor *reactor, QObject *parent)
+    : QObject(parent), m_reactor(reactor ? reactor : new SocketReactor(this))
 {
-    QPointer<QTcpSocket> socket;
-    QByteArray buffer;
-    std::deque<std::shared_ptr<HttpResponder::State>> pending; // in request order
-    QTimer idle;
-    bool closing = false;
-
-    void flush()
-    {
-        while (!pending.empty() && pending.front()->bytes) {
-            const bool keepAlive = pending.front()->keepAlive;
-            if (socket)
-                socket->write(*pending.front()->bytes);
-            pending.pop_front();
-            if (!keepAlive && socket) {
-                closing = true;
-                socket->disconnectFromHost();
-                return;
-            }
-        }
-    }
-};
-
-HttpServer::HttpServer(QObject *parent) : QObject(parent), m_server(new QTcpServer(this))
-{
-    connect(m_server, &QTcpServer::newConnection, this, &HttpServer::onNewConnection);
+    Q_ASSERT(m_reactor->thread() == thread());
+    connect(m_reactor, &SocketReactor::heartbeat, this, &HttpServer::closeIdle);
 }
 
 HttpServer::~HttpServer()
 {
-    for (const auto &connection : std::as_const(m_connections)) {
-        for (const auto &state : connection->pending)
-            state->cancelled = true;
-    }
+    close();
 }
 
 Result<quint16> HttpServer::listen(const QHostAddress &address, quint16 port)
 {
-    if (!m_server->listen(address, port))
-        return Error{u"cannot listen on %1:%2: %3"_s.arg(address.toString()).arg(port).arg(m_server->errorString())};
-    return m_server->serverPort();
+    const auto failed = [&](const QString &why) {
+        return Error{u"cannot listen on %1:%2: %3"_s.arg(address.toString()).arg(port).arg(why)};
+    };
+    if (isListening())
+        return failed(u"already listening on port %1"_s.arg(m_port));
+    if (!m_reactor->isValid())
+        return failed(m_reactor->error());
+    sockaddr_storage storage;
+    const socklen_t length = toSockaddr(address, port, storage);
+    const int fd = ::socket(storage.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd < 0)
+        return failed(systemError());
+    const int on = 1;
+    // SO_REUSEADDR lets a service that played dead listen again while its old connections sit in TIME_WAIT;
+    // it does not let two servers share a port.
+    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+    if (storage.ss_family == AF_INET6) {
+        const int v6only = address.protocol() == QAbstractSocket::AnyIPProtocol ? 0 : 1;
+        ::setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only));
+    }
+    if (::bind(fd, reinterpret_cast<const sockaddr *>(&storage), length) != 0 || ::listen(fd, SOMAXCONN) != 0 ||
+        !m_reactor->watch(fd, [this](SocketReactor::Ready) { onAcceptable(); })) {
+        const QString why = systemError();
+        ::close(fd);
+        return failed(why);
+    }
+    socklen_t boundLength = sizeof(storage);
+    ::getsockname(fd, reinterpret_cast<sockaddr *>(&storage), &boundLength);
+    m_listener = fd;
+    m_port = ntohs(storage.ss_family == AF_INET6 ? reinterpret_cast<const sockaddr_in6 *>(&storage)->sin6_port
+                                                 : reinterpret_cast<const sockaddr_in *>(&storage)->sin_port);
+    return m_port;
 }
 
 void HttpServer::close()
 {
-    m_server->close();
-    const auto connections = m_connections;
-    for (const auto &connection : connections) {
-        for (const auto &state : connection->pending)
-            state->cancelled = true;
-        if (connection->socket)
-            connection->socket->abort();
+    if (m_listener >= 0) {
+        m_reactor->unwatch(m_listener);
+        ::close(m_listener);
+        m_listener = -1;
+        m_port = 0;
     }
-}
-
-quint16 HttpServer::port() const
-{
-    return m_server->serverPort();
-}
-
-bool HttpServer::isListening() const
-{
-    return m_server->isListening();
-}
-
-int HttpServer::openConnections() const
-{
-    return static_cast<int>(m_connections.size());
+    std::vector<std::shared_ptr<HttpConnection>> connections;
+    connections.reserve(m_connections.size());
+    for (const auto &[fd, connection] : m_connections)
+        connections.push_back(connection);
+    for (const auto &connection : connections)
+        drop(*connection);
 }
 
 void HttpServer::route(const QByteArray &method, const QString &pattern, Handler handler)
@@ -178,127 +252,269 @@ void HttpServer::setFallback(Handler handler)
     m_fallback = std::move(handler);
 }
 
-void HttpServer::onNewConnection()
+void HttpServer::onAcceptable()
 {
-    while (QTcpSocket *socket = m_server->nextPendingConnection()) {
-        socket->setParent(this);
-        auto connection = std::make_shared<Connection>();
-        connection->socket = socket;
-        connection->idle.setSingleShot(true);
-        connect(&connection->idle, &QTimer::timeout, socket, [socket] { socket->disconnectFromHost(); });
-        connection->idle.start(idleTimeoutMs);
-        m_connections.insert(socket, connection);
-        connect(socket, &QTcpSocket::readyRead, this, [this, socket] { onReadyRead(socket); });
-        connect(socket, &QTcpSocket::disconnected, this, [this, socket] {
-            if (auto it = m_connections.find(socket); it != m_connections.end()) {
-                for (const auto &state : (*it)->pending)
-                    state->cancelled = true;
-                m_connections.erase(it);
-            }
-            socket->deleteLater();
-        });
+    // Bounded, so one busy port cannot starve the others sharing the reactor; level triggering brings us back.
+    for (int i = 0; i < 64; ++i) {
+        sockaddr_storage peer{};
+        socklen_t peerLength = sizeof(peer);
+        const int fd =
+            ::accept4(m_listener, reinterpret_cast<sockaddr *>(&peer), &peerLength, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) {
+            if (errno == EINTR || errno == ECONNABORTED)
+                continue;
+            if (errno != EAGAIN && errno != EWOULDBLOCK)
+                qCWarning(lcHttpServer) << "accept on port" << m_port << "failed:" << systemError();
+            return;
+        }
+        // Answers go out in one write each; there is nothing to gain from Nagle's delay.
+        const int on = 1;
+        ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, sizeof(on));
+        auto connection = std::make_shared<HttpConnection>();
+        connection->server = this;
+        connection->fd = fd;
+        connection->peer = QHostAddress(reinterpret_cast<const sockaddr *>(&peer));
+        connection->lastReadMs = m_reactor->nowMs();
+        const bool watched =
+            m_reactor->watch(fd, [this, weak = std::weak_ptr<HttpConnection>(connection)](SocketReactor::Ready ready) {
+                if (const std::shared_ptr<HttpConnection> c = weak.lock())
+                    onConnectionReady(c, ready.readable, ready.writable);
+            });
+        if (!watched) {
+            qCWarning(lcHttpServer) << "cannot watch a connection on port" << m_port << ":" << systemError();
+            ::close(fd);
+            continue;
+        }
+        m_connections.emplace(fd, std::move(connection));
     }
 }
 
-void HttpServer::onReadyRead(QTcpSocket *socket)
+void HttpServer::onConnectionReady(const std::shared_ptr<HttpConnection> &connection, bool readable, bool writable)
 {
-    const auto it = m_connections.find(socket);
-    if (it == m_connections.end())
+    if (writable && !writeOut(*connection))
+        return drop(*connection);
+    if (!readable || connection->fd < 0)
         return;
-    const std::shared_ptr<Connection> connection = *it;
-    connection->buffer += socket->readAll();
-    connection->idle.start(idleTimeoutMs);
-    dispatch(connection);
+    std::array<char, 16 * 1024> chunk;
+    bool peerClosed = false;
+    for (;;) {
+        const ssize_t n = ::recv(connection->fd, chunk.data(), chunk.size(), 0);
+        if (n > 0) {
+            if (!connection->lingering && !connection->lastRequest)
+                connection->in.append(chunk.data(), n);
+            // A short read means the kernel has nothing more; a full one may be followed by more, within limits.
+            if (static_cast<std::size_t>(n) < chunk.size() || connection->in.size() > maxHeaderBytes + maxBodyBytes)
+                break;
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+            break;
+        peerClosed = true; // end of stream, or an error such as a reset
+        break;
+    }
+    connection->lastReadMs = m_reactor->nowMs();
+    if (!connection->lingering)
+        dispatch(connection); // what arrived before the end of the stream is still answered if it can be now
+    if (peerClosed && connection->fd >= 0)
+        drop(*connection);
 }
 
-void HttpServer::dispatch(const std::shared_ptr<Connection> &connection)
+void HttpServer::fail(const std::shared_ptr<HttpConnection> &connection, int status, const QByteArray &message)
 {
-    auto fail = [&](int status, const QByteArray &message) {
-        auto state = std::make_shared<HttpResponder::State>();
-        state->keepAlive = false;
-        connection->pending.push_back(state);
-        HttpResponder responder;
-        responder.m_state = state;
-        state->ready = [weak = std::weak_ptr<Connection>(connection)] {
-            if (auto c = weak.lock())
-                c->flush();
-        };
-        connection->buffer.clear();
-        responder.send(HttpResponse::text(status, message + '\n'));
-    };
+    auto state = std::make_shared<HttpResponder::State>();
+    state->keepAlive = false;
+    state->connection = connection;
+    connection->pending.push_back(state);
+    connection->in.clear();
+    connection->lastRequest = true;
+    HttpResponder responder;
+    responder.m_state = std::move(state);
+    responder.send(HttpResponse::text(status, message + '\n'));
+}
 
-    while (!connection->closing) {
-        const qsizetype headerEnd = connection->buffer.indexOf("\r\n\r\n");
+void HttpServer::dispatch(const std::shared_ptr<HttpConnection> &connection)
+{
+    HttpConnection &c = *connection;
+    while (c.fd >= 0 && !c.lastRequest && !c.in.isEmpty()) {
+        // Resume the search where the last read stopped (less three bytes, in case "\r\n\r\n" straddles reads).
+        const qsizetype headerEnd = c.in.indexOf("\r\n\r\n", std::max<qsizetype>(0, c.scanned - 3));
         if (headerEnd < 0) {
-            if (connection->buffer.size() > maxHeaderBytes)
-                fail(431, "request header too large");
+            c.scanned = c.in.size();
+            if (c.in.size() > maxHeaderBytes)
+                fail(connection, 431, "request header too large");
             return;
         }
         if (headerEnd > maxHeaderBytes)
-            return fail(431, "request header too large");
-        const QList<QByteArray> lines = connection->buffer.left(headerEnd).split('\n');
-        const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
-        if (requestLine.size() != 3 || !requestLine[2].startsWith("HTTP/1."))
-            return fail(400, "malformed request line");
+            return fail(connection, 431, "request header too large");
+
+        // The request line and header lines, by hand over the buffer: this runs for every request.
+        const QByteArrayView head = QByteArrayView(c.in).first(headerEnd);
+        qsizetype lineStart = 0;
+        const auto nextLine = [&] {
+            qsizetype end = head.indexOf('\n', lineStart);
+            if (end < 0)
+                end = head.size();
+            const QByteArrayView line = head.sliced(lineStart, end - lineStart).trimmed();
+            lineStart = end + 1;
+            return line;
+        };
+        const QByteArrayView requestLine = nextLine();
+        const qsizetype space1 = requestLine.indexOf(' ');
+        const qsizetype space2 = space1 < 0 ? -1 : requestLine.indexOf(' ', space1 + 1);
+        if (space1 <= 0 || space2 <= space1 + 1 || requestLine.indexOf(' ', space2 + 1) >= 0)
+            return fail(connection, 400, "malformed request line");
+        const QByteArrayView version = requestLine.sliced(space2 + 1);
+        if (!version.startsWith("HTTP/1."))
+            return fail(connection, 400, "malformed request line");
+
         HttpRequest request;
-        request.method = requestLine[0];
-        const QUrl target(QString::fromUtf8(requestLine[1]));
-        request.path = target.path();
-        request.query = QUrlQuery(target);
-        request.peer = connection->socket ? connection->socket->peerAddress() : QHostAddress();
-        for (qsizetype i = 1; i < lines.size(); ++i) {
-            const qsizetype colon = lines[i].indexOf(':');
-            if (colon <= 0)
-                return fail(400, "malformed header line");
-            request.headers.insert(lines[i].left(colon).trimmed().toLower(), lines[i].mid(colon + 1).trimmed());
+        request.method = requestLine.first(space1).toByteArray();
+        QByteArrayView target = requestLine.sliced(space1 + 1, space2 - space1 - 1);
+        if (!target.startsWith('/')) { // absolute form, http://host/path
+            const qsizetype authority = target.indexOf("//");
+            const qsizetype pathStart = authority < 0 ? -1 : target.indexOf('/', authority + 2);
+            target = pathStart < 0 ? QByteArrayView("/") : target.sliced(pathStart);
         }
-        if (request.headers.contains("transfer-encoding"))
-            return fail(501, "chunked request bodies are not supported");
-        bool lengthOk = true;
-        const qint64 length = request.headers.value("content-length", "0").toLongLong(&lengthOk);
-        if (!lengthOk || length < 0)
-            return fail(400, "bad Content-Length");
+        if (const qsizetype hash = target.indexOf('#'); hash >= 0)
+            target = target.first(hash);
+        const qsizetype question = target.indexOf('?');
+        const QByteArrayView rawPath = question < 0 ? target : target.first(question);
+        request.path =
+            rawPath.contains('%') ? QUrl::fromPercentEncoding(rawPath.toByteArray()) : QString::fromUtf8(rawPath);
+        if (question >= 0)
+            request.query = target.sliced(question + 1).toByteArray();
+        request.peer = c.peer;
+        while (lineStart < head.size()) {
+            const QByteArrayView line = nextLine();
+            const qsizetype colon = line.indexOf(':');
+            if (colon <= 0)
+                return fail(connection, 400, "malformed header line");
+            request.headers.emplace_back(line.first(colon).trimmed().toByteArray().toLower(),
+                                         line.sliced(colon + 1).trimmed().toByteArray());
+        }
+        if (!request.header("transfer-encoding").isEmpty())
+            return fail(connection, 501, "chunked request bodies are not supported");
+        qint64 length = 0;
+        if (const QByteArray contentLength = request.header("content-length"); !contentLength.isNull()) {
+            bool lengthOk = false;
+            length = contentLength.toLongLong(&lengthOk);
+            if (!lengthOk || length < 0)
+                return fail(connection, 400, "bad Content-Length");
+        }
         if (length > maxBodyBytes)
-            return fail(413, "request body too large");
-        if (connection->buffer.size() < headerEnd + 4 + length)
+            return fail(connection, 413, "request body too large");
+        const qsizetype consumed = headerEnd + 4 + static_cast<qsizetype>(length);
+        if (c.in.size() < consumed)
             return; // wait for the rest of the body
-        request.body = connection->buffer.mid(headerEnd + 4, length);
-        connection->buffer.remove(0, headerEnd + 4 + length);
+        if (length > 0)
+            request.body = c.in.mid(headerEnd + 4, length);
+        const QByteArray connectionHeader = request.header("connection");
+        const bool keepAlive = version == "HTTP/1.1" ? connectionHeader.compare("close", Qt::CaseInsensitive) != 0
+                                                     : connectionHeader.compare("keep-alive", Qt::CaseInsensitive) == 0;
+        c.in.remove(0, consumed);
+        c.scanned = 0;
 
         auto state = std::make_shared<HttpResponder::State>();
-        const QByteArray connectionHeader = request.headers.value("connection").toLower();
-        state->keepAlive =
-            requestLine[2] == "HTTP/1.1" ? connectionHeader != "close" : connectionHeader == "keep-alive";
-        state->ready = [weak = std::weak_ptr<Connection>(connection)] {
-            if (auto c = weak.lock())
-                c->flush();
-        };
-        connection->pending.push_back(state);
+        state->keepAlive = keepAlive;
+        state->connection = connection;
+        c.pending.push_back(state);
+        c.lastRequest = !keepAlive;
         HttpResponder responder;
-        responder.m_state = state;
+        responder.m_state = std::move(state);
         ++m_served;
-
-        const Handler *handler = nullptr;
-        bool pathMatched = false;
-        for (const Route &route : m_routes) {
-            const bool matches = route.prefix ? request.path.startsWith(route.pattern) : request.path == route.pattern;
-            if (!matches)
-                continue;
-            pathMatched = true;
-            if (route.method.isEmpty() || route.method == request.method) {
-                handler = &route.handler;
-                break;
-            }
-        }
-        if (handler)
-            (*handler)(request, responder);
-        else if (pathMatched)
-            responder.send(HttpResponse::text(405, "method not allowed\n"));
-        else if (m_fallback)
-            m_fallback(request, responder);
-        else
-            responder.send(HttpResponse::text(404, "not found\n"));
+        answer(request, responder);
     }
+}
+
+void HttpServer::answer(const HttpRequest &request, const HttpResponder &responder)
+{
+    bool pathMatched = false;
+    for (const Route &route : m_routes) {
+        const bool matches = route.prefix ? request.path.startsWith(route.pattern) : request.path == route.pattern;
+        if (!matches)
+            continue;
+        pathMatched = true;
+        if (route.method.isEmpty() || route.method == request.method)
+            return route.handler(request, responder);
+    }
+    if (pathMatched)
+        responder.send(HttpResponse::text(405, "method not allowed\n"));
+    else if (m_fallback)
+        m_fallback(request, responder);
+    else
+        responder.send(HttpResponse::text(404, "not found\n"));
+}
+
+void HttpServer::flush(const std::shared_ptr<HttpConnection> &connection)
+{
+    HttpConnection &c = *connection;
+    if (c.fd < 0 || c.closeAfterWrite)
+        return;
+    while (!c.pending.empty() && c.pending.front()->bytes) {
+        const std::shared_ptr<HttpResponder::State> state = std::move(c.pending.front());
+        c.pending.pop_front();
+        if (c.out.isEmpty())
+            c.out = std::move(*state->bytes); // the usual case: no copy
+        else
+            c.out += *state->bytes;
+        if (!state->keepAlive) {
+            c.closeAfterWrite = true;
+            c.cancelPending(); // nothing after it will be answered
+            break;
+        }
+    }
+    if (!writeOut(c))
+        drop(c);
+}
+
+bool HttpServer::writeOut(HttpConnection &c)
+{
+    while (c.outSent < c.out.size()) {
+        const ssize_t n = ::send(c.fd, c.out.constData() + c.outSent,
+                                 static_cast<std::size_t>(c.out.size() - c.outSent), MSG_NOSIGNAL);
+        if (n >= 0) {
+            c.outSent += n;
+        } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
+            m_reactor->setWantWrite(c.fd, true);
+            return true;
+        } else if (errno != EINTR) {
+            return false;
+        }
+    }
+    c.out = QByteArray();
+    c.outSent = 0;
+    m_reactor->setWantWrite(c.fd, false);
+    if (c.closeAfterWrite && !c.lingering) {
+        ::shutdown(c.fd, SHUT_WR);
+        c.lingering = true;
+        c.lingerUntilMs = m_reactor->nowMs() + kLingerMs;
+    }
+    return true;
+}
+
+void HttpServer::drop(HttpConnection &c)
+{
+    if (c.fd < 0)
+        return;
+    c.cancelPending();
+    const int fd = std::exchange(c.fd, -1);
+    m_reactor->unwatch(fd);
+    ::close(fd);
+    m_connections.erase(fd); // may destroy c; callers hold a reference when they still need it
+}
+
+void HttpServer::closeIdle()
+{
+    const std::int64_t now = m_reactor->nowMs();
+    std::vector<std::shared_ptr<HttpConnection>> expired;
+    for (const auto &[fd, connection] : m_connections) {
+        if (connection->lingering ? now >= connection->lingerUntilMs : now - connection->lastReadMs >= idleTimeoutMs)
+            expired.push_back(connection);
+    }
+    for (const auto &connection : expired)
+        drop(*connection);
 }
 
 } // namespace bw

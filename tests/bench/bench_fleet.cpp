@@ -2,8 +2,10 @@
 // - issue 3: a poller holding N loopback targets at a 1 s interval; the main thread's event-loop latency
 //   (lateness of a 10 ms timer) p50/p99/max while it polls;
 // - issue 4: the CPU used by the breakerwatch-demo process serving those N services (utime + stime from
-//   /proc, as a percentage of one core).
-// Usage: bench_fleet DEMO_BINARY [--services N] [--seconds S]. Prints one JSON line.
+//   /proc, as a percentage of one core, and per request answered).
+// --poll health (the default) watches the health endpoints only: one request per service per second, the rate
+// issue 4 states. --poll all keeps whatever else the configuration has the monitor poll (metrics, events).
+// Usage: bench_fleet DEMO_BINARY [--services N] [--seconds S] [--poll health|all]. Prints one JSON line.
 #include "config/configloader.h"
 #include "monitor/servicemonitor.h"
 #include "probe/httpprober.h"
@@ -13,6 +15,7 @@
 #include <QElapsedTimer>
 #include <QFile>
 #include <QNetworkAccessManager>
+#include <QNetworkReply>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QThread>
@@ -58,6 +61,11 @@ int main(int argc, char *argv[])
     }
     const int services = args.contains(u"--services"_s) ? args.value(args.indexOf(u"--services"_s) + 1).toInt() : 1000;
     const int seconds = args.contains(u"--seconds"_s) ? args.value(args.indexOf(u"--seconds"_s) + 1).toInt() : 30;
+    const QString poll = args.contains(u"--poll"_s) ? args.value(args.indexOf(u"--poll"_s) + 1) : u"health"_s;
+    if (poll != u"health" && poll != u"all") {
+        std::fprintf(stderr, "--poll takes health or all\n");
+        return 2;
+    }
 
     QTemporaryDir dir;
     const QString configPath = dir.filePath(u"fleet.yml"_s);
@@ -79,10 +87,16 @@ int main(int argc, char *argv[])
     file.open(QIODevice::ReadOnly);
     QByteArray yaml = file.readAll();
     yaml.replace("interval: 2s", "interval: 1s").replace("timeout: 2s", "timeout: 1s");
-    const auto config = bw::ConfigLoader(catalog).loadText(yaml, configPath, dir.path());
+    auto config = bw::ConfigLoader(catalog).loadText(yaml, configPath, dir.path());
     if (!config) {
         std::fprintf(stderr, "%s\n", qPrintable(config.error()));
         return 1;
+    }
+    if (poll == u"health") {
+        for (bw::ServiceConfig &service : config->services) {
+            service.metrics.reset();
+            service.remote.reset();
+        }
     }
 
     QElapsedTimer clock;
@@ -93,6 +107,8 @@ int main(int argc, char *argv[])
     monitor.setConfig(*config);
     std::int64_t polls = 0;
     std::int64_t failed = 0;
+    std::int64_t requests = 0; // every HTTP exchange with the demo, whatever the monitor makes of it
+    QObject::connect(&network, &QNetworkAccessManager::finished, &app, [&requests] { ++requests; });
     QObject::connect(&monitor, &bw::ServiceMonitor::serviceUpdated, &app, [&](int, const bw::ServiceStatus &status) {
         ++polls;
         failed +=
@@ -119,17 +135,21 @@ int main(int argc, char *argv[])
         cpuStart = cpuSeconds(pid);
         polls = 0;
         failed = 0;
+        requests = 0;
         tickClock.start();
         tick.start(10);
     });
     QTimer::singleShot(2000 + seconds * 1000, &app, [&] {
         const double cpu = cpuSeconds(pid) - cpuStart;
-        std::printf("{\"services\":%d,\"seconds\":%d,\"polls\":%lld,\"polls_per_s\":%.1f,\"failed_polls\":%lld,"
-                    "\"loop_lateness_ms_p50\":%.2f,\"loop_lateness_ms_p99\":%.2f,\"loop_lateness_ms_max\":%.2f,"
-                    "\"demo_cpu_percent_of_core\":%.2f}\n",
-                    services, seconds, static_cast<long long>(polls), static_cast<double>(polls) / seconds,
-                    static_cast<long long>(failed), percentile(lateness, 50), percentile(lateness, 99),
-                    percentile(lateness, 100), 100.0 * cpu / seconds);
+        std::printf("{\"services\":%d,\"seconds\":%d,\"poll\":\"%s\",\"polls\":%lld,\"polls_per_s\":%.1f,"
+                    "\"failed_polls\":%lld,\"requests_per_s\":%.1f,\"loop_lateness_ms_p50\":%.2f,"
+                    "\"loop_lateness_ms_p99\":%.2f,\"loop_lateness_ms_max\":%.2f,\"demo_cpu_percent_of_core\":%.2f,"
+                    "\"demo_cpu_us_per_request\":%.1f}\n",
+                    services, seconds, qPrintable(poll), static_cast<long long>(polls),
+                    static_cast<double>(polls) / seconds, static_cast<long long>(failed),
+                    static_cast<double>(requests) / seconds, percentile(lateness, 50), percentile(lateness, 99),
+                    percentile(lateness, 100), 100.0 * cpu / seconds,
+                    requests > 0 ? 1e6 * cpu / static_cast<double>(requests) : 0.0);
         std::fflush(stdout);
         monitor.stop();
         QCoreApplication::quit();

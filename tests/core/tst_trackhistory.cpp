@@ -15,7 +15,7 @@ constexpr std::int64_t kT0 = 1'699'999'800'000;
 
 // A run to append: x = ms after kT0, y = state.
 using Runs = QList<QPoint>;
-// Expected display run: start, end (ms after kT0), state, mixed, changes.
+// Expected display run: start, end (ms after kT0), state, mixed, changes, worst state.
 using Expected = QList<QList<qint64>>;
 
 bw::TrackHistory make(const Runs &runs, std::int64_t latest)
@@ -77,35 +77,41 @@ void TestTrackHistory::displayRuns_data()
     QTest::addColumn<qint64>("minDuration");
     QTest::addColumn<Expected>("expected");
 
-    QTest::newRow("long runs stay as they are")
-        << Runs{{0, C}, {60'000, O}, {90'000, H}, {95'000, C}} << qint64(200'000) << qint64(0) << qint64(200'000)
-        << qint64(1'000)
-        << Expected{
-               {0, 60'000, C, 0, 1}, {60'000, 90'000, O, 0, 1}, {90'000, 95'000, H, 0, 1}, {95'000, 200'000, C, 0, 1}};
+    QTest::newRow("long runs stay as they are") << Runs{{0, C}, {60'000, O}, {90'000, H}, {95'000, C}}
+                                                << qint64(200'000) << qint64(0) << qint64(200'000) << qint64(1'000)
+                                                << Expected{{0, 60'000, C, 0, 1, C},
+                                                            {60'000, 90'000, O, 0, 1, O},
+                                                            {90'000, 95'000, H, 0, 1, H},
+                                                            {95'000, 200'000, C, 0, 1, C}};
     QTest::newRow("clipped to the window")
         << Runs{{0, C}, {60'000, O}, {90'000, C}} << qint64(200'000) << qint64(30'000) << qint64(100'000)
-        << qint64(1'000) << Expected{{30'000, 60'000, C, 0, 1}, {60'000, 90'000, O, 0, 1}, {90'000, 100'000, C, 0, 1}};
+        << qint64(1'000)
+        << Expected{{30'000, 60'000, C, 0, 1, C}, {60'000, 90'000, O, 0, 1, O}, {90'000, 100'000, C, 0, 1, C}};
     // Open 3 s / half-open 1 s, five times, at 10 s a pixel: one mixed run, mostly open.
     QTest::newRow("flapping becomes one mixed run")
         << Runs{{0, C},       {100'000, O}, {103'000, H}, {104'000, O}, {107'000, H}, {108'000, O},
                 {111'000, H}, {112'000, O}, {115'000, H}, {116'000, O}, {119'000, H}, {120'000, C}}
         << qint64(300'000) << qint64(0) << qint64(300'000) << qint64(10'000)
-        << Expected{{0, 100'000, C, 0, 1}, {100'000, 120'000, O, 1, 10}, {120'000, 300'000, C, 0, 1}};
+        << Expected{{0, 100'000, C, 0, 1, C}, {100'000, 120'000, O, 1, 10, O}, {120'000, 300'000, C, 0, 1, C}};
     QTest::newRow("the same at 1 s a pixel is not merged")
         << Runs{{0, C}, {100'000, O}, {103'000, H}, {104'000, O}, {107'000, C}} << qint64(200'000) << qint64(0)
         << qint64(200'000) << qint64(1'000)
-        << Expected{{0, 100'000, C, 0, 1},
-                    {100'000, 103'000, O, 0, 1},
-                    {103'000, 104'000, H, 0, 1},
-                    {104'000, 107'000, O, 0, 1},
-                    {107'000, 200'000, C, 0, 1}};
+        << Expected{{0, 100'000, C, 0, 1, C},
+                    {100'000, 103'000, O, 0, 1, O},
+                    {103'000, 104'000, H, 0, 1, H},
+                    {104'000, 107'000, O, 0, 1, O},
+                    {107'000, 200'000, C, 0, 1, C}};
     QTest::newRow("a lone short run is kept, not swallowed")
         << Runs{{0, O}, {60'000, H}, {60'200, C}} << qint64(120'000) << qint64(0) << qint64(120'000) << qint64(1'000)
-        << Expected{{0, 60'000, O, 0, 1}, {60'000, 60'200, H, 0, 1}, {60'200, 120'000, C, 0, 1}};
+        << Expected{{0, 60'000, O, 0, 1, O}, {60'000, 60'200, H, 0, 1, H}, {60'200, 120'000, C, 0, 1, C}};
     QTest::newRow("dominant state of a mixed run")
         << Runs{{0, C}, {10'000, H}, {10'100, O}, {10'900, H}, {11'000, C}} << qint64(20'000) << qint64(0)
         << qint64(20'000) << qint64(1'000)
-        << Expected{{0, 10'000, C, 0, 1}, {10'000, 11'000, O, 1, 3}, {11'000, 20'000, C, 0, 1}};
+        << Expected{{0, 10'000, C, 0, 1, C}, {10'000, 11'000, O, 1, 3, O}, {11'000, 20'000, C, 0, 1, C}};
+    QTest::newRow("mostly closed, but it opens: worst is open")
+        << Runs{{0, C}, {100'000, O}, {100'500, C}, {102'500, O}, {103'000, C}, {105'000, O}, {105'500, C}}
+        << qint64(200'000) << qint64(0) << qint64(200'000) << qint64(5'000)
+        << Expected{{0, 100'000, C, 0, 1, C}, {100'000, 105'500, C, 1, 5, O}, {105'500, 200'000, C, 0, 1, C}};
     QTest::newRow("window before the first run")
         << Runs{{50'000, C}} << qint64(60'000) << qint64(0) << qint64(40'000) << qint64(1'000) << Expected{};
     QTest::newRow("window after the latest time")
@@ -124,7 +130,8 @@ void TestTrackHistory::displayRuns()
     const bw::TrackHistory track = make(runs, latest);
     Expected actual;
     for (const bw::DisplayRun &r : track.runs(kT0 + from, kT0 + to, minDuration))
-        actual.push_back({r.start - kT0, r.end - kT0, static_cast<int>(r.state), r.mixed ? 1 : 0, r.changes});
+        actual.push_back({r.start - kT0, r.end - kT0, static_cast<int>(r.state), r.mixed ? 1 : 0, r.changes,
+                          static_cast<int>(r.worst)});
     QCOMPARE(actual, expected);
 }
 

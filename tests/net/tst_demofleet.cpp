@@ -2,6 +2,7 @@
 // (Debian package) scraping it.
 #include "../support/externalprocess.h"
 
+#include "demo/delayedcalls.h"
 #include "demo/demofleet.h"
 #include "probe/httpprober.h"
 
@@ -26,6 +27,8 @@ private Q_SLOTS:
     void configWatchesTheFleet();
     void badOptionsAreExplained();
     void prometheusScrapesTheFleet();
+    void delayedCallsRunInOrderOnTicks();
+    void answersTakeTheirSimulatedLatency();
 
 private:
     std::pair<int, QByteArray> request(const QUrl &url, const QByteArray &method = "GET", const QByteArray &body = {},
@@ -251,6 +254,47 @@ void TestDemoFleet::prometheusScrapesTheFleet()
         allUp = !result.isEmpty() && result[0][u"value"_s][1].toString() == u"5"_s;
     }
     QVERIFY2(allUp, "every demo service should be up in Prometheus");
+}
+
+void TestDemoFleet::delayedCallsRunInOrderOnTicks()
+{
+    bw::DelayedCalls calls(20);
+    QElapsedTimer clock;
+    clock.start();
+    std::vector<std::pair<int, qint64>> ran; // which call, when
+    const auto record = [&](int which) { return [&ran, &clock, which] { ran.emplace_back(which, clock.elapsed()); }; };
+    calls.after(60, record(3));
+    calls.after(0, [&] {
+        record(1)();
+        calls.after(10, record(2)); // scheduled from a call
+    });
+    calls.after(55, record(4)); // same 20 ms tick as the 60 ms call, so it runs in that wake-up, after it
+    QCOMPARE(calls.pending(), 3);
+    QTRY_COMPARE_WITH_TIMEOUT(ran.size(), std::size_t{4}, 5000);
+    QCOMPARE(calls.pending(), 0);
+    QCOMPARE(ran[0].first, 1);
+    QCOMPARE(ran[1].first, 2);
+    QCOMPARE(ran[2].first, 3);
+    QCOMPARE(ran[3].first, 4);
+    QVERIFY(ran[1].second >= 10);
+    QVERIFY2(ran[2].second >= 60, qPrintable(QString::number(ran[2].second))); // never early
+}
+
+void TestDemoFleet::answersTakeTheirSimulatedLatency()
+{
+    // The health+json body reports the latency the service simulated; the answer takes at least that long.
+    const QUrl url = m_fleet->service(u"checkout"_s)->baseUrl().resolved(QUrl(u"/health"_s));
+    for (int i = 0; i < 5; ++i) {
+        QElapsedTimer clock;
+        clock.start();
+        const auto [status, body] = request(url);
+        const qint64 took = clock.elapsed();
+        QCOMPARE(status, 200);
+        const int simulated =
+            QJsonDocument::fromJson(body)[u"checks"_s][u"db:responseTime"_s][0][u"observedValue"_s].toInt();
+        QVERIFY(simulated >= 10 && simulated <= 50);
+        QVERIFY2(took >= simulated, qPrintable(u"%1 ms < %2 ms"_s.arg(took).arg(simulated)));
+    }
 }
 
 QTEST_GUILESS_MAIN(TestDemoFleet)
