@@ -1,16 +1,16 @@
 // breakerwatch: the desktop console. Wiring only: configuration or the embedded demo fleet, prober, monitor, window.
+#include "alerts/alertcenter.h"
 #include "config/configloader.h"
 #include "config/configwatcher.h"
-#include "alerts/alertcenter.h"
 #include "control/auditlog.h"
 #include "control/breakercontrol.h"
+#include "demo/demofleet.h"
 #include "history/fleethistory.h"
 #include "history/historyrecorder.h"
-#include "theme/theme.h"
-#include "demo/demofleet.h"
 #include "mainwindow/mainwindow.h"
 #include "monitor/servicemonitor.h"
 #include "probe/httpprober.h"
+#include "theme/theme.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -41,8 +41,7 @@ int main(int argc, char *argv[])
     parser.addVersionOption();
     parser.addOption({u"config"_s, u"Configuration file (YAML)."_s, u"FILE"_s});
     parser.addOption({u"screenshot"_s, u"Save a PNG of the window and quit (for docs and tests)."_s, u"FILE"_s});
-    parser.addOption({u"theme"_s, u"system, light or dark (remembered otherwise from the View menu)."_s,
-                      u"THEME"_s});
+    parser.addOption({u"theme"_s, u"system, light or dark (remembered otherwise from the View menu)."_s, u"THEME"_s});
     parser.addOption({u"after"_s, u"Seconds to wait before --screenshot (default 5)."_s, u"SECONDS"_s, u"5"_s});
     parser.process(app);
 
@@ -91,8 +90,8 @@ int main(int argc, char *argv[])
     if (parser.isSet(u"theme"_s))
         window.setTheme(static_cast<int>(bw::themeChoiceFromName(parser.value(u"theme"_s))));
     else
-        window.setTheme(static_cast<int>(
-            bw::themeChoiceFromName(QSettings().value(u"theme"_s, u"system"_s).toString())));
+        window.setTheme(
+            static_cast<int>(bw::themeChoiceFromName(QSettings().value(u"theme"_s, u"system"_s).toString())));
     window.setConfigWarnings(config->warnings);
     // A configuration file is followed: saving it applies it; a broken save keeps the previous one in force.
     std::unique_ptr<bw::ConfigWatcher> watcher;

@@ -10,6 +10,7 @@
 #include "models/eventlogmodel.h"
 #include "models/presetmodel.h"
 #include "models/servicefilterproxy.h"
+#include "models/servicegroupproxy.h"
 #include "models/servicetablemodel.h"
 #include "monitor/servicemonitor.h"
 #include "theme/theme.h"
@@ -88,8 +89,8 @@ MainWindow::MainWindow(const DashboardContext &context, const QString &bannerTex
     setWindowTitle(bannerText.isEmpty() ? tr("Breakerwatch") : tr("Breakerwatch — demo fleet"));
     setObjectName(u"mainWindow"_s);
     m_confirm = [this](const QString &title, const QString &text) {
-        return QMessageBox::question(this, title, text, QMessageBox::Yes | QMessageBox::Cancel,
-                                     QMessageBox::Cancel) == QMessageBox::Yes;
+        return QMessageBox::question(this, title, text, QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel) ==
+               QMessageBox::Yes;
     };
 
     auto *tabs = new QTabWidget(this);
@@ -172,6 +173,9 @@ MainWindow::MainWindow(const DashboardContext &context, const QString &bannerTex
     connect(m_ctx.monitor, &ServiceMonitor::serviceUpdated, m_timeline, &TimelineView::historyChanged);
 
     resize(1400, 860);
+    resizeDocks({detailDock}, {470}, Qt::Horizontal);
+    resizeDocks({alertsDock}, {150}, Qt::Vertical);
+    m_overviewSplit->setSizes({300, 400});
     restoreLayout();
     refreshStatusBar();
     selectService(m_ctx.monitor->serviceCount() > 0 ? 0 : -1);
@@ -202,6 +206,7 @@ QWidget *MainWindow::buildOverview(const QString &bannerText)
 
     auto *filters = new QHBoxLayout;
     m_serviceFilter = new QLineEdit(overview);
+    m_serviceFilter->setObjectName(u"serviceFilter"_s);
     m_serviceFilter->setPlaceholderText(tr("Filter services (Ctrl+F)"));
     m_serviceFilter->setClearButtonEnabled(true);
     filters->addWidget(m_serviceFilter, 1);
@@ -216,22 +221,42 @@ QWidget *MainWindow::buildOverview(const QString &bannerText)
     stateLabel->setBuddy(stateFilter);
     filters->addWidget(stateLabel);
     filters->addWidget(stateFilter);
+    m_groupBy = new QComboBox(overview);
+    m_groupBy->setObjectName(u"groupBy"_s);
+    m_groupBy->setToolTip(tr("Group the services by one of their labels (Alt+G)"));
+    auto *groupLabel = new QLabel(tr("&Group by:"), overview);
+    groupLabel->setBuddy(m_groupBy);
+    filters->addWidget(groupLabel);
+    filters->addWidget(m_groupBy);
     layout->addLayout(filters);
 
     m_serviceModel = new ServiceTableModel(m_ctx.monitor, this);
     m_serviceModel->setHistory(m_ctx.history, m_ctx.clock);
     m_serviceProxy = new ServiceFilterProxy(this);
     m_serviceProxy->setSourceModel(m_serviceModel);
-    connect(m_serviceFilter, &QLineEdit::textChanged, m_serviceProxy,
-            &QSortFilterProxyModel::setFilterFixedString);
+    connect(m_serviceFilter, &QLineEdit::textChanged, m_serviceProxy, &QSortFilterProxyModel::setFilterFixedString);
     connect(stateFilter, &QComboBox::currentIndexChanged, this, [this, stateFilter] {
         m_serviceProxy->setStateFilter(
             static_cast<ServiceFilterProxy::StateFilter>(stateFilter->currentData().toInt()));
     });
 
+    m_groupProxy = new ServiceGroupProxy(this);
+    m_groupProxy->setSourceModel(m_serviceProxy);
+
     m_overviewSplit = new QSplitter(Qt::Vertical, overview);
     m_overviewSplit->setObjectName(u"overviewSplit"_s);
-    m_serviceView = makeTable(m_serviceProxy, m_overviewSplit);
+    m_serviceView = makeTable(m_groupProxy, m_overviewSplit);
+    // Group headers span the whole row.
+    connect(m_groupProxy, &ServiceGroupProxy::regrouped, this, [this] {
+        m_serviceView->clearSpans();
+        for (int row = 0; row < m_groupProxy->rowCount(); ++row)
+            if (m_groupProxy->isGroupRow(row))
+                m_serviceView->setSpan(row, 0, 1, ServiceTableModel::ColumnCount);
+    });
+    connect(m_groupBy, &QComboBox::currentIndexChanged, this,
+            [this] { m_groupProxy->setGroupLabel(m_groupBy->currentData().toString()); });
+    connect(m_ctx.monitor, &ServiceMonitor::servicesReset, this, &MainWindow::refreshGroupChoices);
+    refreshGroupChoices();
     m_serviceView->setObjectName(u"services"_s);
     m_serviceView->sortByColumn(-1, Qt::AscendingOrder);
     m_serviceView->setItemDelegateForColumn(ServiceTableModel::ErrorRateColumn, new SparklineDelegate(this));
@@ -246,8 +271,9 @@ QWidget *MainWindow::buildOverview(const QString &bannerText)
     m_serviceView->setColumnWidth(ServiceTableModel::OpensColumn, 105);
     connect(m_serviceView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex &current) {
-                if (current.isValid())
-                    selectService(m_serviceProxy->mapToSource(current).row());
+                const QModelIndex source = m_serviceProxy->mapToSource(m_groupProxy->mapToSource(current));
+                if (source.isValid())
+                    selectService(source.row());
             });
 
     m_timeline = new TimelineView(m_ctx.history, m_ctx.clock, m_overviewSplit);
@@ -397,11 +423,32 @@ void MainWindow::selectService(int index)
         index = -1;
     m_selected = index;
     m_timeline->setSelectedService(index);
-    const QModelIndex proxyIndex = m_serviceProxy->mapFromSource(m_serviceModel->index(index, 0));
+    const QModelIndex proxyIndex =
+        m_groupProxy->mapFromSource(m_serviceProxy->mapFromSource(m_serviceModel->index(index, 0)));
     if (proxyIndex.isValid() && m_serviceView->currentIndex().row() != proxyIndex.row())
         m_serviceView->setCurrentIndex(proxyIndex);
     m_eventLog->setService(index, index >= 0 ? m_ctx.monitor->status(index).name : QString());
     refreshDetail();
+}
+
+void MainWindow::refreshGroupChoices()
+{
+    QStringList keys;
+    for (int i = 0; i < m_ctx.monitor->serviceCount(); ++i)
+        if (const ServiceConfig *config = m_ctx.monitor->serviceConfig(i))
+            keys << config->labels.keys();
+    keys.removeDuplicates();
+    keys.removeIf([](const QString &key) { return key.startsWith(u"__"_s); }); // internal, e.g. __file_sd
+    keys.sort();
+    const QString current = m_groupBy->currentData().toString();
+    const QSignalBlocker block(m_groupBy);
+    m_groupBy->clear();
+    m_groupBy->addItem(tr("(nothing)"), QString());
+    for (const QString &key : std::as_const(keys))
+        m_groupBy->addItem(key, key);
+    const int keep = m_groupBy->findData(current);
+    m_groupBy->setCurrentIndex(keep >= 0 ? keep : 0);
+    m_groupProxy->setGroupLabel(m_groupBy->currentData().toString());
 }
 
 void MainWindow::refreshDetail()
@@ -432,8 +479,9 @@ void MainWindow::refreshDetail()
                       formatDurationMs(std::max<std::int64_t>(0, now - s.stateSinceMs)));
     if (!s.lastReason.isEmpty())
         facts << tr("Why: %1").arg(s.lastReason);
-    facts << tr("Fed by %1").arg(s.feed == BreakerFeed::PollsAndTraffic ? tr("health polls and traffic counters")
-                                                                        : tr("health polls"));
+    facts << tr("Fed by %1")
+                 .arg(s.feed == BreakerFeed::PollsAndTraffic ? tr("health polls and traffic counters")
+                                                             : tr("health polls"));
     if (!s.url.isEmpty())
         facts << s.url;
     if (!s.scrapeProblem.isEmpty())
@@ -450,9 +498,9 @@ void MainWindow::act(OperatorAction action, bool remote)
         return;
     const QString service = m_ctx.monitor->status(m_selected).name;
     const QString what = operatorActionName(action);
-    const QString title = remote ? tr("%1 the real breaker of %2?").arg(what.left(1).toUpper() + what.mid(1), service)
-                                 : tr("%1 the simulated breaker of %2?").arg(what.left(1).toUpper() + what.mid(1),
-                                                                             service);
+    const QString title =
+        remote ? tr("%1 the real breaker of %2?").arg(what.left(1).toUpper() + what.mid(1), service)
+               : tr("%1 the simulated breaker of %2?").arg(what.left(1).toUpper() + what.mid(1), service);
     QString text = operatorActionConsequence(action, remote);
     if (remote) {
         if (const ServiceConfig *config = m_ctx.monitor->serviceConfig(m_selected); config && config->remote)
@@ -465,8 +513,8 @@ void MainWindow::act(OperatorAction action, bool remote)
         statusBar()->showMessage(tr("Cancelled: nothing was changed"), 5000);
         return;
     }
-    const Status result = remote ? m_ctx.control->actOnRemote(m_selected, action)
-                                 : m_ctx.control->actOnSimulated(m_selected, action);
+    const Status result =
+        remote ? m_ctx.control->actOnRemote(m_selected, action) : m_ctx.control->actOnSimulated(m_selected, action);
     if (!result)
         statusBar()->showMessage(tr("%1 refused: %2").arg(what, result.error()), 10'000);
     else
@@ -524,9 +572,8 @@ void MainWindow::onAlertFired(const Alert &alert)
 void MainWindow::exportTimeline()
 {
     QString selectedFilter;
-    const QString file =
-        QFileDialog::getSaveFileName(this, tr("Export timeline"), u"breakerwatch-timeline.png"_s,
-                                     tr("PNG image (*.png);;SVG drawing (*.svg)"), &selectedFilter);
+    const QString file = QFileDialog::getSaveFileName(this, tr("Export timeline"), u"breakerwatch-timeline.png"_s,
+                                                      tr("PNG image (*.png);;SVG drawing (*.svg)"), &selectedFilter);
     if (file.isEmpty())
         return;
     const bool svg = file.endsWith(u".svg"_s, Qt::CaseInsensitive);

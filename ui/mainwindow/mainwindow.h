@@ -8,6 +8,7 @@
 #include <functional>
 
 class QAction;
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QSplitter;
@@ -26,6 +27,7 @@ class EventLogModel;
 class FleetHistory;
 class HistoryRecorder;
 class ServiceFilterProxy;
+class ServiceGroupProxy;
 class ServiceMonitor;
 class ServiceTableModel;
 class TimelineView;
@@ -84,6 +86,7 @@ private:
     void buildMenus();
     void act(OperatorAction action, bool remote);
     void refreshDetail();
+    void refreshGroupChoices();
     void refreshStatusBar();
     void onAlertFired(const Alert &alert);
     void exportTimeline();
@@ -97,6 +100,8 @@ private:
 
     ServiceTableModel *m_serviceModel = nullptr;
     ServiceFilterProxy *m_serviceProxy = nullptr;
+    ServiceGroupProxy *m_groupProxy = nullptr;
+    QComboBox *m_groupBy = nullptr;
     QTableView *m_serviceView = nullptr;
     QLineEdit *m_serviceFilter = nullptr;
     TimelineView *m_timeline = nullptr;

@@ -48,9 +48,9 @@ void EventLogModel::refresh()
         const ServiceHistory &service = m_history->service(m_service);
         for (TrackKind track : {TrackKind::Simulated, TrackKind::Observed}) {
             const QString source = track == TrackKind::Simulated ? tr("simulated") : tr("real");
-            for (const TrackTransition &tr : service.track(track).transitions(0, std::numeric_limits<std::int64_t>::max()))
-                rows.push_back({tr.t, source,
-                                stateName(tr.from).toUpper() + u" → "_s + stateName(tr.to).toUpper(),
+            for (const TrackTransition &tr :
+                 service.track(track).transitions(0, std::numeric_limits<std::int64_t>::max()))
+                rows.push_back({tr.t, source, stateName(tr.from).toUpper() + u" → "_s + stateName(tr.to).toUpper(),
                                 service.reasonText(tr.reason), false});
         }
         for (const AuditEntry &entry : m_audit->entries()) {

@@ -33,8 +33,7 @@ QColor stateColour(BreakerState state)
 
 bool flapping(const ServiceStatus &s)
 {
-    return s.opensLast10Min > ServiceTableModel::kFlapOpens ||
-           s.observedOpensLast10Min > ServiceTableModel::kFlapOpens;
+    return s.opensLast10Min > ServiceTableModel::kFlapOpens || s.observedOpensLast10Min > ServiceTableModel::kFlapOpens;
 }
 
 } // namespace
@@ -92,6 +91,22 @@ QVariant ServiceTableModel::sparkline(int row) const
     return QVariant::fromValue(points);
 }
 
+double ServiceTableModel::recentErrorRate(int row, double fallback) const
+{
+    // A single scrape's batch is a handful of calls, so its rate jumps between 0 and 100 %; the last minute's
+    // mean is what an operator wants to read.
+    if (!m_history || !m_clock || row >= m_history->serviceCount())
+        return fallback;
+    const std::int64_t now = m_clock();
+    double sum = 0;
+    double count = 0;
+    for (const SeriesPoint &p : m_history->buckets(row, SeriesKind::ErrorRate, now - 60'000, now + 1, 60)) {
+        sum += static_cast<double>(p.mean) * p.count;
+        count += p.count;
+    }
+    return count > 0 ? sum / count : fallback;
+}
+
 double ServiceTableModel::latestP95(int row) const
 {
     if (!m_history || !m_clock || row >= m_history->serviceCount())
@@ -136,15 +151,15 @@ QVariant ServiceTableModel::data(const QModelIndex &index, int role) const
             return !s.observedProblem.isEmpty() ? s.observedProblem
                    : s.observedState            ? tr("The service's own breaker, as its metrics or events report it.")
                                                 : tr("No real breaker is configured for this service "
-                                                     "(metrics: observed_breaker, remote_breaker.events_url or "
-                                                     "hystrix_stream).");
+                                                                "(metrics: observed_breaker, remote_breaker.events_url or "
+                                                                "hystrix_stream).");
         case TrafficColumn:
             return !s.scrapeProblem.isEmpty()
                        ? s.scrapeProblem
                        : tr("The service's own requests, from its request counters between scrapes.");
         case ErrorRateColumn:
             return tr("Failed calls: the traffic's, or the breaker window's when only health polls feed it. "
-                      "The line shows the last 10 minutes.");
+                      "The number is the mean of the last minute, the line the last 10 minutes.");
         case P95Column:
             return tr("95th percentile of the poll latencies of the last minute.");
         case OpensColumn:
@@ -189,10 +204,12 @@ QVariant ServiceTableModel::data(const QModelIndex &index, int role) const
         if (s.observedState)
             return stateName(*s.observedState).toUpper();
         return s.observedProblem.isEmpty() ? u"–"_s : tr("unknown");
-    case ErrorRateColumn:
+    case ErrorRateColumn: {
+        const double recent = recentErrorRate(index.row(), errorRate);
         if (sort)
-            return errorRate;
-        return errorRate < 0 ? u"–"_s : u"%1 %"_s.arg(errorRate, 0, 'f', 0);
+            return recent;
+        return recent < 0 ? u"–"_s : u"%1 %"_s.arg(recent, 0, 'f', 0);
+    }
     case TrafficColumn:
         if (sort)
             return s.requestsPerSecond;
@@ -237,7 +254,7 @@ QVariant ServiceTableModel::headerData(int section, Qt::Orientation orientation,
     case ObservedColumn:
         return tr("Real breaker");
     case ErrorRateColumn:
-        return tr("Errors (10 min)");
+        return tr("Errors");
     case TrafficColumn:
         return tr("Traffic");
     case OutcomeColumn:

@@ -37,10 +37,10 @@ public:
     {
         StateRole = Qt::UserRole + 1, // int(BreakerState) of the simulated breaker
         SortRole,
-        SparklineRole,   // QList<QPointF>: (seconds ago, error %), oldest first, for the last 10 min
-        FlappingRole,    // bool: more than 3 opens in 10 min (simulated or real breaker)
-        NotClosedRole,   // bool: the simulated or the real breaker is not closed
-        LabelsRole,      // QVariantMap of the service's labels
+        SparklineRole, // QList<QPointF>: (seconds ago, error %), oldest first, for the last 10 min
+        FlappingRole,  // bool: more than 3 opens in 10 min (simulated or real breaker)
+        NotClosedRole, // bool: the simulated or the real breaker is not closed
+        LabelsRole,    // QVariantMap of the service's labels
     };
     static constexpr std::int64_t kSparklineSpanMs = 10 * 60'000;
     static constexpr int kFlapOpens = 3; // more than this many opens in 10 min is flapping
@@ -60,6 +60,7 @@ public:
 private:
     QVariant sparkline(int row) const;
     double latestP95(int row) const;
+    double recentErrorRate(int row, double fallback) const;
 
     ServiceMonitor *m_monitor;
     const FleetHistory *m_history = nullptr;

@@ -12,9 +12,9 @@ enum class ThemeChoice : std::uint8_t
     Dark
 };
 
-QString themeChoiceName(ThemeChoice choice);                // "system", "light", "dark"
-ThemeChoice themeChoiceFromName(const QString &name);       // System for anything unknown
-bool isDarkPalette(const QPalette &palette);                // window colour darker than its text
+QString themeChoiceName(ThemeChoice choice);          // "system", "light", "dark"
+ThemeChoice themeChoiceFromName(const QString &name); // System for anything unknown
+bool isDarkPalette(const QPalette &palette);          // window colour darker than its text
 QPalette darkPalette();
 QPalette lightPalette();
 
