@@ -42,6 +42,7 @@ int main(int argc, char *argv[])
     parser.addOption({u"config"_s, u"Configuration file (YAML)."_s, u"FILE"_s});
     parser.addOption({u"screenshot"_s, u"Save a PNG of the window and quit (for docs and tests)."_s, u"FILE"_s});
     parser.addOption({u"theme"_s, u"system, light or dark (remembered otherwise from the View menu)."_s, u"THEME"_s});
+    parser.addOption({u"select"_s, u"Service to show in the detail pane at start."_s, u"NAME"_s});
     parser.addOption({u"after"_s, u"Seconds to wait before --screenshot (default 5)."_s, u"SECONDS"_s, u"5"_s});
     parser.process(app);
 
@@ -99,6 +100,8 @@ int main(int argc, char *argv[])
         watcher = std::make_unique<bw::ConfigWatcher>(loader, *config);
         window.follow(watcher.get());
     }
+    if (parser.isSet(u"select"_s))
+        window.selectService(static_cast<int>(recorder.serviceNames().indexOf(parser.value(u"select"_s))));
     window.show();
     monitor.start();
 

@@ -279,7 +279,8 @@ QWidget *MainWindow::buildOverview(const QString &bannerText)
     m_timeline = new TimelineView(m_ctx.history, m_ctx.clock, m_overviewSplit);
     m_timeline->setObjectName(u"timeline"_s);
     m_timeline->setServiceNames(m_ctx.recorder->serviceNames());
-    m_timeline->setSpan(15 * 60'000);
+    // The demo starts with no history: a short span shows its first minutes; real fleets get a quarter hour.
+    m_timeline->setSpan(bannerText.isEmpty() ? 15 * 60'000 : 5 * 60'000);
     connect(m_ctx.recorder, &HistoryRecorder::servicesChanged, this, [this] {
         m_timeline->setServiceNames(m_ctx.recorder->serviceNames());
         selectService(std::min(m_selected, m_ctx.monitor->serviceCount() - 1));
