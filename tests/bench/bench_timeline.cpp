@@ -146,6 +146,9 @@ void BM_Repaint(benchmark::State &state, bool allFlapping, std::int64_t spanMs)
     state.counters["cpu_p99_ms"] = percentile(cpuMs, 0.99);
     state.counters["max_ms"] = percentile(ms, 1.0);
     state.counters["first_ms"] = firstMs;
+    const bw::TimelineLayout layout(kScreen, view.fontMetrics().height());
+    const auto [first, last] = layout.visibleRows(view.rowCount());
+    state.counters["rows_painted"] = last - first;
 }
 
 void BM_LiveTick(benchmark::State &state)
@@ -284,17 +287,24 @@ int main(int argc, char **argv)
     const Fleet &fleet = mainFleet();
     const double serviceHours = static_cast<double>(g_services) * g_hours;
     std::size_t worst = 0;
+    std::size_t worstRuns = 0;
     int flappingServices = 0;
     for (int i = 0; i < g_services; ++i) {
-        worst = std::max(worst, fleet.history->service(i).memoryBytes());
+        const bw::ServiceHistory &service = fleet.history->service(i);
+        if (service.memoryBytes() > worst) {
+            worst = service.memoryBytes();
+            worstRuns =
+                service.track(bw::TrackKind::Simulated).runCount() + service.track(bw::TrackKind::Observed).runCount();
+        }
         flappingServices += fleet.generator->isFlapping(i) ? 1 : 0;
     }
     std::printf("{\"services\":%d,\"flapping\":%d,\"hours\":%d,\"build_s\":%.2f,\"store_bytes\":%zu,"
                 "\"bytes_per_service_hour\":%.0f,\"allocator_bytes_per_service_hour\":%.0f,"
-                "\"worst_service_bytes_per_hour\":%.0f}\n",
+                "\"worst_service_bytes_per_hour\":%.0f,\"worst_service_runs\":%zu}\n",
                 g_services, flappingServices, g_hours, fleet.buildSeconds, fleet.history->memoryBytes(),
                 static_cast<double>(fleet.history->memoryBytes()) / serviceHours,
-                static_cast<double>(fleet.allocatorBytes) / serviceHours, static_cast<double>(worst) / g_hours);
+                static_cast<double>(fleet.allocatorBytes) / serviceHours, static_cast<double>(worst) / g_hours,
+                worstRuns);
     std::fflush(stdout);
     if (g_options.verify && !verify())
         return 1;
