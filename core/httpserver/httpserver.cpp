@@ -137,6 +137,7 @@ struct HttpConnection
     qsizetype scanned = 0; // bytes of `in` already searched for the end of the header
     QByteArray out;        // answers the kernel has not taken yet, from outSent on
     qsizetype outSent = 0;
+    bool wantWrite = false;                                    // told the reactor to wake us when the kernel takes more
     std::deque<std::shared_ptr<HttpResponder::State>> pending; // in request order
     std::int64_t lastReadMs = 0;
     bool lastRequest = false;     // a request asked to close, or was refused: parse nothing after it
@@ -386,6 +387,7 @@ void HttpServer::dispatch(const std::shared_ptr<HttpConnection> &connection)
         if (question >= 0)
             request.query = target.sliced(question + 1).toByteArray();
         request.peer = c.peer;
+        request.headers.reserve(8);
         while (lineStart < head.size()) {
             const QByteArrayView line = nextLine();
             const qsizetype colon = line.indexOf(':');
@@ -477,7 +479,9 @@ bool HttpServer::writeOut(HttpConnection &c)
         if (n >= 0) {
             c.outSent += n;
         } else if (errno == EAGAIN || errno == EWOULDBLOCK) {
-            m_reactor->setWantWrite(c.fd, true);
+            if (!c.wantWrite)
+                m_reactor->setWantWrite(c.fd, true);
+            c.wantWrite = true;
             return true;
         } else if (errno != EINTR) {
             return false;
@@ -485,7 +489,9 @@ bool HttpServer::writeOut(HttpConnection &c)
     }
     c.out = QByteArray();
     c.outSent = 0;
-    m_reactor->setWantWrite(c.fd, false);
+    if (c.wantWrite)
+        m_reactor->setWantWrite(c.fd, false);
+    c.wantWrite = false;
     if (c.closeAfterWrite && !c.lingering) {
         ::shutdown(c.fd, SHUT_WR);
         c.lingering = true;

@@ -32,9 +32,15 @@ SocketReactor::SocketReactor(QObject *parent) : QObject(parent)
 
 SocketReactor::~SocketReactor()
 {
-    Q_ASSERT(m_watches.empty()); // users unwatch (and close) their sockets before the reactor goes
+    Q_ASSERT(m_watchedCount == 0); // users unwatch (and close) their sockets before the reactor goes
     if (m_epoll >= 0)
         ::close(m_epoll);
+}
+
+SocketReactor::Watch *SocketReactor::find(int fd) const
+{
+    return fd >= 0 && static_cast<std::size_t>(fd) < m_watches.size() ? m_watches[static_cast<std::size_t>(fd)].get()
+                                                                      : nullptr;
 }
 
 bool SocketReactor::control(int op, int fd, const Watch &watch)
@@ -48,7 +54,7 @@ bool SocketReactor::control(int op, int fd, const Watch &watch)
 
 bool SocketReactor::watch(int fd, Handler handler)
 {
-    Q_ASSERT(!m_watches.contains(fd));
+    Q_ASSERT(fd >= 0);
     if (m_epoll < 0) {
         errno = EBADF;
         return false;
@@ -58,7 +64,11 @@ bool SocketReactor::watch(int fd, Handler handler)
     watch->handler = std::move(handler);
     if (!control(EPOLL_CTL_ADD, fd, *watch))
         return false;
-    m_watches.emplace(fd, std::move(watch));
+    if (static_cast<std::size_t>(fd) >= m_watches.size())
+        m_watches.resize(static_cast<std::size_t>(fd) + 1);
+    Q_ASSERT(!m_watches[static_cast<std::size_t>(fd)]);
+    m_watches[static_cast<std::size_t>(fd)] = std::move(watch);
+    ++m_watchedCount;
     if (!m_heartbeat.isActive())
         m_heartbeat.start();
     return true;
@@ -66,21 +76,20 @@ bool SocketReactor::watch(int fd, Handler handler)
 
 void SocketReactor::setWantWrite(int fd, bool wantWrite)
 {
-    const auto it = m_watches.find(fd);
-    if (it == m_watches.end() || it->second->wantWrite == wantWrite)
+    Watch *watch = find(fd);
+    if (!watch || watch->wantWrite == wantWrite)
         return;
-    it->second->wantWrite = wantWrite;
-    control(EPOLL_CTL_MOD, fd, *it->second);
+    watch->wantWrite = wantWrite;
+    control(EPOLL_CTL_MOD, fd, *watch);
 }
 
 void SocketReactor::unwatch(int fd)
 {
-    const auto it = m_watches.find(fd);
-    if (it == m_watches.end())
+    if (!find(fd))
         return;
     epoll_ctl(m_epoll, EPOLL_CTL_DEL, fd, nullptr);
-    m_watches.erase(it);
-    if (m_watches.empty())
+    m_watches[static_cast<std::size_t>(fd)].reset();
+    if (--m_watchedCount == 0)
         m_heartbeat.stop();
 }
 
@@ -112,10 +121,10 @@ void SocketReactor::onEpollReadable()
     for (int i = 0; i < count; ++i) {
         const auto fd = static_cast<int>(events[i].data.u64 & 0xffffffffU);
         const auto serial = static_cast<std::uint32_t>(events[i].data.u64 >> 32);
-        const auto it = m_watches.find(fd);
-        if (it == m_watches.end() || it->second->serial != serial)
+        const Watch *current = find(fd);
+        if (!current || current->serial != serial)
             continue; // unwatched by an earlier handler in this batch
-        const std::shared_ptr<Watch> watch = it->second;
+        const std::shared_ptr<Watch> watch = m_watches[static_cast<std::size_t>(fd)];
         const std::uint32_t flags = events[i].events;
         watch->handler({(flags & (EPOLLIN | EPOLLHUP | EPOLLERR)) != 0, (flags & EPOLLOUT) != 0});
     }

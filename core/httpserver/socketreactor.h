@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <unordered_map>
+#include <vector>
 
 class QSocketNotifier;
 
@@ -46,7 +46,7 @@ public:
     bool watch(int fd, Handler handler);
     void setWantWrite(int fd, bool wantWrite);
     void unwatch(int fd);
-    int watchedCount() const { return static_cast<int>(m_watches.size()); }
+    int watchedCount() const { return m_watchedCount; }
 
     // After handling a batch, leave the sockets alone for `window` and take what arrived meanwhile in the next
     // batch: under load, one wake-up per window instead of one per event, for at most `window` of added latency
@@ -69,6 +69,7 @@ private:
     };
     void onEpollReadable();
     void onWindowOver();
+    Watch *find(int fd) const;
     bool control(int op, int fd, const Watch &watch);
 
     int m_epoll = -1;
@@ -78,8 +79,10 @@ private:
     QTimer m_window; // while active, the notifier is off
     QElapsedTimer m_clock;
     std::uint32_t m_nextSerial = 0;
-    // shared_ptr: a handler that unwatches itself must not destroy the function that is running.
-    std::unordered_map<int, std::shared_ptr<Watch>> m_watches;
+    // Indexed by descriptor (small, dense numbers). shared_ptr: a handler that unwatches itself must not destroy
+    // the function that is running.
+    std::vector<std::shared_ptr<Watch>> m_watches;
+    int m_watchedCount = 0;
 };
 
 } // namespace bw

@@ -66,6 +66,7 @@ private Q_SLOTS:
     void endResumesLive();
     void keyboard();
     void hoverExplainsAKnownRun();
+    void hoverNamesAFlappingStretch();
     void hoverOffTheBands();
     void scrollsWhenRowsDoNotFit();
     void rendersStateColoursAndFollowsThePalette();
@@ -96,6 +97,13 @@ void TestTimelineView::init()
                            u"probe call succeeded"_s);
     m_history->appendState(1, TrackKind::Observed, kNow - 2 * kHour, BreakerState::Closed);
     m_history->appendState(1, TrackKind::Observed, kNow - 38 * kMinute, BreakerState::Open, u"reported"_s);
+    // Service 2: 20 one-second runs, open and half-open, 50 minutes ago: narrower than 3 px at 1 h.
+    for (int k = 0; k < 20; ++k) {
+        m_history->appendState(2, TrackKind::Simulated, kNow - 50 * kMinute + k * 1000,
+                               k % 2 ? BreakerState::HalfOpen : BreakerState::Open, u"flap %1"_s.arg(k));
+    }
+    m_history->appendState(2, TrackKind::Simulated, kNow - 50 * kMinute + 20'000, BreakerState::Closed,
+                           u"probe call succeeded"_s);
     // The latest poll, a second ago: every simulated breaker and the real one of service 1 report their state.
     for (int i = 0; i < 40; ++i) {
         const auto &service = m_history->service(i);
@@ -280,6 +288,13 @@ void TestTimelineView::hoverExplainsAKnownRun()
     QCOMPARE(closed, u"service-00 · simulated breaker\nCLOSED since 20:13:20, for 2h so far"_s);
 }
 
+void TestTimelineView::hoverNamesAFlappingStretch()
+{
+    const QString text = m_view->hoverText(bandPoint(2, TrackKind::Simulated, kNow - 50 * kMinute + 4'500));
+    QVERIFY2(text.contains(u"flapping: 20 changes from 21:23:20 to 21:23:40, mostly OPEN"_s), qPrintable(text));
+    QVERIFY2(text.contains(u"from OPEN: flap "_s) || text.contains(u"from HALF-OPEN: flap "_s), qPrintable(text));
+}
+
 void TestTimelineView::hoverOffTheBands()
 {
     QVERIFY(m_view->hoverText(QPoint(10, 5)).isEmpty());                                // header
@@ -369,7 +384,10 @@ void TestTimelineView::snapshots()
         view.setPalette(palette);
         QVERIFY(view.renderToImage(QSize(1600, 1000)).save(dir.filePath(name)));
     }
-    // At 1:1 scale, to judge the text: a small window, light and dark.
+    // At 1:1 scale, to judge the text: a small window, light and dark, with the mouse over "orders".
+    const QPoint over(700, bw::TimelineLayout(QSize(960, 540), view.fontMetrics().height()).rowRect(3).center().y());
+    QMouseEvent move(QEvent::MouseMove, QPointF(over), QPointF(over), Qt::NoButton, Qt::NoButton, Qt::NoModifier);
+    QApplication::sendEvent(view.viewport(), &move);
     QVERIFY(view.renderToImage(QSize(960, 540)).save(dir.filePath(u"timeline-small-dark.png"_s)));
     view.setPalette(lightPalette());
     QVERIFY(view.renderToImage(QSize(960, 540)).save(dir.filePath(u"timeline-small.png"_s)));

@@ -41,6 +41,12 @@ QFont labelFont(const QFont &base)
     return f;
 }
 
+QFont bolded(QFont font)
+{
+    font.setBold(true);
+    return font;
+}
+
 // Runs narrower than this many pixels are merged into flapping stretches: a 1-2 px barcode reads as noise.
 constexpr double kMinRunPx = 3;
 
@@ -73,6 +79,52 @@ QString trackName(TrackKind track)
 }
 
 } // namespace
+
+// Everything a row needs that does not depend on the row: computed once per paint, not once per run.
+struct TimelineView::RowStyle
+{
+    explicit RowStyle(const TimelineView &view)
+        : small(labelFont(view.font())), smallMetrics(small), name(view.font()), nameBold(bolded(view.font())),
+          nameMetrics(name), nameBoldMetrics(nameBold)
+    {
+        const QPalette &pal = view.palette();
+        base = pal.color(QPalette::Base);
+        const QColor text = pal.color(QPalette::Text);
+        window = pal.color(QPalette::Window);
+        windowText = pal.color(QPalette::WindowText);
+        highlight = pal.color(QPalette::Highlight);
+        highlightedText = pal.color(QPalette::HighlightedText);
+        noData = mix(base, text, 0.07);
+        alternateGutter = mix(window, text, 0.04);
+        alternatePlot = mix(base, text, 0.025);
+        selectedPlot = mix(base, highlight, 0.22);
+        subLabel = mix(window, windowText, 0.7);
+        subLabelEmpty = mix(window, windowText, 0.35);
+        for (int i = 0; i < kBreakerStateCount; ++i) {
+            const auto state = static_cast<BreakerState>(i);
+            fill[i] = StatePalette::displayFill(state, base);
+            label[i] = StatePalette::label(state);
+            labelWidth[i] = smallMetrics.horizontalAdvance(label[i]) + 8;
+        }
+        flappingMinWidth = smallMetrics.horizontalAdvance(tr("FLAPPING ×%1").arg(9)) + 8;
+        subLabels[0] = tr("sim");
+        subLabels[1] = tr("real");
+    }
+
+    QFont small;
+    QFontMetrics smallMetrics;
+    QFont name;
+    QFont nameBold;
+    QFontMetrics nameMetrics;
+    QFontMetrics nameBoldMetrics;
+    QColor base, window, windowText, highlight, highlightedText, noData, alternateGutter, alternatePlot, selectedPlot,
+        subLabel, subLabelEmpty;
+    QColor fill[kBreakerStateCount];
+    QString label[kBreakerStateCount];
+    int labelWidth[kBreakerStateCount] = {};
+    int flappingMinWidth = 0;
+    QString subLabels[kTrackKindCount];
+};
 
 TimelineView::TimelineView(const FleetHistory *history, Clock clock, QWidget *parent)
     : QAbstractScrollArea(parent), m_history(history), m_clock(std::move(clock))
@@ -321,8 +373,9 @@ void TimelineView::paintTimeline(QPainter &p, QSize size) const
     p.save();
     p.setClipRect(QRect(0, plot.top(), size.width(), plot.height()));
     const auto [first, last] = layout.visibleRows(rowCount());
+    const RowStyle style(*this);
     for (int row = first; row < last; ++row)
-        paintRow(p, layout, axis, row);
+        paintRow(p, layout, axis, style, row);
     p.restore();
 
     const std::int64_t t = now();
@@ -455,53 +508,45 @@ void TimelineView::paintHeader(QPainter &p, const TimelineLayout &layout, const 
     }
 }
 
-void TimelineView::paintRow(QPainter &p, const TimelineLayout &layout, const TimeAxis &axis, int row) const
+void TimelineView::paintRow(QPainter &p, const TimelineLayout &layout, const TimeAxis &axis, const RowStyle &style,
+                            int row) const
 {
-    const QPalette &pal = palette();
-    const QColor base = pal.color(QPalette::Base);
-    const QColor text = pal.color(QPalette::Text);
     const QRect plot = layout.plotRect();
     const QRect rowRect = layout.rowRect(row);
     const bool selected = row == m_selected;
-    const QFont small = labelFont(font());
-    const QFontMetrics smallFm(small);
 
     // Gutter: the name, then "sim" / "real" next to their bands.
     const QRect gutterCell(0, rowRect.top(), layout.gutterWidth, rowRect.height());
+    const QRect plotCell(plot.left(), rowRect.top(), plot.width(), rowRect.height());
     if (selected) {
-        p.fillRect(gutterCell, pal.color(QPalette::Highlight));
-        p.fillRect(QRect(plot.left(), rowRect.top(), plot.width(), rowRect.height()),
-                   mix(base, pal.color(QPalette::Highlight), 0.22));
+        p.fillRect(gutterCell, style.highlight);
+        p.fillRect(plotCell, style.selectedPlot);
     } else if (row % 2 == 1) {
-        p.fillRect(gutterCell, mix(pal.color(QPalette::Window), text, 0.04));
-        p.fillRect(QRect(plot.left(), rowRect.top(), plot.width(), rowRect.height()), mix(base, text, 0.025));
+        p.fillRect(gutterCell, style.alternateGutter);
+        p.fillRect(plotCell, style.alternatePlot);
     }
-    const QColor nameColour = selected ? pal.color(QPalette::HighlightedText) : pal.color(QPalette::WindowText);
+    const QColor nameColour = selected ? style.highlightedText : style.windowText;
     const QRect nameRect(8, rowRect.top(), layout.gutterWidth - layout.subLabelWidth - 14, rowRect.height());
-    QFont nameFont = font();
-    nameFont.setBold(selected);
-    p.setFont(nameFont);
+    p.setFont(selected ? style.nameBold : style.name);
     p.setPen(nameColour);
     p.drawText(nameRect, Qt::AlignLeft | Qt::AlignVCenter,
-               QFontMetrics(nameFont).elidedText(m_names.value(row), Qt::ElideMiddle, nameRect.width()));
+               (selected ? style.nameBoldMetrics : style.nameMetrics)
+                   .elidedText(m_names.value(row), Qt::ElideMiddle, nameRect.width()));
 
     const std::int64_t minDuration = minRunMs(axis);
     const ServiceHistory &service = m_history->service(row);
-    const QColor noData = mix(base, text, 0.07);
+    p.setFont(style.small);
     for (int i = 0; i < kTrackKindCount; ++i) {
         const auto kind = static_cast<TrackKind>(i);
         const QRect band = layout.bandRect(row, kind);
         const TrackHistory &track = service.track(kind);
 
-        p.setFont(small);
-        p.setPen(selected
-                     ? nameColour
-                     : mix(pal.color(QPalette::Window), pal.color(QPalette::WindowText), track.empty() ? 0.35 : 0.7));
+        p.setPen(selected ? nameColour : track.empty() ? style.subLabelEmpty : style.subLabel);
         p.drawText(
             QRect(layout.gutterWidth - layout.subLabelWidth - 6, band.top(), layout.subLabelWidth, band.height()),
-            Qt::AlignRight | Qt::AlignVCenter, kind == TrackKind::Simulated ? tr("sim") : tr("real"));
+            Qt::AlignRight | Qt::AlignVCenter, style.subLabels[i]);
 
-        p.fillRect(band, noData);
+        p.fillRect(band, style.noData);
         if (track.empty())
             continue;
         for (const DisplayRun &run : track.runs(axis.start(), axis.end(), minDuration, lastRunUntil(track))) {
@@ -512,24 +557,32 @@ void TimelineView::paintRow(QPainter &p, const TimelineLayout &layout, const Tim
             if (x1 <= x0)
                 x1 = x0 + 1;
             const QRect r(x0, band.top(), x1 - x0, band.height());
-            // A flapping stretch takes the colour of the worst state in it, hatched.
-            const QColor colour = StatePalette::displayFill(run.mixed ? run.worst : run.state, base);
+            // A flapping stretch takes the colour of the worst state in it, striped with the other one.
+            const auto shown = static_cast<int>(run.mixed ? run.worst : run.state);
+            const QColor &colour = style.fill[shown];
             if (run.mixed) {
                 const BreakerState other = run.state != run.worst ? run.state : BreakerState::Closed;
                 p.setBrushOrigin(0, band.top());
-                p.fillRect(r, flappingBrush(colour, StatePalette::displayFill(other, base)));
+                p.fillRect(r, flappingBrush(colour, style.fill[static_cast<int>(other)]));
             } else {
                 p.fillRect(r, colour);
+                if (StatePalette::hatched(run.state))
+                    p.fillRect(r, QBrush(QColor(255, 255, 255, 200), Qt::FDiagPattern));
             }
-            if (!run.mixed && StatePalette::hatched(run.state))
-                p.fillRect(r, QBrush(QColor(255, 255, 255, 200), Qt::FDiagPattern));
 
+            // Closed is the quiet background: the legend names it, labels go to what needs a look.
             if (run.state == BreakerState::Closed && !run.mixed)
-                continue; // closed is the quiet background: the legend names it, labels go to what needs a look
-            const QString label = run.mixed ? tr("FLAPPING ×%1").arg(run.changes) : StatePalette::label(run.state);
-            const int labelWidth = smallFm.horizontalAdvance(label) + 8;
-            if (r.width() < labelWidth + 2)
                 continue;
+            if (r.width() < (run.mixed ? style.flappingMinWidth : style.labelWidth[shown]) + 2)
+                continue;
+            QString label = style.label[shown];
+            int labelWidth = style.labelWidth[shown];
+            if (run.mixed) {
+                label = tr("FLAPPING ×%1").arg(run.changes);
+                labelWidth = style.smallMetrics.horizontalAdvance(label) + 8;
+                if (r.width() < labelWidth + 2)
+                    continue;
+            }
             const QRect labelRect(r.left() + 1, r.top() + 1, labelWidth, r.height() - 2);
             if (run.mixed || StatePalette::hatched(run.state))
                 p.fillRect(labelRect, colour);
@@ -538,7 +591,7 @@ void TimelineView::paintRow(QPainter &p, const TimelineLayout &layout, const Tim
         }
     }
     if (selected) {
-        p.setPen(QPen(pal.color(QPalette::Highlight), 2));
+        p.setPen(QPen(style.highlight, 2));
         p.setBrush(Qt::NoBrush);
         p.drawRect(QRect(plot.left() - 1, rowRect.top() + 1, plot.width() + 2, rowRect.height() - 2));
     }

@@ -99,7 +99,9 @@ private:
     std::int64_t lastRunUntil(const TrackHistory &track) const;
     QString formatTime(std::int64_t t) const;
     void paintHeader(QPainter &p, const TimelineLayout &layout, const TimeAxis &axis) const;
-    void paintRow(QPainter &p, const TimelineLayout &layout, const TimeAxis &axis, int row) const;
+    struct RowStyle;
+    void paintRow(QPainter &p, const TimelineLayout &layout, const TimeAxis &axis, const RowStyle &style,
+                  int row) const;
 
     const FleetHistory *m_history = nullptr;
     Clock m_clock;
