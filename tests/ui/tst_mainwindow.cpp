@@ -70,6 +70,7 @@ private:
     std::unique_ptr<bw::ServiceTableModel> m_model;
     std::unique_ptr<QAbstractItemModelTester> m_tester;
     std::unique_ptr<bw::MainWindow> m_window;
+    std::vector<std::unique_ptr<QAbstractItemModelTester>> m_viewTesters;
     QStringList m_confirmations;
     bool m_confirmAnswer = true;
 };
@@ -105,6 +106,13 @@ void TestMainWindow::initTestCase()
         m_confirmations << title + u'\n' + text;
         return m_confirmAnswer;
     });
+    // Every model the window shows is checked on every change while the tests run.
+    for (const QString &name : {u"services"_s, u"alerts"_s, u"eventLog"_s}) {
+        auto *view = m_window->findChild<QTableView *>(name);
+        QVERIFY2(view, qPrintable(name));
+        m_viewTesters.push_back(std::make_unique<QAbstractItemModelTester>(
+            view->model(), QAbstractItemModelTester::FailureReportingMode::QtTest));
+    }
     m_window->show();
     QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
     m_monitor->start();
