@@ -465,9 +465,9 @@ Status HistoryStore::Private::openFile(std::int64_t nowMs)
     };
 
     // Only takes effect on a new, empty file; harmless otherwise.
-    if (Status s = execSql(u"PRAGMA page_size=%1"_s.arg(kPageSize), u"reading the file"_s); !s)
+    if (Status s = execSql(u"PRAGMA page_size=%1"_s.arg(kPageSize), u"opening"_s); !s)
         return failAndClose(s);
-    if (Status s = execSql(u"PRAGMA auto_vacuum=INCREMENTAL"_s, u"reading the file"_s); !s)
+    if (Status s = execSql(u"PRAGMA auto_vacuum=INCREMENTAL"_s, u"opening"_s); !s)
         return failAndClose(s);
     {
         QSqlQuery q(db);
