@@ -1,5 +1,6 @@
 #include "store/historystore.h"
 
+#include "store/bitcoder.h"
 #include "store/datadir.h"
 #include "store/observationcodec.h"
 #include "store/sqliteerror.h"
@@ -24,6 +25,7 @@
 #include <map>
 #include <set>
 #include <span>
+#include <tuple>
 #include <unordered_map>
 #include <variant>
 
@@ -38,7 +40,7 @@ namespace {
 constexpr std::int64_t kSpan = ObservationCodec::kBlockSpanMs;
 constexpr std::int64_t kHour = SummaryCodec::kSpanMs;
 constexpr std::int64_t kServiceSlots = std::int64_t{1} << 20; // ids of obs_block/obs_summary: slot * 2^20 + service
-constexpr int kPageSize = 4096;
+constexpr int kPageSize = 16384; // 15 blocks of ~1 KB a page: 4 KB pages would leave a quarter empty
 
 std::atomic<int> g_connections{0};
 
@@ -95,8 +97,54 @@ struct PendingBlock
 {
     std::vector<Observation> obs; // arrival order; the first `durable` are on disk as staged chunks
     std::size_t durable = 0;
-    int nextSeq = 0;
 };
+
+// A staging row: the chunks one flush wrote. zigzag varint of the first block index (start / 600000), then per chunk
+// varint service, varint block index minus the first, varint length, and the ObservationCodec bytes.
+QByteArray stagingRow(const std::vector<std::tuple<int, std::int64_t, QByteArray>> &chunks)
+{
+    std::int64_t first = std::numeric_limits<std::int64_t>::max();
+    for (const auto &[service, start, bytes] : chunks)
+        first = std::min(first, floorDiv(start, kSpan));
+    QByteArray row;
+    appendVarint(row, zigzag(first));
+    for (const auto &[service, start, bytes] : chunks) {
+        appendVarint(row, static_cast<std::uint64_t>(service));
+        appendVarint(row, static_cast<std::uint64_t>(floorDiv(start, kSpan) - first));
+        appendVarint(row, static_cast<std::uint64_t>(bytes.size()));
+        row += bytes;
+    }
+    return row;
+}
+
+struct Chunk
+{
+    int service = 0;
+    std::int64_t start = 0;
+    QByteArrayView bytes;
+};
+
+// Splits a staging row; false when its framing is damaged (the chunks before the damage are still returned).
+bool splitChunks(QByteArrayView row, std::vector<Chunk> &out)
+{
+    std::int64_t pos = 0;
+    std::uint64_t first = 0;
+    if (!readVarint(row, pos, first))
+        return false;
+    while (pos < row.size()) {
+        std::uint64_t service = 0;
+        std::uint64_t block = 0;
+        std::uint64_t length = 0;
+        if (!readVarint(row, pos, service) || !readVarint(row, pos, block) || !readVarint(row, pos, length) ||
+            service >= static_cast<std::uint64_t>(kServiceSlots) || block > (std::uint64_t{1} << 40) ||
+            length > static_cast<std::uint64_t>(row.size() - pos))
+            return false;
+        const std::int64_t index = unzigzag(first) + static_cast<std::int64_t>(block);
+        out.push_back({static_cast<int>(service), index * kSpan, row.sliced(pos, static_cast<qsizetype>(length))});
+        pos += static_cast<std::int64_t>(length);
+    }
+    return true;
+}
 
 // Feeds one service of a FleetHistory during restore(): raw samples where the display store keeps 1 s buckets,
 // 10 s and 1 min roll-ups before that, hourly summaries' 10 min buckets before the 1 min level's reach.
@@ -219,6 +267,7 @@ struct HistoryStore::Private
     std::deque<Record> queue;
     QHash<std::int64_t, std::int64_t> auditRows; // caller's key -> audit row id
 
+    std::int64_t sealedUntil = std::numeric_limits<std::int64_t>::min();     // see obs_recent in storeschema.h
     std::int64_t summarisedUntil = std::numeric_limits<std::int64_t>::min(); // hours before it are summarised
     std::int64_t rawHorizon = std::numeric_limits<std::int64_t>::min();      // raw blocks before it are deleted
 
@@ -500,14 +549,18 @@ Status HistoryStore::Private::openFile(std::int64_t nowMs)
                 path, complaints.mid(0, 5).join(u"; "_s)));
         }
     }
-    for (const QString &pragma : {u"PRAGMA synchronous=NORMAL"_s, u"PRAGMA temp_store=MEMORY"_s,
-                                  u"PRAGMA cache_size=-16000"_s, u"PRAGMA journal_size_limit=16777216"_s}) {
+    for (const QString &pragma :
+         {u"PRAGMA synchronous=NORMAL"_s, u"PRAGMA temp_store=MEMORY"_s, u"PRAGMA cache_size=-16000"_s,
+          u"PRAGMA journal_size_limit=4194304"_s, u"PRAGMA wal_autocheckpoint=256"_s}) {
         if (Status s = execSql(pragma, u"configuring the connection"_s); !s)
             return failAndClose(s);
     }
     sync = Sync::Normal;
     if (options.maxDatabaseBytes > 0) {
-        const auto pages = std::max<std::int64_t>(16, options.maxDatabaseBytes / kPageSize);
+        QSqlQuery q(db);
+        const std::int64_t pageSize = q.exec(u"PRAGMA page_size"_s) && q.next() ? q.value(0).toLongLong() : kPageSize;
+        q.finish();
+        const auto pages = std::max<std::int64_t>(16, options.maxDatabaseBytes / pageSize);
         if (Status s = execSql(u"PRAGMA max_page_count=%1"_s.arg(pages), u"setting the size limit"_s); !s)
             return failAndClose(s);
     }
@@ -596,34 +649,40 @@ Status HistoryStore::Private::loadState()
         const QString key = q.value(0).toString();
         if (key == u"summarised_until"_s)
             summarisedUntil = q.value(1).toLongLong();
+        else if (key == u"sealed_until"_s)
+            sealedUntil = q.value(1).toLongLong();
         else if (key == u"raw_horizon"_s)
             rawHorizon = q.value(1).toLongLong();
     }
 
     // Chunks of blocks that were not sealed: they go back in memory, ahead of anything buffered meanwhile.
-    if (!q.exec(u"SELECT block_start, service, seq, data FROM obs_recent ORDER BY block_start, service, seq"_s))
+    if (!q.exec(u"SELECT data FROM obs_recent ORDER BY seq"_s))
         return fail(u"reading unsealed observations"_s, q.lastError());
     std::map<std::pair<std::int64_t, int>, std::vector<Observation>> staged;
-    std::map<std::pair<std::int64_t, int>, int> nextSeq;
     int damaged = 0;
+    std::vector<Chunk> chunks;
     while (q.next()) {
-        const std::int64_t start = q.value(0).toLongLong();
-        const int service = q.value(1).toInt();
-        const auto name = dbNames.constFind(service);
-        if (name == dbNames.constEnd()) {
+        const QByteArray row = q.value(0).toByteArray();
+        chunks.clear();
+        if (!splitChunks(row, chunks))
             ++damaged;
-            continue;
+        for (const Chunk &chunk : chunks) {
+            if (sealedUntil != std::numeric_limits<std::int64_t>::min() &&
+                chunk.start + kSpan + options.sealGraceMs <= sealedUntil)
+                continue; // its block was sealed: these observations are in obs_block
+            const auto name = dbNames.constFind(chunk.service);
+            if (name == dbNames.constEnd()) {
+                ++damaged;
+                continue;
+            }
+            if (!ObservationCodec::decode(chunk.bytes, chunk.start, staged[{chunk.start, localOf(name.value())}]))
+                ++damaged;
         }
-        const auto key = std::make_pair(start, localOf(name.value()));
-        nextSeq[key] = q.value(2).toInt() + 1;
-        if (!ObservationCodec::decode(q.value(3).toByteArray(), start, staged[key]))
-            ++damaged;
     }
     for (auto &[key, obs] : staged) {
         PendingBlock &block = pending[key];
         block.obs.insert(block.obs.begin(), obs.begin(), obs.end());
         block.durable += obs.size();
-        block.nextSeq = nextSeq[key];
     }
     if (damaged > 0) {
         const QString note =
@@ -825,30 +884,36 @@ Status HistoryStore::Private::summariseHour(std::int64_t hour, std::optional<int
 Status HistoryStore::Private::flushObservations(std::int64_t nowMs, bool seal)
 {
     using Key = std::pair<std::int64_t, int>;
-    std::vector<Key> sealed;
+    const std::int64_t horizon = std::max(nowMs, sealedUntil);
+    std::vector<std::pair<std::int64_t, Key>> sealed; // (block id, key), written in id order: appends fill pages
     std::vector<Key> chunks;
     for (const auto &[key, block] : pending) {
-        if (seal && key.first + kSpan + options.sealGraceMs <= nowMs)
-            sealed.push_back(key);
+        if (seal && key.first + kSpan + options.sealGraceMs <= horizon)
+            sealed.emplace_back(0, key);
         else if (block.obs.size() > block.durable)
             chunks.push_back(key);
     }
     if (sealed.empty() && chunks.empty())
         return success();
-    for (const auto &list : {sealed, chunks})
-        for (const Key &key : list)
-            if (auto id = serviceId(localNames[static_cast<std::size_t>(key.second)]); !id)
-                return Error{id.error()};
+    for (auto &[id, key] : sealed) {
+        auto service = serviceId(localNames[static_cast<std::size_t>(key.second)]);
+        if (!service)
+            return Error{service.error()};
+        id = blockId(key.first, *service);
+    }
+    for (const Key &key : chunks)
+        if (auto id = serviceId(localNames[static_cast<std::size_t>(key.second)]); !id)
+            return Error{id.error()};
+    std::sort(sealed.begin(), sealed.end());
 
     if (Status s = begin(Sync::Normal); !s)
         return s;
     std::set<std::pair<int, std::int64_t>> resummarise;
     std::vector<Observation> merged;
-    for (const Key &key : sealed) {
-        const auto &[start, local] = key;
-        const int service = dbIds.value(localNames[static_cast<std::size_t>(local)]);
+    for (const auto &[id, key] : sealed) {
+        const std::int64_t start = key.first;
+        const int service = dbIds.value(localNames[static_cast<std::size_t>(key.second)]);
         const PendingBlock &block = pending[key];
-        const std::int64_t id = blockId(start, service);
         merged.clear();
         auto read = prepare(u"SELECT data FROM obs_block WHERE id = ?"_s);
         if (!read)
@@ -864,7 +929,6 @@ Status HistoryStore::Private::flushObservations(std::int64_t nowMs, bool seal)
         merged.insert(merged.end(), block.obs.begin(), block.obs.end());
         if (merged.size() > ObservationCodec::kMaxObservations)
             droppedObservations += merged.size() - ObservationCodec::kMaxObservations;
-        const QByteArray data = ObservationCodec::encode(merged, start);
         auto write =
             prepare(u"INSERT OR REPLACE INTO obs_block(id, service, start, count, data) VALUES (?, ?, ?, ?, ?)"_s);
         if (!write)
@@ -873,33 +937,41 @@ Status HistoryStore::Private::flushObservations(std::int64_t nowMs, bool seal)
         (*write)->bindValue(1, service);
         (*write)->bindValue(2, static_cast<qint64>(start));
         (*write)->bindValue(3, static_cast<qint64>(std::min(merged.size(), ObservationCodec::kMaxObservations)));
-        (*write)->bindValue(4, data);
+        (*write)->bindValue(4, ObservationCodec::encode(merged, start));
         if (Status s = exec(**write, u"writing observations"_s); !s)
-            return abort(s);
-        auto drop = prepare(u"DELETE FROM obs_recent WHERE block_start = ? AND service = ?"_s);
-        if (!drop)
-            return abort(Error{drop.error()});
-        (*drop)->bindValue(0, static_cast<qint64>(start));
-        (*drop)->bindValue(1, service);
-        if (Status s = exec(**drop, u"writing observations"_s); !s)
             return abort(s);
         if (start < summarisedUntil)
             resummarise.emplace(service, SummaryCodec::hourStart(start));
     }
-    for (const Key &key : chunks) {
-        const auto &[start, local] = key;
-        const int service = dbIds.value(localNames[static_cast<std::size_t>(local)]);
-        const PendingBlock &block = pending[key];
-        const auto fresh = std::span<const Observation>(block.obs).subspan(block.durable);
-        auto write =
-            prepare(u"INSERT OR REPLACE INTO obs_recent(block_start, service, seq, data) VALUES (?, ?, ?, ?)"_s);
+    if (!chunks.empty()) {
+        std::vector<std::tuple<int, std::int64_t, QByteArray>> encoded;
+        std::int64_t lastStart = std::numeric_limits<std::int64_t>::min();
+        for (const Key &key : chunks) {
+            const PendingBlock &block = pending[key];
+            const auto fresh = std::span<const Observation>(block.obs).subspan(block.durable);
+            encoded.emplace_back(dbIds.value(localNames[static_cast<std::size_t>(key.second)]), key.first,
+                                 ObservationCodec::encode(fresh, key.first));
+            lastStart = std::max(lastStart, key.first);
+        }
+        const QByteArray row = stagingRow(encoded);
+        auto write = prepare(u"INSERT INTO obs_recent(last_start, data) VALUES (?, ?)"_s);
         if (!write)
             return abort(Error{write.error()});
-        (*write)->bindValue(0, static_cast<qint64>(start));
-        (*write)->bindValue(1, service);
-        (*write)->bindValue(2, block.nextSeq);
-        (*write)->bindValue(3, ObservationCodec::encode(fresh, start));
+        (*write)->bindValue(0, static_cast<qint64>(lastStart));
+        (*write)->bindValue(1, row);
         if (Status s = exec(**write, u"writing observations"_s); !s)
+            return abort(s);
+    }
+    if (!sealed.empty()) {
+        // Staged chunks of the blocks just sealed are obsolete: their rows go once nothing else is in them, and
+        // sealed_until tells the next open to skip the rest.
+        auto drop = prepare(u"DELETE FROM obs_recent WHERE last_start <= ?"_s);
+        if (!drop)
+            return abort(Error{drop.error()});
+        (*drop)->bindValue(0, static_cast<qint64>(horizon - kSpan - options.sealGraceMs));
+        if (Status s = exec(**drop, u"writing observations"_s); !s)
+            return abort(s);
+        if (Status s = writeMeta(u"sealed_until"_s, static_cast<qint64>(horizon)); !s)
             return abort(s);
     }
     for (const auto &[service, hour] : resummarise)
@@ -908,7 +980,9 @@ Status HistoryStore::Private::flushObservations(std::int64_t nowMs, bool seal)
     if (Status s = commit(u"writing observations"_s); !s)
         return s;
 
-    for (const Key &key : sealed) {
+    if (!sealed.empty())
+        sealedUntil = horizon;
+    for (const auto &[id, key] : sealed) {
         const PendingBlock &block = pending[key];
         unflushed -= block.obs.size() - block.durable;
         pending.erase(key);
@@ -917,7 +991,6 @@ Status HistoryStore::Private::flushObservations(std::int64_t nowMs, bool seal)
         PendingBlock &block = pending[key];
         unflushed -= block.obs.size() - block.durable;
         block.durable = block.obs.size();
-        ++block.nextSeq;
     }
     return success();
 }
@@ -964,7 +1037,7 @@ void HistoryStore::Private::enforceBounds()
             const auto fresh = block.obs.begin() + static_cast<std::ptrdiff_t>(block.durable);
             const auto kept = std::stable_partition(fresh, block.obs.end(), keep);
             block.obs.erase(kept, block.obs.end());
-            it = block.obs.empty() && block.nextSeq == 0 ? pending.erase(it) : std::next(it);
+            it = block.obs.empty() && block.durable == 0 ? pending.erase(it) : std::next(it);
         }
         unflushed -= drop;
         droppedObservations += drop;
@@ -1103,7 +1176,6 @@ void HistoryStore::close()
         PendingBlock &block = it->second;
         block.obs.erase(block.obs.begin(), block.obs.begin() + static_cast<std::ptrdiff_t>(block.durable));
         block.durable = 0;
-        block.nextSeq = 0;
         it = block.obs.empty() ? d->pending.erase(it) : std::next(it);
     }
     d->auditRows.clear();
@@ -1772,16 +1844,21 @@ Result<VerifyReport> HistoryStore::verify(IntegrityCheck check)
                  blockId(start, 0) != floorDiv(q.value(0).toLongLong(), kServiceSlots) * kServiceSlots)
             note(u"block %1: count or start does not match"_s.arg(q.value(0).toLongLong()));
     }
-    if (!q.exec(u"SELECT block_start, service, seq, data FROM obs_recent"_s))
+    if (!q.exec(u"SELECT seq, data FROM obs_recent"_s))
         return d->fail(u"verifying chunks"_s, q.lastError());
+    std::vector<Chunk> chunks;
     while (q.next()) {
-        ++report.blocks;
-        obs.clear();
-        if (Status s = ObservationCodec::decode(q.value(3).toByteArray(), q.value(0).toLongLong(), obs); !s)
-            note(u"chunk %1/%2/%3: %4"_s.arg(q.value(0).toLongLong())
-                     .arg(q.value(1).toInt())
-                     .arg(q.value(2).toInt())
-                     .arg(s.error()));
+        const QByteArray row = q.value(1).toByteArray();
+        chunks.clear();
+        if (!splitChunks(row, chunks))
+            note(u"staging row %1: damaged framing"_s.arg(q.value(0).toLongLong()));
+        for (const Chunk &chunk : chunks) {
+            ++report.blocks;
+            obs.clear();
+            if (Status s = ObservationCodec::decode(chunk.bytes, chunk.start, obs); !s)
+                note(
+                    u"staging row %1, service %2: %3"_s.arg(q.value(0).toLongLong()).arg(chunk.service).arg(s.error()));
+        }
     }
     if (!q.exec(u"SELECT id, data FROM obs_summary"_s))
         return d->fail(u"verifying summaries"_s, q.lastError());

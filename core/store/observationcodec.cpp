@@ -13,6 +13,12 @@ namespace bw {
 namespace {
 
 constexpr int kHeaderBytes = 5; // format + CRC
+constexpr std::int64_t kMaxInterval = std::int64_t{1} << 52;
+
+std::int64_t wrapSub(std::int64_t a, std::int64_t b)
+{
+    return static_cast<std::int64_t>(static_cast<std::uint64_t>(a) - static_cast<std::uint64_t>(b));
+}
 constexpr std::array<SeriesKind, kSeriesKindCount> kSeries = {SeriesKind::ErrorRate, SeriesKind::Latency,
                                                               SeriesKind::LatencyP95};
 
@@ -95,18 +101,44 @@ QByteArray ObservationCodec::encode(std::span<const Observation> observations, s
     QByteArray body;
     appendVarint(body, observations.size());
     if (!observations.empty())
-        appendVarint(body, zigzag(observations.front().t - base));
-
-    BitWriter bits;
+        appendVarint(body, zigzag(wrapSub(observations.front().t, base)));
     std::vector<std::int64_t> values;
     values.reserve(observations.size());
-    // Time: the first delta, then deltas of deltas.
-    std::int64_t previousDelta = 0;
-    for (std::size_t i = 1; i < observations.size(); ++i) {
-        const std::int64_t delta = observations[i].t - observations[i - 1].t;
-        values.push_back(i == 1 ? delta : delta - previousDelta);
-        previousDelta = delta;
+    // Time, in the cheaper of two forms (the low bit of the interval varint says which):
+    // 0: each interval minus the block's median interval P. Scheduling jitter e enters an interval as e[i] - e[i-1].
+    // 1: each time's offset from a grid t[0] + C + i * P (C the median offset): e[i] itself, half the variance, as
+    //    long as no poll is skipped and the phase does not move (a scheduler keeping its cadence).
+    // (Differences wrap instead of overflowing; the decoder wraps the same way.)
+    for (std::size_t i = 1; i < observations.size(); ++i)
+        values.push_back(wrapSub(observations[i].t, observations[i - 1].t));
+    if (!values.empty()) {
+        auto median = [](std::vector<std::int64_t> v) {
+            std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+            return v[v.size() / 2];
+        };
+        std::int64_t interval = median(values);
+        if (interval < 0 || interval > kMaxInterval)
+            interval = 0; // absurd spacing: plain intervals
+        std::vector<std::int64_t> grid;
+        grid.reserve(values.size());
+        for (std::size_t i = 1; i < observations.size(); ++i)
+            grid.push_back(wrapSub(
+                wrapSub(observations[i].t, observations[0].t),
+                static_cast<std::int64_t>(static_cast<std::uint64_t>(i) * static_cast<std::uint64_t>(interval))));
+        const std::int64_t offset = median(grid);
+        for (std::int64_t &v : values)
+            v = wrapSub(v, interval);
+        for (std::int64_t &v : grid)
+            v = wrapSub(v, offset);
+        const bool onGrid = interval > 0 && streamBits(grid) + 8 < streamBits(values);
+        appendVarint(body, static_cast<std::uint64_t>(interval) * 2 + (onGrid ? 1 : 0));
+        if (onGrid) {
+            appendVarint(body, zigzag(offset));
+            values.swap(grid);
+        }
     }
+
+    BitWriter bits;
     writeStream(bits, values);
 
     symbolDeltas(
@@ -179,6 +211,17 @@ Status ObservationCodec::decode(QByteArrayView bytes, std::int64_t base, std::ve
     std::uint64_t firstOffset = 0;
     if (!readVarint(body, pos, firstOffset))
         return corrupt(u"bad first time"_s);
+    std::uint64_t interval = 0;
+    std::uint64_t gridOffset = 0;
+    bool onGrid = false;
+    if (n > 1) {
+        if (!readVarint(body, pos, interval) || interval > 2 * static_cast<std::uint64_t>(kMaxInterval) + 1)
+            return corrupt(u"bad interval"_s);
+        onGrid = (interval & 1) != 0;
+        interval >>= 1;
+        if (onGrid && !readVarint(body, pos, gridOffset))
+            return corrupt(u"bad grid offset"_s);
+    }
 
     thread_local std::vector<std::int64_t> scratch;
     BitReader bits(body.sliced(pos));
@@ -194,16 +237,17 @@ Status ObservationCodec::decode(QByteArrayView bytes, std::int64_t base, std::ve
     scratch.clear();
     readStream(bits, count - 1, scratch);
     {
-        std::uint64_t t = static_cast<std::uint64_t>(base) + static_cast<std::uint64_t>(unzigzag(firstOffset));
-        std::uint64_t delta = 0;
+        const std::uint64_t t0 = static_cast<std::uint64_t>(base) + static_cast<std::uint64_t>(unzigzag(firstOffset));
+        const std::uint64_t grid = t0 + static_cast<std::uint64_t>(unzigzag(gridOffset));
+        std::uint64_t t = t0;
         obs[0] = Observation{};
         obs[0].t = static_cast<std::int64_t>(t);
         for (std::size_t i = 1; i < count; ++i) {
-            delta =
-                i == 1 ? static_cast<std::uint64_t>(scratch[0]) : delta + static_cast<std::uint64_t>(scratch[i - 1]);
-            if (static_cast<std::int64_t>(delta) < 0)
+            const std::uint64_t next = onGrid ? grid + i * interval + static_cast<std::uint64_t>(scratch[i - 1])
+                                              : t + interval + static_cast<std::uint64_t>(scratch[i - 1]);
+            if (static_cast<std::int64_t>(next - t) < 0)
                 return fail(u"time goes backwards"_s);
-            t += delta;
+            t = next;
             obs[i] = Observation{};
             obs[i].t = static_cast<std::int64_t>(t);
         }

@@ -20,9 +20,13 @@ namespace bw {
 //   bytes 1-4    CRC-32 (little endian) of everything after it
 //   varint       n, the number of observations (1 .. kMaxObservations; 0 for an empty block)
 //   varint       zigzag(t[0] - base), base being the block's start
+//   varint       (only when n > 1) 2 * P + mode, P the median interval between consecutive observations
+//   varint       (only in mode 1) zigzag(C), C the median of t[i] - t[0] - i * P
 //   then integer streams (see bitcoder.h), bit-packed, to the end of the blob:
-//     time      n-1 values: t[1]-t[0], then each delta minus the previous one (delta-of-delta: a steady 1 s poll
-//               with a few ms of jitter costs 3-5 bits, a perfectly steady one almost nothing)
+//     time      n-1 values, mode 0: each interval t[i] - t[i-1] minus P; mode 1: t[i] - (t[0] + C + i * P), the
+//               offset from a grid, for a scheduler that keeps its cadence (scheduling jitter e then costs as e, not
+//               as e[i] - e[i-1]). The encoder takes the cheaper; a steady 1 s poll with a few ms of jitter costs
+//               3-4 bits a poll, a perfectly steady one almost nothing.
 //     outcome   n values: each PollOutcome code minus the previous one (0 for a repeat: runs cost bits per run)
 //     state     n values, the same for the simulated breaker's BreakerState
 //     observed  n values, the same for 0 = no real breaker, 1 + BreakerState

@@ -16,8 +16,7 @@ const std::vector<StoreSchema::Migration> &StoreSchema::migrations()
              u"CREATE TABLE services(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)"_s,
              u"CREATE TABLE obs_block(id INTEGER PRIMARY KEY, service INTEGER NOT NULL, start INTEGER NOT NULL, "
              u"count INTEGER NOT NULL, data BLOB NOT NULL)"_s,
-             u"CREATE TABLE obs_recent(block_start INTEGER NOT NULL, service INTEGER NOT NULL, seq INTEGER NOT NULL, "
-             u"data BLOB NOT NULL, PRIMARY KEY(block_start, service, seq)) WITHOUT ROWID"_s,
+             u"CREATE TABLE obs_recent(seq INTEGER PRIMARY KEY, last_start INTEGER NOT NULL, data BLOB NOT NULL)"_s,
              u"CREATE TABLE transitions(id INTEGER PRIMARY KEY, service INTEGER NOT NULL, track INTEGER NOT NULL, "
              u"t INTEGER NOT NULL, from_state INTEGER NOT NULL, to_state INTEGER NOT NULL, reason TEXT NOT NULL)"_s,
              u"CREATE INDEX transitions_by_service ON transitions(service, t)"_s,

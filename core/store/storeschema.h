@@ -18,13 +18,18 @@ namespace bw {
 // tested migrations. Tables of the current version:
 //
 //   schema_version(version INTEGER PRIMARY KEY, applied_at INTEGER, description TEXT)
-//   meta(key TEXT PRIMARY KEY, value)                      clean_shutdown, summarised_until, raw_horizon
+//   meta(key TEXT PRIMARY KEY, value)          clean_shutdown, sealed_until, summarised_until, raw_horizon
 //   services(id INTEGER PRIMARY KEY, name TEXT UNIQUE)
 //   obs_block(id INTEGER PRIMARY KEY, service, start, count, data BLOB)
 //       one sealed 10-minute block of one service; id = (start / 600000) * 2^20 + service, so rows are in time order
 //       (appends fill pages completely) and a time range of the whole fleet is one contiguous scan
-//   obs_recent(block_start, service, seq, data BLOB, PRIMARY KEY(block_start, service, seq)) WITHOUT ROWID
-//       chunks of blocks not sealed yet, one per flush; folded into obs_block and deleted when the block is sealed
+//   obs_recent(seq INTEGER PRIMARY KEY, last_start, data BLOB)
+//       what one flush added to blocks not sealed yet: zigzag varint of the first block index (start / 600000),
+//       then for each (service, block) a chunk: varint service, varint block index minus the first, varint length,
+//       and an ObservationCodec block. A flush seals every block
+//       whose span ended sealGraceMs before max(now, sealed_until) and moves sealed_until up to that time, in the
+//       same transaction; a row goes once its last block is sealed, and chunks of sealed blocks are skipped on load
+//       (their observations are in obs_block already)
 //   obs_summary(id INTEGER PRIMARY KEY, service, start, data BLOB)
 //       one hour of one service in 10-minute buckets; id = (start / 3600000) * 2^20 + service
 //   reasons(id INTEGER PRIMARY KEY, text TEXT UNIQUE)      id 0 is the empty reason

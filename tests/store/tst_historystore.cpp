@@ -362,14 +362,18 @@ void TestHistoryStore::restartRestoresTheSameHistory()
     // Two hours of a small fleet, recorded live into a display store and into the history store; after a restart
     // the restored display store must show the same runs and (up to float rounding) the same buckets.
     bwtest::FleetScript::Options fleetOptions;
-    fleetOptions.services = 6;
+    fleetOptions.services = 5;
     fleetOptions.seed = 3;
     fleetOptions.startMs = kT0;
     fleetOptions.flappingShare = 0.5;
     bwtest::FleetScript fleet(fleetOptions);
     const QStringList names = fleet.names();
-    const std::int64_t end = kT0 + 2 * kHour + 17 * kMinute;
-    bw::FleetHistory live(static_cast<int>(names.size()));
+    const std::int64_t end = kT0 + kHour + 37 * kMinute;
+    // Short fine levels, so that all three ways of restoring a series are used: raw samples (the last 5 min),
+    // 10 s roll-ups (the hour before), 1 min roll-ups (the rest).
+    bw::HistoryRetention retention;
+    retention.buckets = {300, 360, 1'500, 1'008};
+    bw::FleetHistory live(static_cast<int>(names.size()), retention);
     {
         HistoryStore store(options());
         QVERIFY(store.open(kT0).ok());
@@ -379,10 +383,12 @@ void TestHistoryStore::restartRestoresTheSameHistory()
             polls.clear();
             transitions.clear();
             fleet.tick(t, polls, transitions);
+            std::vector<bw::StoredTransition> batch; // one durable transaction per tick, as a monitor would
             for (const auto &[i, tr] : transitions) {
-                QVERIFY(store.appendTransitions({tr}).ok());
+                batch.push_back(tr);
                 live.appendState(i, tr.track, tr.t, tr.to, tr.reason);
             }
+            QVERIFY(store.appendTransitions(batch).ok());
             for (const auto &[i, o] : polls) {
                 store.appendObservation(names[i], o);
                 const Observation q = bw::ObservationCodec::quantised(o);
@@ -399,7 +405,7 @@ void TestHistoryStore::restartRestoresTheSameHistory()
     }
     HistoryStore store(options());
     QVERIFY(store.open(end).ok());
-    bw::FleetHistory restored;
+    bw::FleetHistory restored(0, retention);
     auto report = store.restore(restored, names, kT0, end);
     QVERIFY2(report.ok(), qPrintable(report.ok() ? QString() : report.error()));
     QCOMPARE(restored.serviceCount(), int(names.size()));
@@ -418,9 +424,9 @@ void TestHistoryStore::restartRestoresTheSameHistory()
                 QCOMPARE(restored.service(i).reasonText(b[r].reason), live.service(i).reasonText(a[r].reason));
             }
         }
-        // Each level of the display store: the last 10 min at 1 s, 2 h at 10 s, the whole range at 1 min and 10 min.
+        // Each level of the display store: the last 5 min at 1 s, the last hour at 10 s, all at 1 min and 10 min.
         const std::vector<std::tuple<std::int64_t, std::int64_t, int>> views = {
-            {end - 10 * kMinute, end, 600}, {end - 2 * kHour, end, 720}, {kT0, end, 137}, {kT0, end, 14}};
+            {end - 5 * kMinute, end, 300}, {end - kHour, end, 360}, {kT0, end, 97}, {kT0, end, 10}};
         for (const SeriesKind kind : {SeriesKind::ErrorRate, SeriesKind::Latency, SeriesKind::LatencyP95}) {
             for (const auto &[from, to, points] : views) {
                 const auto a = live.buckets(i, kind, from, to, points);

@@ -134,6 +134,15 @@ void TestObservationCodec::roundTrip_data()
                              i % 4 == 0 ? std::nullopt : std::optional(static_cast<BreakerState>((i / 2) % 6))));
     QTest::newRow("every state and outcome") << states;
     QTest::newRow("a steady minute") << steadyPolls(60, 1, 0);
+    std::vector<Observation> skipped = steadyPolls(300, 6, 8);
+    skipped.erase(skipped.begin() + 100); // a poll skipped: the grid index jumps
+    for (std::size_t i = 200; i < skipped.size(); ++i)
+        skipped[i].t += 437; // a restart: the phase moves
+    QTest::newRow("skipped poll, phase shift") << skipped;
+    QTest::newRow("absurd times") << std::vector{obs(std::numeric_limits<std::int64_t>::min() / 2 - kBase, 1, 1, 1),
+                                                 obs(0, 2, 2, 2),
+                                                 obs(std::numeric_limits<std::int64_t>::max() / 2, 3, 3, 3),
+                                                 obs(std::numeric_limits<std::int64_t>::max() - kBase, 4, 4, 4)};
     QTest::newRow("ten jittery minutes") << steadyPolls(600, 2, 8);
     std::vector<Observation> many(bw::ObservationCodec::kMaxObservations + 5, obs(0, 1, 2, 3));
     for (std::size_t i = 0; i < many.size(); ++i)
@@ -252,6 +261,21 @@ void TestObservationCodec::blockStartIsAFloor()
 
 void TestObservationCodec::sizeOfASteadyBlock()
 {
+    // A scheduler that keeps its cadence: times on a grid cost about what their jitter does.
+    std::vector<Observation> exact;
+    for (int i = 0; i < 600; ++i)
+        exact.push_back(obs(i * 1000, kNone, kNone, kNone, PollOutcome::Ok));
+    std::vector<Observation> jittery = exact;
+    std::mt19937_64 rng(8);
+    for (Observation &o : jittery)
+        o.t += static_cast<std::int64_t>(rng() % 5); // 0-4 ms late
+    const auto exactBytes = bw::ObservationCodec::encode(exact, kBase).size();
+    const auto jitteryBytes = bw::ObservationCodec::encode(jittery, kBase).size();
+    qInfo("600 polls, times only: %lld bytes exact, %lld bytes with 0-4 ms jitter", static_cast<long long>(exactBytes),
+          static_cast<long long>(jitteryBytes));
+    QVERIFY(exactBytes < 32);
+    QVERIFY(jitteryBytes < 32 + 600 * 3 / 8 + 600 / 8); // about 3 bits a poll for 5 equally likely values
+
     // 10 minutes of 1 s polls, 8 ms of scheduling jitter, three series: well under 8 KB per hour once in a block.
     const QByteArray bytes = bw::ObservationCodec::encode(steadyPolls(600, 3, 8), kBase);
     qInfo("a 600-poll block: %lld bytes", static_cast<long long>(bytes.size()));
