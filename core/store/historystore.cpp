@@ -1688,35 +1688,27 @@ Result<RestoreReport> HistoryStore::restore(FleetHistory &history, const QString
     if (!summaryExtent)
         return Error{summaryExtent.error()};
 
-    // Hour by hour, so that each service's data arrives in time order whichever table it comes from.
+    // Hour by hour, so that each service's data arrives in time order whichever table it comes from. An hour comes
+    // from its summary where the display store keeps no finer level than 10 min, or where its raw blocks are gone.
     std::vector<Observation> obs;
-    QSet<int> summarised;
+    QHash<int, QByteArray> summaryRows;
+    QHash<int, std::vector<std::pair<std::int64_t, QByteArray>>> blockRows;
     const std::int64_t firstHour = SummaryCodec::hourStart(fromMs);
     for (std::int64_t hour = firstHour; hour < toMs; hour += kHour) {
-        summarised.clear();
+        summaryRows.clear();
+        blockRows.clear();
         const bool summariesHere = summaryExtent->first <= summaryExtent->second &&
                                    summaryId(hour, 0) <= summaryExtent->second &&
                                    summaryId(hour + kHour, 0) > summaryExtent->first;
-        if (hour + kHour <= minuteFrom && summariesHere) {
+        if (summariesHere) {
             (*summaries)->bindValue(0, static_cast<qint64>(summaryId(hour, 0)));
             (*summaries)->bindValue(1, static_cast<qint64>(summaryId(hour + kHour, 0)));
             if (Status s = d->exec(**summaries, u"restoring summaries"_s); !s)
                 return Error{s.error()};
             while ((*summaries)->next()) {
                 const int service = (*summaries)->value(0).toInt();
-                RestoreFeed *feed = byDbId.value(service);
-                if (!feed)
-                    continue;
-                SummaryCodec::Buckets buckets{};
-                if (!SummaryCodec::decode((*summaries)->value(1).toByteArray(), buckets))
-                    continue;
-                for (int s = 0; s < kSeriesKindCount; ++s) {
-                    const auto kind = static_cast<SeriesKind>(s);
-                    for (const SeriesPoint &p : SummaryCodec::points(buckets, kind, hour))
-                        feed->point(kind, p);
-                }
-                summarised.insert(service);
-                ++report.summaries;
+                if (byDbId.contains(service))
+                    summaryRows.insert(service, (*summaries)->value(1).toByteArray());
             }
             (*summaries)->finish();
         }
@@ -1729,14 +1721,34 @@ Result<RestoreReport> HistoryStore::restore(FleetHistory &history, const QString
                 return Error{s.error()};
             while ((*blocks)->next()) {
                 const int service = (*blocks)->value(0).toInt();
-                RestoreFeed *feed = byDbId.value(service);
-                if (!feed || summarised.contains(service))
-                    continue;
                 const std::int64_t start = (*blocks)->value(1).toLongLong();
-                if (start + kSpan <= fromMs)
+                if (byDbId.contains(service) && start + kSpan > fromMs)
+                    blockRows[service].emplace_back(start, (*blocks)->value(2).toByteArray());
+            }
+            (*blocks)->finish();
+        }
+        for (auto it = byDbId.cbegin(); it != byDbId.cend(); ++it) {
+            RestoreFeed *feed = it.value();
+            const auto summary = summaryRows.constFind(it.key());
+            const auto raw = blockRows.constFind(it.key());
+            const bool hasRaw = raw != blockRows.constEnd();
+            if (summary != summaryRows.constEnd() && (hour + kHour <= minuteFrom || !hasRaw)) {
+                SummaryCodec::Buckets buckets{};
+                if (SummaryCodec::decode(summary.value(), buckets)) {
+                    for (int s = 0; s < kSeriesKindCount; ++s) {
+                        const auto kind = static_cast<SeriesKind>(s);
+                        for (const SeriesPoint &p : SummaryCodec::points(buckets, kind, hour))
+                            feed->point(kind, p);
+                    }
+                    ++report.summaries;
                     continue;
+                }
+            }
+            if (!hasRaw)
+                continue;
+            for (const auto &[start, bytes] : raw.value()) {
                 obs.clear();
-                if (Status s = ObservationCodec::decode((*blocks)->value(2).toByteArray(), start, obs); !s) {
+                if (Status s = ObservationCodec::decode(bytes, start, obs); !s) {
                     qCWarning(lcStore).noquote() << d->path << "restore skips a block:" << s.error();
                     continue;
                 }
@@ -1744,7 +1756,6 @@ Result<RestoreReport> HistoryStore::restore(FleetHistory &history, const QString
                     feed->observation(o);
                 ++report.blocks;
             }
-            (*blocks)->finish();
         }
         for (const auto &[key, block] : d->pending) {
             if (key.first < hour || key.first >= hour + kHour)

@@ -930,6 +930,17 @@ void TestHistoryStore::compactionSummarisesAndExpires()
     QCOMPARE(tenMinutes.size(), 6u);
     QCOMPARE(tenMinutes[0].count, 120u);
 
+    // With the default display store (1 min level over 25 h) the hours whose raw blocks are gone still come from
+    // their summaries, at 10 min resolution.
+    bw::FleetHistory withDefaults;
+    restoredReport = store.restore(withDefaults, {u"alpha"_s}, kT0, now);
+    QVERIFY(restoredReport.ok());
+    QCOMPARE(restoredReport->summaries, 3);
+    std::uint32_t hourOne = 0;
+    for (const bw::SeriesPoint &p : withDefaults.buckets(0, SeriesKind::Latency, kT0 + kHour, kT0 + 2 * kHour, 6))
+        hourOne += p.count;
+    QCOMPARE(hourOne, 720u);
+
     // Later, the summaries age out too.
     report = store.compact(kT0 + 12 * kHour);
     QVERIFY(report.ok());
