@@ -4,6 +4,7 @@
 #include "store/datadir.h"
 #include "store/observationcodec.h"
 #include "store/sqliteerror.h"
+#include "store/stagingrow.h"
 #include "store/storeschema.h"
 #include "store/summarycodec.h"
 #include "store/walinspector.h"
@@ -98,53 +99,6 @@ struct PendingBlock
     std::vector<Observation> obs; // arrival order; the first `durable` are on disk as staged chunks
     std::size_t durable = 0;
 };
-
-// A staging row: the chunks one flush wrote. zigzag varint of the first block index (start / 600000), then per chunk
-// varint service, varint block index minus the first, varint length, and the ObservationCodec bytes.
-QByteArray stagingRow(const std::vector<std::tuple<int, std::int64_t, QByteArray>> &chunks)
-{
-    std::int64_t first = std::numeric_limits<std::int64_t>::max();
-    for (const auto &[service, start, bytes] : chunks)
-        first = std::min(first, floorDiv(start, kSpan));
-    QByteArray row;
-    appendVarint(row, zigzag(first));
-    for (const auto &[service, start, bytes] : chunks) {
-        appendVarint(row, static_cast<std::uint64_t>(service));
-        appendVarint(row, static_cast<std::uint64_t>(floorDiv(start, kSpan) - first));
-        appendVarint(row, static_cast<std::uint64_t>(bytes.size()));
-        row += bytes;
-    }
-    return row;
-}
-
-struct Chunk
-{
-    int service = 0;
-    std::int64_t start = 0;
-    QByteArrayView bytes;
-};
-
-// Splits a staging row; false when its framing is damaged (the chunks before the damage are still returned).
-bool splitChunks(QByteArrayView row, std::vector<Chunk> &out)
-{
-    std::int64_t pos = 0;
-    std::uint64_t first = 0;
-    if (!readVarint(row, pos, first))
-        return false;
-    while (pos < row.size()) {
-        std::uint64_t service = 0;
-        std::uint64_t block = 0;
-        std::uint64_t length = 0;
-        if (!readVarint(row, pos, service) || !readVarint(row, pos, block) || !readVarint(row, pos, length) ||
-            service >= static_cast<std::uint64_t>(kServiceSlots) || block > (std::uint64_t{1} << 40) ||
-            length > static_cast<std::uint64_t>(row.size() - pos))
-            return false;
-        const std::int64_t index = unzigzag(first) + static_cast<std::int64_t>(block);
-        out.push_back({static_cast<int>(service), index * kSpan, row.sliced(pos, static_cast<qsizetype>(length))});
-        pos += static_cast<std::int64_t>(length);
-    }
-    return true;
-}
 
 // Feeds one service of a FleetHistory during restore(): raw samples where the display store keeps 1 s buckets,
 // 10 s and 1 min roll-ups before that, hourly summaries' 10 min buckets before the 1 min level's reach.
@@ -612,6 +566,11 @@ Status HistoryStore::Private::migrate(std::int64_t nowMs)
             if (Status s = execSql(statement, u"upgrading to schema version %1"_s.arg(m.version)); !s)
                 return abort(s);
         }
+        if (m.code) {
+            if (Status s = m.code(db); !s)
+                return abort(
+                    failWith(u"%1: upgrading to schema version %2: %3"_s.arg(path).arg(m.version).arg(s.error())));
+        }
         QSqlQuery q(db);
         q.prepare(u"INSERT INTO schema_version(version, applied_at, description) VALUES (?, ?, ?)"_s);
         q.bindValue(0, m.version);
@@ -660,13 +619,13 @@ Status HistoryStore::Private::loadState()
         return fail(u"reading unsealed observations"_s, q.lastError());
     std::map<std::pair<std::int64_t, int>, std::vector<Observation>> staged;
     int damaged = 0;
-    std::vector<Chunk> chunks;
+    std::vector<StagingRow::Chunk> chunks;
     while (q.next()) {
         const QByteArray row = q.value(0).toByteArray();
         chunks.clear();
-        if (!splitChunks(row, chunks))
+        if (!StagingRow::split(row, chunks))
             ++damaged;
-        for (const Chunk &chunk : chunks) {
+        for (const StagingRow::Chunk &chunk : chunks) {
             if (sealedUntil != std::numeric_limits<std::int64_t>::min() &&
                 chunk.start + kSpan + options.sealGraceMs <= sealedUntil)
                 continue; // its block was sealed: these observations are in obs_block
@@ -953,7 +912,7 @@ Status HistoryStore::Private::flushObservations(std::int64_t nowMs, bool seal)
                                  ObservationCodec::encode(fresh, key.first));
             lastStart = std::max(lastStart, key.first);
         }
-        const QByteArray row = stagingRow(encoded);
+        const QByteArray row = StagingRow::build(encoded);
         auto write = prepare(u"INSERT INTO obs_recent(last_start, data) VALUES (?, ?)"_s);
         if (!write)
             return abort(Error{write.error()});
@@ -1861,13 +1820,13 @@ Result<VerifyReport> HistoryStore::verify(IntegrityCheck check)
     }
     if (!q.exec(u"SELECT seq, data FROM obs_recent"_s))
         return d->fail(u"verifying chunks"_s, q.lastError());
-    std::vector<Chunk> chunks;
+    std::vector<StagingRow::Chunk> chunks;
     while (q.next()) {
         const QByteArray row = q.value(1).toByteArray();
         chunks.clear();
-        if (!splitChunks(row, chunks))
+        if (!StagingRow::split(row, chunks))
             note(u"staging row %1: damaged framing"_s.arg(q.value(0).toLongLong()));
-        for (const Chunk &chunk : chunks) {
+        for (const StagingRow::Chunk &chunk : chunks) {
             ++report.blocks;
             obs.clear();
             if (Status s = ObservationCodec::decode(chunk.bytes, chunk.start, obs); !s)

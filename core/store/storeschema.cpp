@@ -1,8 +1,40 @@
 #include "store/storeschema.h"
 
+#include "store/stagingrow.h"
+
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QVariant>
+
 using namespace Qt::StringLiterals;
 
 namespace bw {
+
+namespace {
+
+// Version 4: each chunk of the old staging area (one row per service, block and flush) becomes a row of its own.
+Status convertStagingRows(QSqlDatabase &db)
+{
+    QSqlQuery read(db);
+    read.setForwardOnly(true);
+    QSqlQuery write(db);
+    if (!read.exec(u"SELECT block_start, service, data FROM obs_recent_v3 ORDER BY block_start, service, seq"_s) ||
+        !write.prepare(u"INSERT INTO obs_recent(last_start, data) VALUES (?, ?)"_s))
+        return Error{u"converting the staging area: %1"_s.arg(read.lastError().text() + write.lastError().text())};
+    while (read.next()) {
+        const std::int64_t start = read.value(0).toLongLong();
+        write.bindValue(0, static_cast<qint64>(start));
+        write.bindValue(1, StagingRow::build({{read.value(1).toInt(), start, read.value(2).toByteArray()}}));
+        if (!write.exec())
+            return Error{u"converting the staging area: %1"_s.arg(write.lastError().text())};
+    }
+    read.finish();
+    if (!read.exec(u"DROP TABLE obs_recent_v3"_s))
+        return Error{u"converting the staging area: %1"_s.arg(read.lastError().text())};
+    return success();
+}
+
+} // namespace
 
 const std::vector<StoreSchema::Migration> &StoreSchema::migrations()
 {
@@ -16,14 +48,16 @@ const std::vector<StoreSchema::Migration> &StoreSchema::migrations()
              u"CREATE TABLE services(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)"_s,
              u"CREATE TABLE obs_block(id INTEGER PRIMARY KEY, service INTEGER NOT NULL, start INTEGER NOT NULL, "
              u"count INTEGER NOT NULL, data BLOB NOT NULL)"_s,
-             u"CREATE TABLE obs_recent(seq INTEGER PRIMARY KEY, last_start INTEGER NOT NULL, data BLOB NOT NULL)"_s,
+             u"CREATE TABLE obs_recent(block_start INTEGER NOT NULL, service INTEGER NOT NULL, seq INTEGER NOT NULL, "
+             u"data BLOB NOT NULL, PRIMARY KEY(block_start, service, seq)) WITHOUT ROWID"_s,
              u"CREATE TABLE transitions(id INTEGER PRIMARY KEY, service INTEGER NOT NULL, track INTEGER NOT NULL, "
              u"t INTEGER NOT NULL, from_state INTEGER NOT NULL, to_state INTEGER NOT NULL, reason TEXT NOT NULL)"_s,
              u"CREATE INDEX transitions_by_service ON transitions(service, t)"_s,
              u"CREATE TABLE audit(id INTEGER PRIMARY KEY, at INTEGER NOT NULL, who TEXT NOT NULL, "
              u"service TEXT NOT NULL, target TEXT NOT NULL, action TEXT NOT NULL, outcome TEXT NOT NULL, "
              u"detail TEXT NOT NULL)"_s,
-         }},
+         },
+         {}},
         {2,
          u"reason texts interned, reason kind, alert episodes"_s,
          {
@@ -43,13 +77,22 @@ const std::vector<StoreSchema::Migration> &StoreSchema::migrations()
              u"kind INTEGER NOT NULL, fired_at INTEGER NOT NULL, since INTEGER NOT NULL, resolved_at INTEGER, "
              u"summary TEXT NOT NULL)"_s,
              u"CREATE UNIQUE INDEX alerts_episode ON alerts(service, source, kind, fired_at)"_s,
-         }},
+         },
+         {}},
         {3,
          u"hourly summaries for retention"_s,
          {
              u"CREATE TABLE obs_summary(id INTEGER PRIMARY KEY, service INTEGER NOT NULL, start INTEGER NOT NULL, "
              u"data BLOB NOT NULL)"_s,
-         }},
+         },
+         {}},
+        {4,
+         u"staging area: one row per flush"_s,
+         {
+             u"ALTER TABLE obs_recent RENAME TO obs_recent_v3"_s,
+             u"CREATE TABLE obs_recent(seq INTEGER PRIMARY KEY, last_start INTEGER NOT NULL, data BLOB NOT NULL)"_s,
+         },
+         convertStagingRows},
     };
     return list;
 }

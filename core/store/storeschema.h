@@ -1,8 +1,12 @@
 #pragma once
 
+#include "common/result.h"
+
+#include <QSqlDatabase>
 #include <QString>
 #include <QStringList>
 
+#include <functional>
 #include <vector>
 
 namespace bw {
@@ -14,8 +18,9 @@ namespace bw {
 //
 // Version 1 (services, raw observation blocks and their staging area, transitions with the reason text inline, the
 // audit log), version 2 (reason texts interned in `reasons`, the reason kind, alert episodes) and version 3 (hourly
-// summaries for retention) are the layouts this store went through while it was designed; they stay as real,
-// tested migrations. Tables of the current version:
+// summaries for retention) are the layouts this store went through while it was designed; version 3 is the first
+// that Breakerwatch shipped. Version 4 replaced the staging area's row per service and flush by one row per flush
+// (and converts the rows it finds). They all stay as real, tested migrations. Tables of the current version:
 //
 //   schema_version(version INTEGER PRIMARY KEY, applied_at INTEGER, description TEXT)
 //   meta(key TEXT PRIMARY KEY, value)          clean_shutdown, sealed_until, summarised_until, raw_horizon
@@ -45,6 +50,8 @@ public:
         int version = 0;
         QString description;
         QStringList statements;
+        // Runs after the statements, in the same transaction (for what SQL alone cannot do).
+        std::function<Status(QSqlDatabase &)> code;
     };
 
     static const std::vector<Migration> &migrations();

@@ -118,6 +118,7 @@ private Q_SLOTS:
     void restartRestoresTheSameHistory();
     void restoreStartsWithTheStateInForce();
     void migratesFromVersion1();
+    void migratesAShippedVersion3File();
     void refusesANewerSchema();
     void damagedFileIsReportedNotUsed();
     void notADatabase();
@@ -482,6 +483,12 @@ void TestHistoryStore::migratesFromVersion1()
     std::vector<Observation> obs;
     for (int i = 0; i < 30; ++i)
         obs.push_back(poll(kT0 + i * 20 * kSecond, 5, 10, 20));
+    // Two flushes' chunks of the next block, not sealed yet, in the staging area's first layout.
+    const std::int64_t next = kT0 + 10 * kMinute;
+    std::vector<Observation> staged1;
+    std::vector<Observation> staged2;
+    for (int i = 0; i < 10; ++i)
+        (i < 6 ? staged1 : staged2).push_back(poll(next + i * kSecond, 7, 11, 21));
     {
         QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"v1"_s);
         db.setDatabaseName(file());
@@ -506,6 +513,13 @@ void TestHistoryStore::migratesFromVersion1()
         q.addBindValue(int(obs.size()));
         q.addBindValue(bw::ObservationCodec::encode(obs, kT0));
         QVERIFY(q.exec());
+        q.prepare(u"INSERT INTO obs_recent(block_start, service, seq, data) VALUES (?, 1, ?, ?)"_s);
+        for (int seq = 0; seq < 2; ++seq) {
+            q.addBindValue(qint64(next));
+            q.addBindValue(seq);
+            q.addBindValue(bw::ObservationCodec::encode(seq == 0 ? staged1 : staged2, next));
+            QVERIFY(q.exec());
+        }
         db.close();
     }
     QSqlDatabase::removeDatabase(u"v1"_s);
@@ -522,14 +536,69 @@ void TestHistoryStore::migratesFromVersion1()
     QCOMPARE((*transitions)[2].reason, QString());
     QCOMPARE(store.auditEntries(kT0, kT0 + 1)->front().detail, u"HTTP 200"_s);
     QString why;
-    QVERIFY2(sameObservations(*store.observations(u"alpha"_s, kT0, kT0 + kHour), quantisedSorted(obs), why),
+    std::vector<Observation> all = obs;
+    all.insert(all.end(), staged1.begin(), staged1.end());
+    all.insert(all.end(), staged2.begin(), staged2.end());
+    QVERIFY2(sameObservations(*store.observations(u"alpha"_s, kT0, kT0 + kHour), quantisedSorted(all), why),
+             qPrintable(why));
+    QVERIFY(store.flush(kT0 + kHour).ok()); // seals the staged block: once, from the converted rows
+    QCOMPARE(sqlValue(file(), u"SELECT count(*) FROM obs_recent"_s).toInt(), 0);
+    QVERIFY2(sameObservations(*store.observations(u"alpha"_s, kT0, kT0 + kHour), quantisedSorted(all), why),
              qPrintable(why));
     QVERIFY(store.recordAlert(alert(u"alpha"_s, kT0)).ok()); // a table of version 2
     QVERIFY(store.compact(kT0 + 2 * kHour).ok());            // and of version 3
-    QCOMPARE(store.summaryPoints(u"alpha"_s, SeriesKind::Latency, kT0, kT0 + kHour)->size(), 1u);
+    QCOMPARE(store.summaryPoints(u"alpha"_s, SeriesKind::Latency, kT0, kT0 + kHour)->size(), 2u);
     store.close();
-    QCOMPARE(sqlValue(file(), u"SELECT group_concat(version) FROM schema_version"_s).toString(), u"1,2,3"_s);
+    QCOMPARE(sqlValue(file(), u"SELECT group_concat(version) FROM schema_version"_s).toString(), u"1,2,3,4"_s);
     QCOMPARE(sqlValue(file(), u"SELECT count(*) FROM reasons WHERE id > 0"_s).toInt(), 1);
+}
+
+void TestHistoryStore::migratesAShippedVersion3File()
+{
+    // A file as the first shipped store left it after a crash: version 3, chunks staged one row per service.
+    const std::int64_t next = kT0 + 10 * kMinute;
+    std::vector<Observation> staged;
+    for (int i = 0; i < 20; ++i)
+        staged.push_back(poll(next + i * kSecond, 1, 2, 3));
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"v3"_s);
+        db.setDatabaseName(file());
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec(u"PRAGMA journal_mode=WAL"_s));
+        for (const bw::StoreSchema::Migration &m : bw::StoreSchema::migrations()) {
+            if (m.version > 3)
+                break;
+            for (const QString &statement : m.statements)
+                QVERIFY2(q.exec(statement), qPrintable(q.lastError().text()));
+            QVERIFY(q.exec(u"INSERT INTO schema_version VALUES (%1, 1, 'shipped')"_s.arg(m.version)));
+        }
+        QVERIFY(q.exec(u"INSERT INTO services(id, name) VALUES (1, 'alpha'), (2, 'beta')"_s));
+        q.prepare(u"INSERT INTO obs_recent(block_start, service, seq, data) VALUES (?, ?, ?, ?)"_s);
+        for (int service = 1; service <= 2; ++service) {
+            for (int seq = 0; seq < 4; ++seq) {
+                q.addBindValue(qint64(next));
+                q.addBindValue(service);
+                q.addBindValue(seq);
+                q.addBindValue(
+                    bw::ObservationCodec::encode({staged.begin() + seq * 5, staged.begin() + seq * 5 + 5}, next));
+                QVERIFY(q.exec());
+            }
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(u"v3"_s);
+    HistoryStore store(options());
+    QVERIFY(store.open(kT0 + kHour).ok());
+    QCOMPARE(sqlValue(file(), u"SELECT count(*) FROM obs_recent"_s).toInt(), 8);
+    QString why;
+    for (const QString &service : {u"alpha"_s, u"beta"_s})
+        QVERIFY2(sameObservations(*store.observations(service, kT0, kT0 + kHour), quantisedSorted(staged), why),
+                 qPrintable(why));
+    QVERIFY(store.flush(kT0 + kHour).ok());
+    QCOMPARE(sqlValue(file(), u"SELECT count(*) FROM obs_block"_s).toInt(), 2);
+    QCOMPARE(sqlValue(file(), u"SELECT count(*) FROM obs_recent"_s).toInt(), 0);
+    QCOMPARE(store.observations(u"beta"_s, kT0, kT0 + kHour)->size(), staged.size());
 }
 
 void TestHistoryStore::refusesANewerSchema()
@@ -692,7 +761,7 @@ void TestHistoryStore::fullDiskDegradesThenRecovers()
     // The store's size cap (SQLite's max_page_count) fails writes the way a full disk does: SQLITE_FULL.
     // tst_storecrash fills a real file size limit (RLIMIT_FSIZE) in a child process.
     bw::StoreOptions o = options();
-    o.maxDatabaseBytes = 160 * 1024;
+    o.maxDatabaseBytes = 512 * 1024; // 32 pages: half of them the empty tables and indexes
     std::vector<bw::StoredTransition> committed;
     std::int64_t t = kT0;
     {
