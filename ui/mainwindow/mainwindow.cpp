@@ -1,6 +1,8 @@
 #include "mainwindow/mainwindow.h"
 
 #include "alerts/alertcenter.h"
+#include "charts/flappingchart.h"
+#include "charts/servicecharts.h"
 #include "common/durations.h"
 #include "config/configwatcher.h"
 #include "delegates/sparklinedelegate.h"
@@ -346,6 +348,13 @@ QWidget *MainWindow::buildDetail()
 
     m_detailTabs = new QTabWidget(detail);
     m_detailTabs->setObjectName(u"detailTabs"_s);
+    m_charts = new ServiceCharts(*m_ctx.history, m_detailTabs);
+    m_charts->setObjectName(u"serviceCharts"_s);
+    m_detailTabs->addTab(m_charts, tr("&Charts"));
+    m_flapping = new FlappingChart(*m_ctx.history, m_detailTabs);
+    m_flapping->setObjectName(u"flappingChart"_s);
+    m_detailTabs->addTab(m_flapping, tr("&Flapping"));
+    connect(m_detailTabs, &QTabWidget::currentChanged, this, &MainWindow::refreshDetail);
     m_eventLog = new EventLogModel(m_ctx.history, m_ctx.audit, this);
     auto *eventView = makeTable(m_eventLog, m_detailTabs);
     eventView->setObjectName(u"eventLog"_s);
@@ -386,6 +395,9 @@ void MainWindow::buildMenus()
     m_reload->setEnabled(false);
     QAction *exportTimeline = file->addAction(tr("&Export timeline…"), this, &MainWindow::exportTimeline);
     exportTimeline->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    QAction *exportChart = file->addAction(tr("Export &chart…"), this, &MainWindow::exportChart);
+    exportChart->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    exportChart->setToolTip(tr("Save the chart shown in the service detail as PNG or SVG"));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -428,7 +440,10 @@ void MainWindow::selectService(int index)
         m_groupProxy->mapFromSource(m_serviceProxy->mapFromSource(m_serviceModel->index(index, 0)));
     if (proxyIndex.isValid() && m_serviceView->currentIndex().row() != proxyIndex.row())
         m_serviceView->setCurrentIndex(proxyIndex);
-    m_eventLog->setService(index, index >= 0 ? m_ctx.monitor->status(index).name : QString());
+    const QString name = index >= 0 ? m_ctx.monitor->status(index).name : QString();
+    m_eventLog->setService(index, name);
+    m_charts->setService(index, name);
+    m_flapping->setService(index, name);
     refreshDetail();
 }
 
@@ -490,6 +505,11 @@ void MainWindow::refreshDetail()
     if (!s.observedProblem.isEmpty())
         facts << tr("Real breaker: %1").arg(s.observedProblem);
     m_detailFacts->setText(facts.join(u'\n'));
+    // Only the tab in view is redrawn each second.
+    if (m_detailTabs->currentWidget() == m_charts)
+        m_charts->refresh(now);
+    else if (m_detailTabs->currentWidget() == m_flapping)
+        m_flapping->refresh(now);
     m_eventLog->refresh();
 }
 
@@ -584,6 +604,22 @@ void MainWindow::exportTimeline()
         statusBar()->showMessage(tr("Timeline saved to %1").arg(file), 8000);
     else
         QMessageBox::warning(this, tr("Export timeline"), tr("Could not write %1.").arg(file));
+}
+
+void MainWindow::exportChart()
+{
+    const bool flapping = m_detailTabs->currentWidget() == m_flapping;
+    const QString name = m_selected >= 0 ? m_ctx.monitor->status(m_selected).name : u"service"_s;
+    const QString file = QFileDialog::getSaveFileName(this, tr("Export chart"),
+                                                      u"%1-%2.png"_s.arg(name, flapping ? u"flapping"_s : u"charts"_s),
+                                                      tr("PNG image (*.png);;SVG drawing (*.svg)"));
+    if (file.isEmpty())
+        return;
+    const bool saved = flapping ? m_flapping->saveAs(file) : m_charts->saveAs(file);
+    if (saved)
+        statusBar()->showMessage(tr("Chart saved to %1").arg(file), 8000);
+    else
+        QMessageBox::warning(this, tr("Export chart"), tr("Could not write %1.").arg(file));
 }
 
 void MainWindow::setConfigProblem(const QString &problem)

@@ -24,6 +24,8 @@ class AlertModel;
 class AuditLog;
 class ConfigWatcher;
 class EventLogModel;
+class FlappingChart;
+class ServiceCharts;
 class FleetHistory;
 class HistoryRecorder;
 class ServiceFilterProxy;
@@ -90,6 +92,7 @@ private:
     void refreshStatusBar();
     void onAlertFired(const Alert &alert);
     void exportTimeline();
+    void exportChart();
     void restoreLayout();
     void saveLayout() const;
 
@@ -113,6 +116,8 @@ private:
     QLabel *m_detailFacts = nullptr;
     QWidget *m_remoteRow = nullptr;
     QTabWidget *m_detailTabs = nullptr;
+    ServiceCharts *m_charts = nullptr;
+    FlappingChart *m_flapping = nullptr;
     EventLogModel *m_eventLog = nullptr;
     QList<QAction *> m_simulatedActions;
     QList<QAction *> m_remoteActions;
