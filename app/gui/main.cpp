@@ -43,6 +43,7 @@ int main(int argc, char *argv[])
     parser.addOption({u"screenshot"_s, u"Save a PNG of the window and quit (for docs and tests)."_s, u"FILE"_s});
     parser.addOption({u"theme"_s, u"system, light or dark (remembered otherwise from the View menu)."_s, u"THEME"_s});
     parser.addOption({u"select"_s, u"Service to show in the detail pane at start."_s, u"NAME"_s});
+    parser.addOption({u"detail"_s, u"Service detail tab to show at start: charts, flapping or events."_s, u"TAB"_s});
     parser.addOption({u"after"_s, u"Seconds to wait before --screenshot (default 5)."_s, u"SECONDS"_s, u"5"_s});
     parser.process(app);
 
@@ -100,6 +101,8 @@ int main(int argc, char *argv[])
         watcher = std::make_unique<bw::ConfigWatcher>(loader, *config);
         window.follow(watcher.get());
     }
+    if (parser.isSet(u"detail"_s))
+        window.showDetailTab(parser.value(u"detail"_s));
     if (parser.isSet(u"select"_s))
         window.selectService(static_cast<int>(recorder.serviceNames().indexOf(parser.value(u"select"_s))));
     window.show();

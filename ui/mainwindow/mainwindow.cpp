@@ -606,6 +606,16 @@ void MainWindow::exportTimeline()
         QMessageBox::warning(this, tr("Export timeline"), tr("Could not write %1.").arg(file));
 }
 
+void MainWindow::showDetailTab(const QString &name)
+{
+    if (name == u"charts")
+        m_detailTabs->setCurrentWidget(m_charts);
+    else if (name == u"flapping")
+        m_detailTabs->setCurrentWidget(m_flapping);
+    else if (name == u"events")
+        m_detailTabs->setCurrentIndex(m_detailTabs->count() - 1);
+}
+
 void MainWindow::exportChart()
 {
     const bool flapping = m_detailTabs->currentWidget() == m_flapping;

@@ -75,6 +75,9 @@ public:
     using Confirmer = std::function<bool(const QString &title, const QString &text)>;
     void setConfirmer(Confirmer confirmer) { m_confirm = std::move(confirmer); }
 
+    // Shows one tab of the service detail: "charts", "flapping" or "events".
+    void showDetailTab(const QString &name);
+
     // Applies the light, dark or system theme and remembers it.
     void setTheme(int choice);
 
