@@ -3,6 +3,7 @@
 #include "networkcommands.h"
 #include "presetscommand.h"
 #include "replaycommand.h"
+#include "servecommand.h"
 #include "sweepcommand.h"
 
 #include <QCoreApplication>
@@ -29,6 +30,8 @@ Commands:
            Parses a Prometheus text or OpenMetrics page; --dump prints one sample a line.
   query    EXPR [--range START END STEP] [--prometheus URL | --config FILE]
            Runs PromQL against a Prometheus-compatible server; long ranges are split.
+  serve    --config FILE [--metrics-listen HOST:PORT]
+           Headless: polling, simulated breakers, alerts and /metrics until SIGINT or SIGTERM.
 
 `breakerwatch-cli COMMAND --help` describes a command's options.)";
 
@@ -60,8 +63,10 @@ int main(int argc, char *argv[])
         return cli::runQuery(arguments);
     if (command == u"parse-metrics")
         return cli::runParseMetrics(arguments);
+    if (command == u"serve")
+        return cli::runServe(arguments);
     cli::err(
-        u"unknown command \"%1\"; commands: replay, sweep, presets, probe, check-config, query, parse-metrics"_s.arg(
-            command));
+        u"unknown command \"%1\"; commands: replay, sweep, presets, probe, check-config, query, parse-metrics, serve"_s
+            .arg(command));
     return cli::Usage;
 }

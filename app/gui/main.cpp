@@ -5,6 +5,7 @@
 #include "control/auditlog.h"
 #include "control/breakercontrol.h"
 #include "demo/demofleet.h"
+#include "export/metricsexporter.h"
 #include "history/fleethistory.h"
 #include "history/historyrecorder.h"
 #include "mainwindow/mainwindow.h"
@@ -44,6 +45,8 @@ int main(int argc, char *argv[])
     parser.addOption({u"theme"_s, u"system, light or dark (remembered otherwise from the View menu)."_s, u"THEME"_s});
     parser.addOption({u"select"_s, u"Service to show in the detail pane at start."_s, u"NAME"_s});
     parser.addOption({u"detail"_s, u"Service detail tab to show at start: charts, flapping or events."_s, u"TAB"_s});
+    parser.addOption(
+        {u"metrics-listen"_s, u"Also serve Breakerwatch's /metrics for Prometheus here."_s, u"HOST:PORT"_s});
     parser.addOption({u"after"_s, u"Seconds to wait before --screenshot (default 5)."_s, u"SECONDS"_s, u"5"_s});
     parser.process(app);
 
@@ -88,6 +91,18 @@ int main(int argc, char *argv[])
     bw::AlertCenter alerts(&monitor, now);
     bw::AuditLog audit;
     bw::BreakerControl control(&monitor, &prober, &audit, now);
+    bw::MetricsExporter exporter(&monitor);
+    if (parser.isSet(u"metrics-listen"_s)) {
+        const auto where = bw::parseListenAddress(parser.value(u"metrics-listen"_s));
+        const auto bound =
+            where ? exporter.listen(where->first, where->second) : bw::Result<quint16>(bw::Error{where.error()});
+        if (!bound) {
+            QMessageBox::critical(nullptr, QObject::tr("Breakerwatch"),
+                                  QObject::tr("Cannot serve /metrics on %1:\n\n%2")
+                                      .arg(parser.value(u"metrics-listen"_s), bound.error()));
+            return 1;
+        }
+    }
     bw::MainWindow window({&monitor, &history, &recorder, &alerts, &audit, &control, now}, banner);
     if (parser.isSet(u"theme"_s))
         window.setTheme(static_cast<int>(bw::themeChoiceFromName(parser.value(u"theme"_s))));

@@ -39,6 +39,20 @@ bool isRecovery(BreakerState from, BreakerState to)
 
 } // namespace
 
+Result<std::pair<QHostAddress, quint16>> parseListenAddress(const QString &text)
+{
+    const qsizetype colon = text.lastIndexOf(u':');
+    bool portOk = false;
+    const int port = colon < 0 ? -1 : text.mid(colon + 1).toInt(&portOk);
+    QString host = text.left(std::max<qsizetype>(0, colon));
+    if (host.startsWith(u'[') && host.endsWith(u']'))
+        host = host.mid(1, host.size() - 2);
+    const QHostAddress address(host);
+    if (colon < 0 || !portOk || port < 0 || port > 65535 || address.isNull())
+        return Error{u"expected HOST:PORT with a numeric address, e.g. 127.0.0.1:9847; got \"%1\""_s.arg(text)};
+    return std::pair{address, static_cast<quint16>(port)};
+}
+
 int stateGaugeValue(BreakerState state)
 {
     switch (state) {

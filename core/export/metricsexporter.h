@@ -52,6 +52,9 @@ private:
     std::unique_ptr<HttpServer> m_server;
 };
 
+// "127.0.0.1:9847" or "[::1]:9847" into an address and a port, or what is wrong with it.
+Result<std::pair<QHostAddress, quint16>> parseListenAddress(const QString &text);
+
 // 0 closed, 1 open, 2 half-open: the common state gauge.
 int stateGaugeValue(BreakerState state);
 

@@ -33,6 +33,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -174,8 +175,10 @@ MainWindow::MainWindow(const DashboardContext &context, const QString &bannerTex
     tick->start(std::chrono::seconds(1));
     connect(m_ctx.monitor, &ServiceMonitor::serviceUpdated, m_timeline, &TimelineView::historyChanged);
 
-    resize(1400, 860);
-    resizeDocks({detailDock}, {470}, Qt::Horizontal);
+    // A first start fills most of the screen (the layout is remembered after that).
+    const QRect available = screen() ? screen()->availableGeometry() : QRect(0, 0, 1600, 1000);
+    resize(std::min(1800, available.width() * 95 / 100), std::min(1100, available.height() * 95 / 100));
+    resizeDocks({detailDock}, {560}, Qt::Horizontal);
     resizeDocks({alertsDock}, {150}, Qt::Vertical);
     m_overviewSplit->setSizes({300, 400});
     restoreLayout();
