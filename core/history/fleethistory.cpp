@@ -38,6 +38,12 @@ void FleetHistory::appendSample(int service, SeriesKind series, std::int64_t t, 
         m_services[static_cast<std::size_t>(service)].appendSample(series, t, value);
 }
 
+void FleetHistory::appendReduced(int service, SeriesKind series, const SeriesPoint &point)
+{
+    if (valid(service))
+        m_services[static_cast<std::size_t>(service)].appendReduced(series, point);
+}
+
 void FleetHistory::appendState(int service, TrackKind track, std::int64_t t, BreakerState state, QStringView reason)
 {
     if (valid(service))

@@ -28,6 +28,8 @@ public:
     const HistoryRetention &retention() const { return m_retention; }
 
     void appendSample(int service, SeriesKind series, std::int64_t t, double value);
+    // Restoring from the history store: a pre-reduced bucket (SeriesHistory::appendReduced).
+    void appendReduced(int service, SeriesKind series, const SeriesPoint &point);
     void appendState(int service, TrackKind track, std::int64_t t, BreakerState state, QStringView reason = {});
     // A transition of a breaker, with its reason rendered by TransitionReason::describe().
     void appendTransition(int service, TrackKind track, const Transition &transition);

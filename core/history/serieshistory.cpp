@@ -148,6 +148,57 @@ void SeriesHistory::append(std::int64_t t, double value)
     }
 }
 
+void SeriesHistory::appendReduced(const SeriesPoint &point)
+{
+    if (point.count == 0 || point.durationMs <= 0 || !std::isfinite(point.mean) || !std::isfinite(point.min) ||
+        !std::isfinite(point.max) || !std::isfinite(point.first) || !std::isfinite(point.last)) {
+        m_dropped += point.count;
+        return;
+    }
+    int lowest = kSeriesLevelCount;
+    for (int i = 0; i < kSeriesLevelCount; ++i) {
+        const std::int64_t width = kSeriesLevelWidthMs[static_cast<std::size_t>(i)];
+        if (width >= point.durationMs && floorTo(point.t, width) == floorTo(point.t + point.durationMs - 1, width)) {
+            lowest = i;
+            break;
+        }
+    }
+    if (lowest == kSeriesLevelCount) {
+        m_dropped += point.count;
+        return;
+    }
+    const std::int64_t end = point.t + point.durationMs;
+    if (!m_started) {
+        for (Level &level : m_levels)
+            level.openStart = floorTo(point.t, level.width);
+        m_started = true;
+    } else if (floorTo(point.t, m_levels[static_cast<std::size_t>(lowest)].width) <
+               m_levels[static_cast<std::size_t>(lowest)].openStart) {
+        m_dropped += point.count;
+        return;
+    }
+    Accumulator reduced;
+    reduced.first = std::clamp<double>(point.first, -kFloat16Max, kFloat16Max);
+    reduced.last = std::clamp<double>(point.last, -kFloat16Max, kFloat16Max);
+    reduced.min = std::clamp<double>(point.min, -kFloat16Max, kFloat16Max);
+    reduced.max = std::clamp<double>(point.max, -kFloat16Max, kFloat16Max);
+    reduced.sum = std::clamp<double>(point.mean, -kFloat16Max, kFloat16Max) * point.count;
+    reduced.count = point.count;
+    for (int i = 0; i < kSeriesLevelCount; ++i) {
+        Level &level = m_levels[static_cast<std::size_t>(i)];
+        if (i < lowest) {
+            level.ring.clear();
+            level.open = {};
+            level.openStart = std::max(level.openStart, ceilTo(end, level.width));
+            continue;
+        }
+        const std::int64_t start = floorTo(point.t, level.width);
+        if (start > level.openStart)
+            advance(level, start);
+        level.open.merge(reduced);
+    }
+}
+
 int SeriesHistory::levelFor(std::int64_t spanMs, int maxPoints)
 {
     const std::int64_t target = maxPoints > 0 ? std::max<std::int64_t>(1, (spanMs + maxPoints - 1) / maxPoints) : 1;

@@ -39,6 +39,13 @@ public:
     explicit SeriesHistory(const HistoryRetention &retention = {});
 
     void append(std::int64_t t, double value);
+    // Restores a pre-reduced bucket (read back from the history store): the samples of
+    // [point.t, point.t + point.durationMs), folded into every level at least that wide as if they had been appended
+    // one by one (first/last/min/max/count exact, the sum from the mean). Finer levels cannot hold it: they are
+    // emptied and start after it, so queries there fall back to the coarser levels. The point must lie within one
+    // bucket of each level it feeds (e.g. a 1 min point aligned to the minute); points not after what a level holds
+    // already are dropped and counted like late samples.
+    void appendReduced(const SeriesPoint &point);
 
     // Pre-reduced points covering [t0, t1): uses the coarsest level whose bucket is no wider than
     // (t1 - t0) / maxPoints, merged into groups of whole buckets at least that wide, so at most maxPoints + 1

@@ -14,6 +14,14 @@ void ServiceHistory::appendSample(SeriesKind kind, std::int64_t t, double value)
     series->append(t, value);
 }
 
+void ServiceHistory::appendReduced(SeriesKind kind, const SeriesPoint &point)
+{
+    auto &series = m_series[static_cast<std::size_t>(kind)];
+    if (!series)
+        series = std::make_unique<SeriesHistory>(m_retention);
+    series->appendReduced(point);
+}
+
 void ServiceHistory::appendState(TrackKind kind, std::int64_t t, BreakerState state, QStringView reason)
 {
     TrackHistory &track = m_tracks[static_cast<std::size_t>(kind)];

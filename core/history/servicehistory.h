@@ -21,6 +21,8 @@ public:
     explicit ServiceHistory(const HistoryRetention &retention = {});
 
     void appendSample(SeriesKind series, std::int64_t t, double value);
+    // A pre-reduced bucket read back from the history store (SeriesHistory::appendReduced).
+    void appendReduced(SeriesKind series, const SeriesPoint &point);
     // Records the state of a breaker at t. `reason` is only stored when the state changes.
     void appendState(TrackKind track, std::int64_t t, BreakerState state, QStringView reason = {});
 

@@ -49,6 +49,9 @@ private Q_SLOTS:
     void lateDuplicateAndBadSamples();
     void gapsAndJumps();
     void memoryIsCountedByCapacity();
+    void reducedPointsEqualTheirSamples();
+    void reducedPointsLeaveFinerLevelsToCoarserOnes();
+    void lateOrMisalignedReducedPointsAreDropped();
 };
 
 void TestSeriesHistory::rollUp_data()
@@ -317,6 +320,110 @@ void TestSeriesHistory::memoryIsCountedByCapacity()
     const std::size_t buckets = 900 + 1080 + 1500 + 181;
     QCOMPARE(series.memoryBytes(), sizeof(bw::SeriesHistory) + 12 * buckets);
     QVERIFY(series.memoryBytes() < 45'000); // three series a service stay under 8 KB per service-hour at 24 h
+}
+
+namespace {
+
+bw::SeriesPoint reduce(std::int64_t start, std::int64_t width, const QList<double> &values)
+{
+    bw::SeriesPoint p;
+    p.t = start;
+    p.durationMs = width;
+    p.first = float(values.front());
+    p.last = float(values.back());
+    p.min = float(*std::min_element(values.begin(), values.end()));
+    p.max = float(*std::max_element(values.begin(), values.end()));
+    double sum = 0;
+    for (double v : values)
+        sum += v;
+    p.mean = float(sum / values.size());
+    p.count = std::uint32_t(values.size());
+    return p;
+}
+
+double valueAt(std::int64_t t)
+{
+    return double((t / kSecond) % 97) + 0.25;
+}
+
+} // namespace
+
+void TestSeriesHistory::reducedPointsEqualTheirSamples()
+{
+    // What restore does: 1 min roll-ups for the old part, 10 s roll-ups, then raw samples for the last minutes.
+    const std::int64_t end = kT0 + 2 * kHour;
+    bw::SeriesHistory live;
+    bw::SeriesHistory restored;
+    for (std::int64_t t = kT0; t < end; t += kSecond)
+        live.append(t, valueAt(t));
+    auto fold = [&](std::int64_t from, std::int64_t to, std::int64_t width) {
+        for (std::int64_t start = from; start < to; start += width) {
+            QList<double> values;
+            for (std::int64_t t = start; t < start + width; t += kSecond)
+                values << valueAt(t);
+            restored.appendReduced(reduce(start, width, values));
+        }
+    };
+    fold(kT0, end - 30 * kMinute, kMinute);
+    fold(end - 30 * kMinute, end - 10 * kMinute, 10 * kSecond);
+    for (std::int64_t t = end - 10 * kMinute; t < end; t += kSecond)
+        restored.append(t, valueAt(t));
+    QCOMPARE(restored.droppedSamples(), 0u);
+    for (const auto &[from, points] : std::vector<std::pair<std::int64_t, int>>{
+             {end - 5 * kMinute, 300}, {end - 25 * kMinute, 150}, {kT0, 120}, {kT0, 12}}) {
+        const auto a = live.buckets(from, end, points);
+        const auto b = restored.buckets(from, end, points);
+        QCOMPARE(b.size(), a.size());
+        for (std::size_t i = 0; i < a.size(); ++i) {
+            QCOMPARE(b[i].t, a[i].t);
+            QCOMPARE(b[i].durationMs, a[i].durationMs);
+            QCOMPARE(b[i].count, a[i].count);
+            QCOMPARE(b[i].first, a[i].first);
+            QCOMPARE(b[i].last, a[i].last);
+            QCOMPARE(b[i].min, a[i].min);
+            QCOMPARE(b[i].max, a[i].max);
+            QVERIFY(std::abs(b[i].mean - a[i].mean) <= std::abs(a[i].mean) * 1e-3f);
+        }
+    }
+}
+
+void TestSeriesHistory::reducedPointsLeaveFinerLevelsToCoarserOnes()
+{
+    bw::SeriesHistory history;
+    history.appendReduced(reduce(kT0, kMinute, {1, 2, 3}));
+    history.appendReduced(reduce(kT0 + kMinute, kMinute, {4}));
+    // Asked at 1 s resolution, the minute buckets answer: no empty 1 s buckets hide them.
+    const auto points = history.buckets(kT0, kT0 + 2 * kMinute, 120);
+    QCOMPARE(points.size(), 2u);
+    QCOMPARE(points[0].durationMs, kMinute);
+    QCOMPARE(points[0].count, 3u);
+    QCOMPARE(points[1].count, 1u);
+    // Raw samples carry on after them at full resolution.
+    history.append(kT0 + 2 * kMinute + 500, 9);
+    const auto latest = history.latest();
+    QVERIFY(latest);
+    QCOMPARE(latest->t, kT0 + 2 * kMinute);
+    QCOMPARE(latest->count, 1u);
+    std::uint32_t total = 0;
+    for (const bw::SeriesPoint &p : history.buckets(kT0, kT0 + 3 * kMinute, 1))
+        total += p.count;
+    QCOMPARE(total, 5u);
+}
+
+void TestSeriesHistory::lateOrMisalignedReducedPointsAreDropped()
+{
+    bw::SeriesHistory history;
+    history.appendReduced(reduce(kT0 + kMinute, kMinute, {1, 2}));
+    history.appendReduced(reduce(kT0, kMinute, {5})); // before what the minute level holds
+    QCOMPARE(history.droppedSamples(), 1u);
+    history.appendReduced(reduce(kT0 + 30 * kMinute + 30 * kSecond, kHour, {7, 7})); // spans two 10 min buckets
+    QCOMPARE(history.droppedSamples(), 3u);
+    bw::SeriesPoint empty;
+    empty.t = kT0 + 40 * kMinute;
+    empty.durationMs = kMinute;
+    history.appendReduced(empty);
+    QCOMPARE(history.droppedSamples(), 3u);
+    QCOMPARE(history.buckets(kT0, kT0 + kHour, 1)[0].count, 2u);
 }
 
 QTEST_GUILESS_MAIN(TestSeriesHistory)

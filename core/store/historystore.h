@@ -1,0 +1,120 @@
+#pragma once
+
+#include "alerts/alerttracker.h"
+#include "breaker/transition.h"
+#include "common/result.h"
+#include "control/auditlog.h"
+#include "history/fleethistory.h"
+#include "observed/observedtransition.h"
+#include "store/storetypes.h"
+
+#include <QString>
+#include <QStringList>
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+namespace bw {
+
+// The history that survives a restart: one SQLite file, <dataDir>/breakerwatch.sqlite, in WAL mode.
+//
+// What goes in, and how durably:
+// - Observations (one per poll: three series, the outcome, the breaker states) are buffered in memory and written by
+//   flush(nowMs), one transaction per call with synchronous=NORMAL: the caller flushes every 1-5 s. Each service's
+//   observations live in 10-minute blocks (ObservationCodec, ~1 KB per service and block at 1 s polling); until a
+//   block is sealed (its span ended sealGraceMs ago) each flush stores only the new observations as a chunk of it.
+// - Transitions, alert episodes and audit entries are written at once, each call in its own transaction with
+//   synchronous=FULL: when the call returns success the record is on disk.
+// - compact(nowMs) summarises complete hours into 10-minute buckets and applies StoreRetention.
+//
+// Errors never throw and never lose what was committed. Every failure (cannot create the directory, read-only,
+// disk full, a damaged file) comes back as a Status naming the file and what went wrong, and makes the store
+// degraded (health()). A degraded store keeps observations in memory (at most maxBufferedObservations not yet on
+// disk; beyond that the oldest are dropped and counted), queues the durable records that failed (at most
+// maxQueuedRecords), and tries again at each flush(): reopening the file if it was never opened, except when the
+// file itself is damaged or from a newer Breakerwatch (then it waits for open() or setAsideAndRecreate()).
+// A damaged write-ahead log found at open is reported as a warning (degraded) until clearWarning().
+//
+// Reads (observations(), transitions(), restore(), ...) see what is on disk plus what is still in memory.
+//
+// Threading: none inside. Create, use and destroy it on one thread (the Qt SQL connection belongs to the thread
+// that opened it); a worker thread is a good place when synchronous=FULL commits are slow. Time is always passed in.
+class HistoryStore
+{
+public:
+    explicit HistoryStore(StoreOptions options);
+    ~HistoryStore(); // close()
+    HistoryStore(const HistoryStore &) = delete;
+    HistoryStore &operator=(const HistoryStore &) = delete;
+
+    static QString fileName(); // "breakerwatch.sqlite"
+    QString filePath() const;
+
+    // Opens or creates the file: WAL mode, the integrity check, migrations, then it reloads the chunks of blocks
+    // that were not sealed yet. On failure the store stays usable, degraded (see above).
+    Status open(std::int64_t nowMs);
+    // Writes what it can (without sealing open blocks), records a clean shutdown and closes the file.
+    void close();
+    bool isOpen() const;
+    // Renames a damaged file (and its -wal/-shm) to <name>.damaged-<nowMs> and opens a fresh one.
+    Status setAsideAndRecreate(std::int64_t nowMs);
+
+    StoreHealth health() const;
+    void clearWarning();
+
+    // Writes. Service names are the configuration's; a name seen for the first time gets a row in `services`.
+    void appendObservation(const QString &service, const Observation &observation);
+    Status appendTransition(const QString &service, TrackKind track, const Transition &transition);
+    // An observed (real) breaker's transition; its reason says how it was seen.
+    Status appendObservedTransition(const QString &service, const ObservedTransition &transition);
+    // Several transitions in one durable transaction.
+    Status appendTransitions(const std::vector<StoredTransition> &transitions);
+    // An alert episode, fired or resolved: one row per (service, source, kind, firedAtMs), updated on resolve.
+    Status recordAlert(const Alert &alert);
+    // An audit entry; `key` is the caller's handle for completeAudit() (e.g. its AuditLog index), valid while this
+    // object lives. completeAudit() sets the outcome of a pending entry (pending -> done/refused/unknown).
+    Status appendAudit(std::int64_t key, const AuditEntry &entry);
+    Status completeAudit(std::int64_t key, const QString &outcome, const QString &detail);
+
+    // Writes buffered observations (and retries queued records, or the open). Call every 1-5 s.
+    Status flush(std::int64_t nowMs);
+    // Summarises at most maxHours complete hours, then deletes what the retention says is too old.
+    Result<CompactionReport> compact(std::int64_t nowMs, int maxHours = 48);
+
+    // Reads; [t0, t1) in epoch ms.
+    Result<QStringList> serviceNames();
+    Result<std::vector<Observation>> observations(const QString &service, std::int64_t t0, std::int64_t t1);
+    // 10-minute summary points of one series (hours summarised so far).
+    Result<std::vector<SeriesPoint>> summaryPoints(const QString &service, SeriesKind kind, std::int64_t t0,
+                                                   std::int64_t t1);
+    // Transitions of one service, or of every service when `service` is empty; by t, then order of arrival.
+    Result<std::vector<StoredTransition>> transitions(const QString &service, std::int64_t t0, std::int64_t t1);
+    // Alert episodes active at some time in [t0, t1), by firedAtMs.
+    Result<std::vector<Alert>> alerts(std::int64_t t0, std::int64_t t1);
+    Result<std::vector<StoredAuditEntry>> auditEntries(std::int64_t t0, std::int64_t t1);
+
+    // Fills `history` for `services` (index = position in the list; the fleet grows to fit) with [fromMs, toMs):
+    // the series at the resolution each level of the display store keeps (raw samples for its 1 s level, 10 s and
+    // 1 min roll-ups, hourly summaries where the 1 min level does not reach), and each breaker's track: the state in
+    // force at fromMs, the transitions, and the state at the last poll. Names not in the store are left empty.
+    Result<RestoreReport> restore(FleetHistory &history, const QStringList &services, std::int64_t fromMs,
+                                  std::int64_t toMs);
+
+    // Runs PRAGMA integrity_check (or quick_check) and decodes every block, chunk and summary.
+    Result<VerifyReport> verify(IntegrityCheck check = IntegrityCheck::Full);
+    // Moves the whole write-ahead log into the database file and truncates it.
+    Status checkpoint();
+    struct FileSizes
+    {
+        std::int64_t database = 0;
+        std::int64_t wal = 0;
+    };
+    FileSizes fileSizes() const;
+
+private:
+    struct Private;
+    std::unique_ptr<Private> d;
+};
+
+} // namespace bw

@@ -1,0 +1,947 @@
+// HistoryStore on real SQLite files: round trips of every record type, restarts, restore into the display store,
+// migrations, damaged files, unwritable directories, a full disk (the store's size cap), a damaged write-ahead log,
+// the bounded memory buffer, compaction and retention.
+#include "fleetscript.h"
+
+#include "history/fleethistory.h"
+#include "store/datadir.h"
+#include "store/historystore.h"
+#include "store/observationcodec.h"
+#include "store/storeschema.h"
+
+#include <QDir>
+#include <QFile>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+using bw::BreakerState;
+using bw::HistoryStore;
+using bw::Observation;
+using bw::SeriesKind;
+using bw::TrackKind;
+
+namespace {
+
+constexpr std::int64_t kT0 = 1'699'999'200'000; // aligned to the hour
+constexpr std::int64_t kSecond = 1'000;
+constexpr std::int64_t kMinute = 60'000;
+constexpr std::int64_t kHour = 3'600'000;
+
+Observation poll(std::int64_t t, float rate, float latency, float p95, BreakerState state = BreakerState::Closed)
+{
+    Observation o;
+    o.t = t;
+    o.errorRate = rate;
+    o.latencyMs = latency;
+    o.p95Ms = p95;
+    o.outcome = bw::PollOutcome::Ok;
+    o.state = state;
+    return o;
+}
+
+// Reads a value with a separate connection, as another program would.
+QVariant sqlValue(const QString &file, const QString &sql)
+{
+    QVariant value;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"peek"_s);
+        db.setDatabaseName(file);
+        if (db.open()) {
+            QSqlQuery q(db);
+            if (q.exec(sql) && q.next())
+                value = q.value(0);
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(u"peek"_s);
+    return value;
+}
+
+bool sameObservations(const std::vector<Observation> &a, const std::vector<Observation> &b, QString &why)
+{
+    if (a.size() != b.size()) {
+        why = u"%1 observations instead of %2"_s.arg(a.size()).arg(b.size());
+        return false;
+    }
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (!a[i].sameAs(b[i])) {
+            why = u"observation %1 (t=%2 vs %3) differs"_s.arg(i).arg(a[i].t).arg(b[i].t);
+            return false;
+        }
+    }
+    return true;
+}
+
+std::vector<Observation> quantisedSorted(std::vector<Observation> in)
+{
+    for (Observation &o : in)
+        o = bw::ObservationCodec::quantised(o);
+    std::stable_sort(in.begin(), in.end(), [](const Observation &x, const Observation &y) { return x.t < y.t; });
+    return in;
+}
+
+bw::Alert alert(const QString &service, std::int64_t fired, std::optional<std::int64_t> resolved = {})
+{
+    bw::Alert a;
+    a.service = service;
+    a.source = bw::AlertSource::Real;
+    a.kind = bw::AlertKind::OpenLong;
+    a.firedAtMs = fired;
+    a.sinceMs = fired - 2 * kMinute;
+    a.resolvedAtMs = resolved;
+    a.summary = service + u": real breaker open for 2 min"_s;
+    return a;
+}
+
+} // namespace
+
+class TestHistoryStore final : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void createsTheFileInWalMode();
+    void observationsRoundTrip();
+    void unsealedChunksSurviveARestart();
+    void lateObservationsJoinTheirSealedBlock();
+    void transitionsRoundTrip();
+    void alertsRoundTrip();
+    void auditRoundTrip();
+    void restartRestoresTheSameHistory();
+    void restoreStartsWithTheStateInForce();
+    void migratesFromVersion1();
+    void refusesANewerSchema();
+    void damagedFileIsReportedNotUsed();
+    void notADatabase();
+    void unwritableDirectoryDegradesThenRecovers();
+    void readOnlyDirectory();
+    void fullDiskDegradesThenRecovers();
+    void damagedWalIsReportedAndSurvived();
+    void bufferIsBoundedAndDropsTheOldest();
+    void compactionSummarisesAndExpires();
+    void dataDirectory();
+
+private:
+    bw::StoreOptions options(const QString &dir = {}) const
+    {
+        bw::StoreOptions o;
+        o.dataDir = dir.isEmpty() ? m_dir->path() : dir;
+        o.integrityCheck = bw::IntegrityCheck::Full;
+        return o;
+    }
+    QString file() const { return m_dir->filePath(HistoryStore::fileName()); }
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+};
+
+void TestHistoryStore::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+}
+
+void TestHistoryStore::cleanup()
+{
+    m_dir.reset();
+}
+
+void TestHistoryStore::createsTheFileInWalMode()
+{
+    {
+        HistoryStore store(options());
+        QVERIFY(store.open(kT0).ok());
+        QVERIFY(store.isOpen());
+        QVERIFY(store.health().ok());
+        QCOMPARE(store.filePath(), file());
+    }
+    QCOMPARE(sqlValue(file(), u"PRAGMA journal_mode"_s).toString(), u"wal"_s);
+    QCOMPARE(sqlValue(file(), u"SELECT max(version) FROM schema_version"_s).toInt(), bw::StoreSchema::currentVersion());
+    QCOMPARE(sqlValue(file(), u"SELECT value FROM meta WHERE key = 'clean_shutdown'"_s).toInt(), 1);
+}
+
+void TestHistoryStore::observationsRoundTrip()
+{
+    HistoryStore store(options());
+    QVERIFY(store.open(kT0).ok());
+    std::vector<Observation> a;
+    std::vector<Observation> b;
+    for (std::int64_t t = kT0; t < kT0 + 25 * kMinute; t += kSecond) {
+        a.push_back(poll(t + 3, float(t % 7), 12.34f + float(t % 1000) / 100, 40));
+        if (t % (5 * kSecond) == 0)
+            b.push_back(poll(t, Observation::kNone, 800, Observation::kNone, BreakerState::Open));
+    }
+    b.back().observedState = BreakerState::HalfOpen;
+    for (const Observation &o : a)
+        store.appendObservation(u"alpha"_s, o);
+    for (const Observation &o : b)
+        store.appendObservation(u"beta"_s, o);
+
+    QString why;
+    // Before anything is written: read from memory.
+    auto read = store.observations(u"alpha"_s, kT0, kT0 + kHour);
+    QVERIFY(read.ok());
+    QVERIFY2(sameObservations(*read, quantisedSorted(a), why), qPrintable(why));
+    QCOMPARE(store.health().bufferedObservations, a.size() + b.size());
+
+    // Two blocks sealed, the third written as a chunk.
+    QVERIFY(store.flush(kT0 + 25 * kMinute).ok());
+    QCOMPARE(store.health().bufferedObservations, 0u);
+    for (const QString &service : {u"alpha"_s, u"beta"_s}) {
+        read = store.observations(service, kT0, kT0 + kHour);
+        QVERIFY(read.ok());
+        QVERIFY2(sameObservations(*read, quantisedSorted(service == u"alpha"_s ? a : b), why), qPrintable(why));
+    }
+    // A sub-range, across a block boundary.
+    read = store.observations(u"alpha"_s, kT0 + 9 * kMinute, kT0 + 11 * kMinute);
+    QVERIFY(read.ok());
+    QCOMPARE(read->size(), 120u);
+    QCOMPARE(read->front().t, kT0 + 9 * kMinute + 3);
+    QVERIFY(store.observations(u"nobody"_s, kT0, kT0 + kHour)->empty());
+    auto names = store.serviceNames();
+    QVERIFY(names.ok());
+    QCOMPARE(*names, (QStringList{u"alpha"_s, u"beta"_s}));
+
+    const auto report = store.verify();
+    QVERIFY(report.ok());
+    QVERIFY2(report->ok(), qPrintable(report->firstProblem + report->integrity));
+    QCOMPARE(report->blocks, 2 + 2 + 2); // two sealed blocks and one chunk per service
+}
+
+void TestHistoryStore::unsealedChunksSurviveARestart()
+{
+    std::vector<Observation> all;
+    {
+        HistoryStore store(options());
+        QVERIFY(store.open(kT0).ok());
+        for (std::int64_t t = kT0; t < kT0 + 3 * kMinute; t += kSecond) {
+            all.push_back(poll(t, 1, 20, 30));
+            store.appendObservation(u"alpha"_s, all.back());
+            if (t % (10 * kSecond) == 0)
+                QVERIFY(store.flush(t).ok()); // one chunk every 10 s
+        }
+        // The last few seconds are only in memory: close() writes them.
+    }
+    QVERIFY(sqlValue(file(), u"SELECT count(*) FROM obs_recent"_s).toInt() > 10);
+    HistoryStore store(options());
+    QVERIFY(store.open(kT0 + 4 * kMinute).ok());
+    for (std::int64_t t = kT0 + 3 * kMinute; t < kT0 + 12 * kMinute; t += kSecond) {
+        all.push_back(poll(t, 2, 25, 35));
+        store.appendObservation(u"alpha"_s, all.back());
+    }
+    QVERIFY(store.flush(kT0 + 12 * kMinute).ok()); // seals the first block: chunks folded in, deleted
+    QCOMPARE(sqlValue(file(), u"SELECT count(*) FROM obs_block"_s).toInt(), 1);
+    QCOMPARE(sqlValue(file(), u"SELECT count FROM obs_block"_s).toInt(), 600);
+    auto read = store.observations(u"alpha"_s, kT0, kT0 + kHour);
+    QVERIFY(read.ok());
+    QString why;
+    QVERIFY2(sameObservations(*read, quantisedSorted(all), why), qPrintable(why));
+}
+
+void TestHistoryStore::lateObservationsJoinTheirSealedBlock()
+{
+    HistoryStore store(options());
+    QVERIFY(store.open(kT0).ok());
+    std::vector<Observation> all;
+    for (std::int64_t t = kT0; t < kT0 + 10 * kMinute; t += 2 * kSecond) {
+        all.push_back(poll(t, 0, 10, 10));
+        store.appendObservation(u"alpha"_s, all.back());
+    }
+    QVERIFY(store.flush(kT0 + 11 * kMinute).ok());
+    all.push_back(poll(kT0 + 5 * kMinute + 1, 50, 99, 99)); // arrives after its block was sealed
+    store.appendObservation(u"alpha"_s, all.back());
+    QVERIFY(store.flush(kT0 + 11 * kMinute + kSecond).ok());
+    QCOMPARE(sqlValue(file(), u"SELECT count FROM obs_block"_s).toInt(), 301);
+    QString why;
+    QVERIFY2(sameObservations(*store.observations(u"alpha"_s, kT0, kT0 + kHour), quantisedSorted(all), why),
+             qPrintable(why));
+}
+
+void TestHistoryStore::transitionsRoundTrip()
+{
+    bw::Transition open;
+    open.t = kT0 + 5 * kSecond;
+    open.from = BreakerState::Closed;
+    open.to = BreakerState::Open;
+    open.reason.kind = bw::TransitionReason::Kind::FailureRate;
+    open.reason.value = 62.5;
+    open.reason.threshold = 50;
+    open.reason.count = 20;
+    bw::Transition probe = open;
+    probe.t += 10 * kSecond;
+    probe.from = BreakerState::Open;
+    probe.to = BreakerState::HalfOpen;
+    probe.reason = {};
+    probe.reason.kind = bw::TransitionReason::Kind::OpenDurationElapsed;
+    probe.reason.count = 10'000;
+    bw::ObservedTransition real{kT0 + 7 * kSecond, BreakerState::Closed, BreakerState::Open, true};
+    {
+        HistoryStore store(options());
+        QVERIFY(store.open(kT0).ok());
+        QVERIFY(store.appendTransition(u"alpha"_s, TrackKind::Simulated, open).ok());
+        QVERIFY(store.appendObservedTransition(u"alpha"_s, real).ok());
+        QVERIFY(store.appendTransition(u"alpha"_s, TrackKind::Simulated, probe).ok());
+        QVERIFY(store.appendTransition(u"beta"_s, TrackKind::Simulated, open).ok()); // same reason text: interned once
+    }
+    QCOMPARE(sqlValue(file(), u"SELECT count(*) FROM reasons WHERE id > 0"_s).toInt(), 3);
+    HistoryStore store(options());
+    QVERIFY(store.open(kT0 + kHour).ok());
+    auto read = store.transitions(u"alpha"_s, kT0, kT0 + kHour);
+    QVERIFY(read.ok());
+    QCOMPARE(read->size(), 3u);
+    const bw::StoredTransition &first = (*read)[0];
+    QCOMPARE(first.service, u"alpha"_s);
+    QCOMPARE(first.track, TrackKind::Simulated);
+    QCOMPARE(first.t, open.t);
+    QCOMPARE(first.from, BreakerState::Closed);
+    QCOMPARE(first.to, BreakerState::Open);
+    QCOMPARE(first.reason, open.reason.describe());
+    QCOMPARE(first.reasonKind, bw::TransitionReason::Kind::FailureRate);
+    QCOMPARE((*read)[1].track, TrackKind::Observed);
+    QCOMPARE((*read)[1].reason, u"read from the gauge"_s);
+    QCOMPARE((*read)[2].reason, probe.reason.describe());
+    QCOMPARE(store.transitions(QString(), kT0, kT0 + kHour)->size(), 4u);
+    QCOMPARE(store.transitions(u"alpha"_s, kT0 + 6 * kSecond, kT0 + kHour)->size(), 2u);
+}
+
+void TestHistoryStore::alertsRoundTrip()
+{
+    {
+        HistoryStore store(options());
+        QVERIFY(store.open(kT0).ok());
+        QVERIFY(store.recordAlert(alert(u"alpha"_s, kT0 + kMinute)).ok());
+        QVERIFY(store.recordAlert(alert(u"beta"_s, kT0 + 2 * kMinute)).ok());
+        QVERIFY(store.recordAlert(alert(u"alpha"_s, kT0 + kMinute, kT0 + 9 * kMinute)).ok()); // resolves: same row
+    }
+    HistoryStore store(options());
+    QVERIFY(store.open(kT0).ok());
+    auto all = store.alerts(kT0, kT0 + kHour);
+    QVERIFY(all.ok());
+    QCOMPARE(all->size(), 2u);
+    QCOMPARE((*all)[0], alert(u"alpha"_s, kT0 + kMinute, kT0 + 9 * kMinute));
+    QCOMPARE((*all)[1], alert(u"beta"_s, kT0 + 2 * kMinute));
+    QCOMPARE(store.alerts(kT0 + 10 * kMinute, kT0 + kHour)->size(), 1u); // alpha's episode ended before
+}
+
+void TestHistoryStore::auditRoundTrip()
+{
+    bw::AuditEntry entry{kT0, u"ops"_s, u"alpha"_s, u"real breaker"_s, u"reset"_s, u"pending"_s, QString()};
+    {
+        HistoryStore store(options());
+        QVERIFY(store.open(kT0).ok());
+        QVERIFY(store.appendAudit(0, entry).ok());
+        QVERIFY(store
+                    .appendAudit(1, {kT0 + 1, u"ops"_s, u"beta"_s, u"simulated breaker"_s, u"force open"_s, u"done"_s,
+                                     QString()})
+                    .ok());
+        QVERIFY(store.completeAudit(0, u"done"_s, u"HTTP 200"_s).ok());
+        QVERIFY(!store.completeAudit(7, u"done"_s, QString()).ok()); // never appended
+    }
+    HistoryStore store(options());
+    QVERIFY(store.open(kT0).ok());
+    auto log = store.auditEntries(kT0, kT0 + kHour);
+    QVERIFY(log.ok());
+    QCOMPARE(log->size(), 2u);
+    QCOMPARE((*log)[0].service, u"alpha"_s);
+    QCOMPARE((*log)[0].outcome, u"done"_s);
+    QCOMPARE((*log)[0].detail, u"HTTP 200"_s);
+    QCOMPARE((*log)[0].action, u"reset"_s);
+    QCOMPARE((*log)[1].action, u"force open"_s);
+    QVERIFY((*log)[1].id > (*log)[0].id);
+}
+
+void TestHistoryStore::restartRestoresTheSameHistory()
+{
+    // Two hours of a small fleet, recorded live into a display store and into the history store; after a restart
+    // the restored display store must show the same runs and (up to float rounding) the same buckets.
+    bwtest::FleetScript::Options fleetOptions;
+    fleetOptions.services = 6;
+    fleetOptions.seed = 3;
+    fleetOptions.startMs = kT0;
+    fleetOptions.flappingShare = 0.5;
+    bwtest::FleetScript fleet(fleetOptions);
+    const QStringList names = fleet.names();
+    const std::int64_t end = kT0 + 2 * kHour + 17 * kMinute;
+    bw::FleetHistory live(static_cast<int>(names.size()));
+    {
+        HistoryStore store(options());
+        QVERIFY(store.open(kT0).ok());
+        bwtest::FleetScript::Polls polls;
+        bwtest::FleetScript::Transitions transitions;
+        for (std::int64_t t = kT0; t < end; t += kSecond) {
+            polls.clear();
+            transitions.clear();
+            fleet.tick(t, polls, transitions);
+            for (const auto &[i, tr] : transitions) {
+                QVERIFY(store.appendTransitions({tr}).ok());
+                live.appendState(i, tr.track, tr.t, tr.to, tr.reason);
+            }
+            for (const auto &[i, o] : polls) {
+                store.appendObservation(names[i], o);
+                const Observation q = bw::ObservationCodec::quantised(o);
+                for (const SeriesKind kind : {SeriesKind::ErrorRate, SeriesKind::Latency, SeriesKind::LatencyP95})
+                    if (q.has(kind))
+                        live.appendSample(i, kind, q.t, q.value(kind));
+                live.appendState(i, TrackKind::Simulated, q.t, q.state);
+                if (q.observedState)
+                    live.appendState(i, TrackKind::Observed, q.t, *q.observedState);
+            }
+            if (t % (2 * kSecond) == 0)
+                QVERIFY(store.flush(t).ok());
+        }
+    }
+    HistoryStore store(options());
+    QVERIFY(store.open(end).ok());
+    bw::FleetHistory restored;
+    auto report = store.restore(restored, names, kT0, end);
+    QVERIFY2(report.ok(), qPrintable(report.ok() ? QString() : report.error()));
+    QCOMPARE(restored.serviceCount(), int(names.size()));
+    QCOMPARE(report->services, int(names.size()));
+    QCOMPARE(report->observations, std::int64_t(names.size()) * (end - kT0) / kSecond);
+
+    for (int i = 0; i < int(names.size()); ++i) {
+        for (const TrackKind track : {TrackKind::Simulated, TrackKind::Observed}) {
+            const auto a = live.runs(i, track, kT0, end, 1);
+            const auto b = restored.runs(i, track, kT0, end, 1);
+            QCOMPARE(b.size(), a.size());
+            for (std::size_t r = 0; r < a.size(); ++r) {
+                QCOMPARE(b[r].start, a[r].start);
+                QCOMPARE(b[r].end, a[r].end);
+                QCOMPARE(b[r].state, a[r].state);
+                QCOMPARE(restored.service(i).reasonText(b[r].reason), live.service(i).reasonText(a[r].reason));
+            }
+        }
+        // Each level of the display store: the last 10 min at 1 s, 2 h at 10 s, the whole range at 1 min and 10 min.
+        const std::vector<std::tuple<std::int64_t, std::int64_t, int>> views = {
+            {end - 10 * kMinute, end, 600}, {end - 2 * kHour, end, 720}, {kT0, end, 137}, {kT0, end, 14}};
+        for (const SeriesKind kind : {SeriesKind::ErrorRate, SeriesKind::Latency, SeriesKind::LatencyP95}) {
+            for (const auto &[from, to, points] : views) {
+                const auto a = live.buckets(i, kind, from, to, points);
+                const auto b = restored.buckets(i, kind, from, to, points);
+                QCOMPARE(b.size(), a.size());
+                for (std::size_t p = 0; p < a.size(); ++p) {
+                    QCOMPARE(b[p].t, a[p].t);
+                    QCOMPARE(b[p].count, a[p].count);
+                    for (auto field : {&bw::SeriesPoint::first, &bw::SeriesPoint::last, &bw::SeriesPoint::min,
+                                       &bw::SeriesPoint::max, &bw::SeriesPoint::mean})
+                        QVERIFY2(std::abs(b[p].*field - a[p].*field) <= std::abs(a[p].*field) * 2e-3 + 1e-3,
+                                 qPrintable(u"service %1 series %2 point %3: %4 vs %5"_s.arg(i)
+                                                .arg(int(kind))
+                                                .arg(p)
+                                                .arg(b[p].*field)
+                                                .arg(a[p].*field)));
+                }
+            }
+        }
+    }
+}
+
+void TestHistoryStore::restoreStartsWithTheStateInForce()
+{
+    HistoryStore store(options());
+    QVERIFY(store.open(kT0).ok());
+    bw::StoredTransition opened{u"alpha"_s,
+                                TrackKind::Simulated,
+                                kT0,
+                                BreakerState::Closed,
+                                BreakerState::Open,
+                                u"three failures"_s,
+                                bw::TransitionReason::Kind::ConsecutiveFailures};
+    QVERIFY(store.appendTransitions({opened}).ok());
+    for (std::int64_t t = kT0 + 2 * kHour; t < kT0 + 3 * kHour; t += 10 * kSecond)
+        store.appendObservation(u"alpha"_s, poll(t, 100, 5, 5, BreakerState::Open));
+    QVERIFY(store.flush(kT0 + 3 * kHour).ok());
+    bw::FleetHistory restored;
+    QVERIFY(store.restore(restored, {u"ghost"_s, u"alpha"_s}, kT0 + kHour, kT0 + 3 * kHour).ok());
+    QCOMPARE(restored.serviceCount(), 2);
+    QVERIFY(restored.service(0).track(TrackKind::Simulated).empty());
+    const auto runs = restored.runs(1, TrackKind::Simulated, kT0, kT0 + 3 * kHour, 1);
+    QCOMPARE(runs.size(), 1u);
+    QCOMPARE(runs[0].start, kT0 + kHour); // clipped to the range, state and reason from before it
+    QCOMPARE(runs[0].end, kT0 + 3 * kHour - 10 * kSecond);
+    QCOMPARE(runs[0].state, BreakerState::Open);
+    QCOMPARE(restored.service(1).reasonText(runs[0].reason), u"three failures"_s);
+}
+
+void TestHistoryStore::migratesFromVersion1()
+{
+    // A version-1 file made by hand, as the first layout wrote it: reasons inline, no alerts, no summaries.
+    std::vector<Observation> obs;
+    for (int i = 0; i < 30; ++i)
+        obs.push_back(poll(kT0 + i * 20 * kSecond, 5, 10, 20));
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"v1"_s);
+        db.setDatabaseName(file());
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec(u"PRAGMA journal_mode=WAL"_s));
+        for (const QString &statement : bw::StoreSchema::migrations().front().statements)
+            QVERIFY2(q.exec(statement), qPrintable(q.lastError().text()));
+        QVERIFY(q.exec(u"INSERT INTO schema_version VALUES (1, 1, 'v1')"_s));
+        QVERIFY(q.exec(u"INSERT INTO services(id, name) VALUES (1, 'alpha'), (2, 'beta')"_s));
+        QVERIFY(q.exec(u"INSERT INTO transitions(service, track, t, from_state, to_state, reason) VALUES "
+                       u"(1, 0, %1, 0, 1, 'failure rate 60% >= 50% over the last 20 calls'), "
+                       u"(2, 0, %2, 0, 1, 'failure rate 60% >= 50% over the last 20 calls'), "
+                       u"(1, 1, %3, 1, 0, '')"_s.arg(kT0 + 1000)
+                           .arg(kT0 + 2000)
+                           .arg(kT0 + 3000)));
+        QVERIFY(q.exec(u"INSERT INTO audit(at, who, service, target, action, outcome, detail) VALUES "
+                       u"(%1, 'ops', 'alpha', 'real breaker', 'reset', 'done', 'HTTP 200')"_s.arg(kT0)));
+        q.prepare(u"INSERT INTO obs_block(id, service, start, count, data) VALUES (?, 1, ?, ?, ?)"_s);
+        q.addBindValue(qint64(kT0 / 600'000 * (1 << 20) + 1));
+        q.addBindValue(qint64(kT0));
+        q.addBindValue(int(obs.size()));
+        q.addBindValue(bw::ObservationCodec::encode(obs, kT0));
+        QVERIFY(q.exec());
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(u"v1"_s);
+
+    HistoryStore store(options());
+    const bw::Status opened = store.open(kT0 + kHour);
+    QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error()));
+    auto transitions = store.transitions(QString(), kT0, kT0 + kHour);
+    QVERIFY(transitions.ok());
+    QCOMPARE(transitions->size(), 3u);
+    QCOMPARE((*transitions)[0].reason, u"failure rate 60% >= 50% over the last 20 calls"_s);
+    QCOMPARE((*transitions)[1].service, u"beta"_s);
+    QCOMPARE((*transitions)[2].track, TrackKind::Observed);
+    QCOMPARE((*transitions)[2].reason, QString());
+    QCOMPARE(store.auditEntries(kT0, kT0 + 1)->front().detail, u"HTTP 200"_s);
+    QString why;
+    QVERIFY2(sameObservations(*store.observations(u"alpha"_s, kT0, kT0 + kHour), quantisedSorted(obs), why),
+             qPrintable(why));
+    QVERIFY(store.recordAlert(alert(u"alpha"_s, kT0)).ok()); // a table of version 2
+    QVERIFY(store.compact(kT0 + 2 * kHour).ok());            // and of version 3
+    QCOMPARE(store.summaryPoints(u"alpha"_s, SeriesKind::Latency, kT0, kT0 + kHour)->size(), 1u);
+    store.close();
+    QCOMPARE(sqlValue(file(), u"SELECT group_concat(version) FROM schema_version"_s).toString(), u"1,2,3"_s);
+    QCOMPARE(sqlValue(file(), u"SELECT count(*) FROM reasons WHERE id > 0"_s).toInt(), 1);
+}
+
+void TestHistoryStore::refusesANewerSchema()
+{
+    {
+        HistoryStore store(options());
+        QVERIFY(store.open(kT0).ok());
+    }
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"future"_s);
+        db.setDatabaseName(file());
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec(u"INSERT INTO schema_version VALUES (99, 1, 'from the future')"_s));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(u"future"_s);
+    HistoryStore store(options());
+    const bw::Status s = store.open(kT0);
+    QVERIFY(!s.ok());
+    QVERIFY(s.error().contains(u"schema version 99"_s));
+    QVERIFY(s.error().contains(file()));
+    QVERIFY(!store.isOpen());
+    QVERIFY(!store.health().ok());
+    store.appendObservation(u"alpha"_s, poll(kT0, 1, 1, 1));
+    QVERIFY(!store.flush(kT0 + kHour).ok()); // no retry against a file it must not touch
+    QCOMPARE(sqlValue(file(), u"SELECT max(version) FROM schema_version"_s).toInt(), 99);
+}
+
+void TestHistoryStore::damagedFileIsReportedNotUsed()
+{
+    {
+        HistoryStore store(options());
+        QVERIFY(store.open(kT0).ok());
+        for (std::int64_t t = kT0; t < kT0 + kHour; t += kSecond)
+            store.appendObservation(u"alpha"_s, poll(t, 1, float(t % 100), 3));
+        QVERIFY(store.flush(kT0 + 2 * kHour).ok());
+    }
+    QFile f(file());
+    const qint64 size = f.size();
+    QVERIFY(size > 8 * 4096);
+    QVERIFY(f.open(QIODevice::ReadWrite));
+    for (qint64 page = 2; page * 4096 < size; page += 3) { // scribble over every third page after the first two
+        f.seek(page * 4096 + 8);
+        f.write(QByteArray(200, '\x5a'));
+    }
+    f.close();
+
+    HistoryStore store(options());
+    const bw::Status s = store.open(kT0 + 2 * kHour);
+    QVERIFY(!s.ok());
+    qInfo().noquote() << s.error();
+    QVERIFY(s.error().startsWith(file()));
+    QVERIFY(s.error().contains(u"integrity check"_s) || s.error().contains(u"damaged"_s));
+    QVERIFY(!store.health().ok());
+    store.appendObservation(u"alpha"_s, poll(kT0 + 3 * kHour, 1, 1, 1));
+    QVERIFY(!store.flush(kT0 + 3 * kHour).ok());
+    QCOMPARE(store.health().bufferedObservations, 1u);
+
+    // The operator's way out: keep the damaged file aside, start a new one; what was buffered is written.
+    const bw::Status fresh = store.setAsideAndRecreate(kT0 + 3 * kHour);
+    QVERIFY2(fresh.ok(), qPrintable(fresh.ok() ? QString() : fresh.error()));
+    QVERIFY(QFileInfo::exists(u"%1.damaged-%2"_s.arg(file()).arg(kT0 + 3 * kHour)));
+    QVERIFY(store.flush(kT0 + 3 * kHour).ok());
+    QVERIFY(store.health().ok());
+    QCOMPARE(store.observations(u"alpha"_s, kT0, kT0 + 4 * kHour)->size(), 1u);
+}
+
+void TestHistoryStore::notADatabase()
+{
+    QFile f(file());
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(QByteArray(8192, 'x'));
+    f.close();
+    HistoryStore store(options());
+    const bw::Status s = store.open(kT0);
+    QVERIFY(!s.ok());
+    QVERIFY(s.error().contains(u"not a SQLite database"_s));
+    QVERIFY(s.error().contains(file()));
+}
+
+void TestHistoryStore::unwritableDirectoryDegradesThenRecovers()
+{
+    // The data directory sits under a regular file, so it cannot be created, whoever runs the test (chmod does not
+    // stop root).
+    const QString blocker = m_dir->filePath(u"blocker"_s);
+    QFile f(blocker);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.close();
+    const QString dir = blocker + u"/data"_s;
+    bw::StoreOptions o = options(dir);
+    o.maxBufferedObservations = 100;
+    HistoryStore store(o);
+    const bw::Status s = store.open(kT0);
+    QVERIFY(!s.ok());
+    QVERIFY(s.error().contains(dir));
+    QVERIFY(s.error().contains(u"is a file, not a directory"_s));
+    QCOMPARE(store.health().state, bw::StoreHealth::State::Degraded);
+
+    // Polling goes on: observations are buffered (bounded), transitions queued.
+    for (int i = 0; i < 150; ++i)
+        store.appendObservation(u"alpha"_s, poll(kT0 + i * kSecond, 1, float(i), 1));
+    QVERIFY(
+        !store
+             .appendTransitions(
+                 {{u"alpha"_s, TrackKind::Simulated, kT0 + 5, BreakerState::Closed, BreakerState::Open, u"why"_s, {}}})
+             .ok());
+    QVERIFY(!store.flush(kT0 + 200 * kSecond).ok());
+    bw::StoreHealth h = store.health();
+    QVERIFY(h.bufferedObservations <= 100u && h.bufferedObservations >= 94u); // dropped down to 15/16 at once
+    const std::uint64_t dropped = 150 - h.bufferedObservations;
+    QCOMPARE(h.droppedObservations, dropped);
+    QCOMPARE(h.queuedRecords, 1u);
+    QVERIFY(h.message.contains(dir));
+
+    // The operator fixes it; the next flush opens the file and writes what waited.
+    QVERIFY(QFile::remove(blocker));
+    QVERIFY(store.flush(kT0 + 300 * kSecond).ok());
+    h = store.health();
+    QVERIFY2(h.ok(), qPrintable(h.message));
+    QCOMPARE(h.bufferedObservations, 0u);
+    QCOMPARE(h.queuedRecords, 0u);
+    QCOMPARE(h.droppedObservations, dropped);
+    auto read = store.observations(u"alpha"_s, kT0, kT0 + kHour);
+    QCOMPARE(read->size(), 150 - dropped);
+    QCOMPARE(read->front().t, kT0 + std::int64_t(dropped) * kSecond); // the oldest were dropped
+    QCOMPARE(store.transitions(u"alpha"_s, kT0, kT0 + kHour)->size(), 1u);
+}
+
+void TestHistoryStore::readOnlyDirectory()
+{
+    if (::geteuid() == 0)
+        QSKIP("running as root: permissions do not stop writes; tst_storecrash covers this case as 'nobody'");
+    {
+        HistoryStore store(options());
+        QVERIFY(store.open(kT0).ok());
+        QVERIFY(
+            store
+                .appendTransitions(
+                    {{u"alpha"_s, TrackKind::Simulated, kT0, BreakerState::Closed, BreakerState::Open, u"why"_s, {}}})
+                .ok());
+    }
+    QVERIFY(QFile::setPermissions(m_dir->path(), QFile::ReadOwner | QFile::ExeOwner));
+    QVERIFY(QFile::setPermissions(file(), QFile::ReadOwner));
+    HistoryStore store(options());
+    const bw::Status s = store.open(kT0);
+    QVERIFY(!s.ok());
+    qInfo().noquote() << s.error();
+    QVERIFY(s.error().contains(file()));
+    store.appendObservation(u"alpha"_s, poll(kT0, 1, 1, 1));
+    QVERIFY(!store.flush(kT0 + kHour).ok());
+    QVERIFY(QFile::setPermissions(m_dir->path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
+    QVERIFY(QFile::setPermissions(file(), QFile::ReadOwner | QFile::WriteOwner));
+    QVERIFY(store.flush(kT0 + kHour).ok());
+    QCOMPARE(store.transitions(u"alpha"_s, kT0, kT0 + kHour)->size(), 1u);
+}
+
+void TestHistoryStore::fullDiskDegradesThenRecovers()
+{
+    // The store's size cap (SQLite's max_page_count) fails writes the way a full disk does: SQLITE_FULL.
+    // tst_storecrash fills a real file size limit (RLIMIT_FSIZE) in a child process.
+    bw::StoreOptions o = options();
+    o.maxDatabaseBytes = 160 * 1024;
+    std::vector<bw::StoredTransition> committed;
+    std::int64_t t = kT0;
+    {
+        HistoryStore store(o);
+        QVERIFY(store.open(kT0).ok());
+        bw::Status flushed = bw::success();
+        for (; flushed.ok() && t < kT0 + 48 * kHour; t += kSecond) {
+            for (int s = 0; s < 20; ++s)
+                store.appendObservation(u"svc-%1"_s.arg(s), poll(t, float(t % 13), float(t % 997) / 7, 3));
+            if (t % (10 * kMinute) == 0) {
+                bw::StoredTransition tr{u"svc-0"_s,         TrackKind::Simulated,      t, BreakerState::Closed,
+                                        BreakerState::Open, u"failure at %1"_s.arg(t), {}};
+                if (store.appendTransitions({tr}).ok())
+                    committed.push_back(tr);
+            }
+            if (t % (5 * kSecond) == 0)
+                flushed = store.flush(t);
+        }
+        QVERIFY(!flushed.ok());
+        qInfo().noquote() << flushed.error();
+        QVERIFY(flushed.error().contains(u"disk is full"_s));
+        QVERIFY(flushed.error().contains(file()));
+        QCOMPARE(store.health().state, bw::StoreHealth::State::Degraded);
+        QVERIFY(store.health().bufferedObservations > 0);
+        // Still running: appends are accepted, durable writes are queued, nothing crashes.
+        store.appendObservation(u"svc-0"_s, poll(t, 1, 1, 1));
+        const bw::Status queued = store.appendTransitions(
+            {{u"svc-0"_s, TrackKind::Simulated, t, BreakerState::Open, BreakerState::HalfOpen, u"late"_s, {}}});
+        if (!queued.ok())
+            QVERIFY(store.health().queuedRecords >= 1);
+        const auto v = store.verify();
+        QVERIFY(v.ok());
+        QVERIFY2(v->ok(), qPrintable(v->firstProblem));
+        QVERIFY(!committed.empty());
+        QCOMPARE(store.transitions(u"svc-0"_s, kT0, t + 1)->size(), committed.size() + 1);
+    }
+    // Room again (a larger cap): everything committed is there, and writing works.
+    o.maxDatabaseBytes = 0;
+    HistoryStore store(o);
+    QVERIFY(store.open(t).ok());
+    auto read = store.transitions(u"svc-0"_s, kT0, t + 1);
+    QVERIFY(read->size() >= committed.size());
+    for (std::size_t i = 0; i < committed.size(); ++i)
+        QCOMPARE((*read)[i].reason, committed[i].reason);
+    store.appendObservation(u"svc-0"_s, poll(t + kSecond, 1, 1, 1));
+    QVERIFY(store.flush(t + kHour).ok());
+    QVERIFY(store.health().ok());
+}
+
+void TestHistoryStore::damagedWalIsReportedAndSurvived()
+{
+    // A crash leaves the write-ahead log behind: copy the files while the store is open, as SIGKILL would leave
+    // them, then damage a frame in the middle of the copied log.
+    const QString crashDir = m_dir->filePath(u"crashed"_s);
+    QVERIFY(QDir().mkpath(crashDir));
+    const QString crashed = QDir(crashDir).filePath(HistoryStore::fileName());
+    std::vector<bw::StoredTransition> written;
+    {
+        HistoryStore store(options());
+        QVERIFY(store.open(kT0).ok());
+        for (int i = 0; i < 40; ++i) {
+            bw::StoredTransition tr{u"alpha"_s,
+                                    TrackKind::Simulated,
+                                    kT0 + i * kSecond,
+                                    BreakerState::Closed,
+                                    BreakerState::Open,
+                                    u"reason number %1"_s.arg(i),
+                                    {}};
+            QVERIFY(store.appendTransitions({tr}).ok());
+            written.push_back(tr);
+        }
+        QVERIFY(QFile::copy(file(), crashed));
+        QVERIFY(QFile::copy(file() + u"-wal"_s, crashed + u"-wal"_s));
+    }
+    QFile wal(crashed + u"-wal"_s);
+    const qint64 frames = (wal.size() - 32) / (24 + 4096);
+    QVERIFY(frames > 20);
+    QVERIFY(wal.open(QIODevice::ReadWrite));
+    wal.seek(32 + (frames / 2) * (24 + 4096) + 24 + 512);
+    wal.write(QByteArray(256, '\x33'));
+    wal.close();
+
+    HistoryStore store(options(crashDir));
+    QVERIFY(store.open(kT0 + kHour).ok()); // opens: SQLite recovers what it can
+    const bw::StoreHealth h = store.health();
+    QCOMPARE(h.state, bw::StoreHealth::State::Degraded);
+    qInfo().noquote() << h.message;
+    QVERIFY(h.message.contains(crashed + u"-wal"_s));
+    QVERIFY(h.message.contains(u"damaged"_s));
+    QVERIFY(QFileInfo::exists(u"%1-wal.damaged-%2"_s.arg(crashed).arg(kT0 + kHour)));
+    const auto v = store.verify();
+    QVERIFY(v.ok());
+    QVERIFY(v->ok());
+    // What was committed before the damaged frame is there, in order; polling and writing go on.
+    auto read = store.transitions(u"alpha"_s, kT0, kT0 + kHour);
+    QVERIFY(read.ok());
+    QVERIFY(read->size() < written.size());
+    for (std::size_t i = 0; i < read->size(); ++i)
+        QCOMPARE((*read)[i].reason, written[i].reason);
+    QVERIFY(store.appendTransitions({written.back()}).ok());
+    store.appendObservation(u"alpha"_s, poll(kT0 + kHour, 1, 1, 1));
+    QVERIFY(store.flush(kT0 + kHour).ok());
+    QVERIFY(!store.health().ok()); // the warning stays until someone has seen it
+    store.clearWarning();
+    QVERIFY(store.health().ok());
+
+    // A log that is garbage from its first byte is reported the same way.
+    store.close();
+    QFile garbage(crashed + u"-wal"_s);
+    QVERIFY(garbage.open(QIODevice::WriteOnly));
+    garbage.write(QByteArray(50'000, '\x77'));
+    garbage.close();
+    HistoryStore again(options(crashDir));
+    QVERIFY(again.open(kT0 + 2 * kHour).ok());
+    QVERIFY(again.health().message.contains(u"damaged header"_s));
+    QCOMPARE(again.transitions(u"alpha"_s, kT0, kT0 + kHour)->size(), read->size() + 1);
+}
+
+void TestHistoryStore::bufferIsBoundedAndDropsTheOldest()
+{
+    bw::StoreOptions o = options(m_dir->filePath(u"later"_s));
+    o.maxBufferedObservations = 1000;
+    o.maxQueuedRecords = 3;
+    QFile blocker(m_dir->filePath(u"later"_s));
+    QVERIFY(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+    HistoryStore store(o);
+    QVERIFY(!store.open(kT0).ok());
+    for (int i = 0; i < 5000; ++i)
+        store.appendObservation(u"svc-%1"_s.arg(i % 5), poll(kT0 + i * 200, 1, float(i), 1));
+    for (int i = 0; i < 5; ++i)
+        QVERIFY(!store
+                     .appendTransitions({{u"svc-0"_s,
+                                          TrackKind::Simulated,
+                                          kT0 + i,
+                                          BreakerState::Closed,
+                                          BreakerState::Open,
+                                          u"n%1"_s.arg(i),
+                                          {}}})
+                     .ok());
+    const bw::StoreHealth h = store.health();
+    QVERIFY(h.bufferedObservations <= 1000u);
+    QVERIFY(h.bufferedObservations >= 1000u - 1000u / 16);
+    QCOMPARE(h.bufferedObservations + h.droppedObservations, 5000u);
+    QCOMPARE(h.queuedRecords, 3u);
+    QCOMPARE(h.droppedRecords, 2u);
+    QVERIFY(QFile::remove(m_dir->filePath(u"later"_s)));
+    QVERIFY(store.flush(kT0 + kHour).ok());
+    // The newest survived, whichever service they belong to.
+    const std::size_t firstKept = 5000 - h.bufferedObservations;
+    std::size_t total = 0;
+    for (int s = 0; s < 5; ++s) {
+        auto read = store.observations(u"svc-%1"_s.arg(s), kT0, kT0 + kHour);
+        QVERIFY(!read->empty());
+        QVERIFY(read->front().t >= kT0 + std::int64_t(firstKept) * 200);
+        total += read->size();
+    }
+    QCOMPARE(total, h.bufferedObservations);
+    auto transitions = store.transitions(u"svc-0"_s, kT0, kT0 + kHour);
+    QCOMPARE(transitions->size(), 3u);
+    QCOMPARE(transitions->front().reason, u"n2"_s);
+}
+
+void TestHistoryStore::compactionSummarisesAndExpires()
+{
+    bw::StoreOptions o = options();
+    o.retention.rawMs = 2 * kHour;
+    o.retention.summaryMs = 5 * kHour;
+    o.retention.transitionsMs = 3 * kHour;
+    HistoryStore store(o);
+    QVERIFY(store.open(kT0).ok());
+    std::vector<Observation> all;
+    for (std::int64_t t = kT0; t < kT0 + 6 * kHour; t += 5 * kSecond) {
+        all.push_back(poll(t, float((t / kMinute) % 10), 10 + float((t / kSecond) % 50), 80));
+        store.appendObservation(u"alpha"_s, all.back());
+        if (t % kHour == 0)
+            QVERIFY(store
+                        .appendTransitions({{u"alpha"_s,
+                                             TrackKind::Simulated,
+                                             t,
+                                             BreakerState::Closed,
+                                             BreakerState::Open,
+                                             u"hourly"_s,
+                                             {}}})
+                        .ok());
+        if (t % kMinute == 0)
+            QVERIFY(store.flush(t).ok());
+    }
+    const std::int64_t now = kT0 + 6 * kHour + kMinute;
+    QVERIFY(store.flush(now).ok());
+    auto report = store.compact(now, 4);
+    QVERIFY(report.ok());
+    QCOMPARE(report->hoursSummarised, 4);
+    QVERIFY(report->more);
+    const std::int64_t blocksDeleted = report->blocksDeleted;
+    const std::int64_t transitionsDeleted = report->transitionsDeleted;
+    const std::int64_t summariesDeleted = report->summariesDeleted;
+    report = store.compact(now);
+    QVERIFY(report.ok());
+    QCOMPARE(report->hoursSummarised, 2); // all six hours, each over for longer than the grace
+    QVERIFY(!report->more);
+    QCOMPARE(blocksDeleted + report->blocksDeleted, 4 * 6);       // raw kept 2 h: hours 0-3 go
+    QCOMPARE(transitionsDeleted + report->transitionsDeleted, 4); // those of hours 0-3: older than 3 h
+    QCOMPARE(summariesDeleted + report->summariesDeleted, 1);     // kept 5 h: hour 0 goes
+
+    // Summaries agree with the raw data they replaced.
+    auto points = store.summaryPoints(u"alpha"_s, SeriesKind::Latency, kT0, kT0 + 6 * kHour);
+    QVERIFY(points.ok());
+    QCOMPARE(points->size(), 30u);
+    const bw::SeriesPoint &first = points->front();
+    QCOMPARE(first.t, kT0 + kHour);
+    QCOMPARE(first.count, 120u);
+    double sum = 0;
+    float lo = 1e9f;
+    float hi = -1e9f;
+    for (const Observation &q : quantisedSorted({all.begin() + 720, all.begin() + 840})) {
+        sum += q.latencyMs;
+        lo = std::min(lo, q.latencyMs);
+        hi = std::max(hi, q.latencyMs);
+    }
+    QVERIFY(std::abs(first.mean - sum / 120) < 0.01 * sum / 120);
+    QVERIFY(std::abs(first.min - lo) <= lo * 0.006f);
+    QVERIFY(std::abs(first.max - hi) <= hi * 0.006f);
+    QVERIFY(store.observations(u"alpha"_s, kT0, kT0 + 4 * kHour)->empty());
+    QCOMPARE(store.observations(u"alpha"_s, kT0 + 4 * kHour, kT0 + 6 * kHour)->size(), 2u * 720);
+
+    // A restore reaching back past the raw data uses the summaries for the old part.
+    bw::HistoryRetention shortMinutes;
+    shortMinutes.buckets[2] = 90; // the 1 min level keeps 1.5 h, so hours 0-4 come from summaries
+    bw::FleetHistory restored(0, shortMinutes);
+    auto restoredReport = store.restore(restored, {u"alpha"_s}, kT0, now);
+    QVERIFY(restoredReport.ok());
+    QCOMPARE(restoredReport->summaries, 3); // hours 1-3; 4 and 5 are raw
+    const auto tenMinutes = restored.buckets(0, SeriesKind::Latency, kT0 + kHour, kT0 + 2 * kHour, 6);
+    QCOMPARE(tenMinutes.size(), 6u);
+    QCOMPARE(tenMinutes[0].count, 120u);
+
+    // Later, the summaries age out too.
+    report = store.compact(kT0 + 12 * kHour);
+    QVERIFY(report.ok());
+    QCOMPARE(report->summariesDeleted, 5);
+    QVERIFY(store.summaryPoints(u"alpha"_s, SeriesKind::Latency, kT0, kT0 + 6 * kHour)->empty());
+}
+
+void TestHistoryStore::dataDirectory()
+{
+    QCoreApplication::setOrganizationName(u"Breakerwatch"_s);
+    QCoreApplication::setApplicationName(u"Breakerwatch"_s);
+    QVERIFY(bw::defaultDataDir().endsWith(u"Breakerwatch/Breakerwatch"_s));
+    QCOMPARE(bw::resolveDataDir(QString()), bw::defaultDataDir());
+    QCOMPARE(bw::resolveDataDir(m_dir->filePath(u"x/../y"_s)), m_dir->filePath(u"y"_s));
+    QVERIFY(bw::ensureDataDir(m_dir->filePath(u"a/b/c"_s)).ok());
+    QVERIFY(QFileInfo(m_dir->filePath(u"a/b/c"_s)).isDir());
+    QVERIFY(!bw::ensureDataDir(QString()).ok());
+}
+
+QTEST_GUILESS_MAIN(TestHistoryStore)
+#include "tst_historystore.moc"
