@@ -30,7 +30,7 @@ Commands:
            Parses a Prometheus text or OpenMetrics page; --dump prints one sample a line.
   query    EXPR [--range START END STEP] [--prometheus URL | --config FILE]
            Runs PromQL against a Prometheus-compatible server; long ranges are split.
-  serve    --config FILE [--metrics-listen HOST:PORT]
+  serve    --config FILE [--metrics-listen HOST:PORT] [--data-dir DIR]
            Headless: polling, simulated breakers, alerts and /metrics until SIGINT or SIGTERM.
 
 `breakerwatch-cli COMMAND --help` describes a command's options.)";

@@ -6,8 +6,12 @@
 #include "config/configloader.h"
 #include "config/configwatcher.h"
 #include "export/metricsexporter.h"
+#include "history/historyrecorder.h"
 #include "monitor/servicemonitor.h"
 #include "probe/httpprober.h"
+#include "store/datadir.h"
+#include "store/historystore.h"
+#include "store/storerecorder.h"
 #include "whatif/replayreport.h"
 
 #include <QCommandLineParser>
@@ -52,9 +56,12 @@ int runServe(const QStringList &arguments)
         u"Runs polling, the simulated breakers, alerts and /metrics without a GUI, until SIGINT or SIGTERM. "
         u"Prints one JSON line per breaker transition and alert on standard output; the configuration file is "
         u"reloaded when it changes (a broken file keeps the previous one, with a message on standard error)."_s);
+    parser.addHelpOption();
     parser.addOption({u"config"_s, u"Configuration file (YAML)."_s, u"FILE"_s});
     parser.addOption({u"metrics-listen"_s, u"Serve /metrics here (default 127.0.0.1:9847; \"off\" for none)."_s,
                       u"HOST:PORT"_s, u"127.0.0.1:9847"_s});
+    parser.addOption(
+        {u"data-dir"_s, u"Where the history is kept (default: the platform's application data folder)."_s, u"DIR"_s});
     if (const auto exit = parseOrExit(parser, arguments))
         return *exit;
     if (!parser.isSet(u"config"_s)) {
@@ -79,6 +86,21 @@ int runServe(const QStringList &arguments)
     monitor.setConfig(*config);
     bw::AlertCenter alerts(&monitor, now);
     bw::MetricsExporter exporter(&monitor);
+    // History on disk, as the GUI keeps it (the GUI started on the same --data-dir shows it).
+    bw::FleetHistory history;
+    bw::HistoryRecorder recorder(&monitor, &history);
+    bw::AuditLog audit;
+    bw::StoreOptions storeOptions;
+    storeOptions.dataDir = bw::resolveDataDir(parser.value(u"data-dir"_s));
+    bw::HistoryStore store(storeOptions);
+    if (const bw::Status opened = store.open(now()); !opened)
+        err(u"history store degraded, polling goes on: "_s + opened.error());
+    else
+        err(u"history in %1"_s.arg(store.filePath()));
+    bw::StoreRecorder storeRecorder(&store, &monitor, &recorder, &alerts, &audit, now);
+    QObject::connect(&storeRecorder, &bw::StoreRecorder::healthChanged, [](const bw::StoreHealth &health) {
+        err(health.ok() ? u"history store ok again"_s : u"history store degraded: "_s + health.message);
+    });
     bw::ConfigWatcher watcher(loader, *config);
 
     const QString listen = parser.value(u"metrics-listen"_s);

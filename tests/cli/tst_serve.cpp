@@ -39,8 +39,8 @@ void TestServe::servesMetricsAndLogsTransitions()
 
     const quint16 port = freeLoopbackPort();
     QProcess serve;
-    serve.start(QStringLiteral(BW_CLI_PATH),
-                {u"serve"_s, u"--config"_s, configPath, u"--metrics-listen"_s, u"127.0.0.1:%1"_s.arg(port)});
+    serve.start(QStringLiteral(BW_CLI_PATH), {u"serve"_s, u"--config"_s, configPath, u"--metrics-listen"_s,
+                                              u"127.0.0.1:%1"_s.arg(port), u"--data-dir"_s, dir.filePath(u"data"_s)});
     QVERIFY(serve.waitForStarted());
     QNetworkAccessManager network;
     const auto metrics = [&] {
@@ -83,6 +83,8 @@ void TestServe::servesMetricsAndLogsTransitions()
     QCOMPARE(serve.exitCode(), 0);
     errors += serve.readAllStandardError();
     QVERIFY(errors.contains("stopped"));
+    QVERIFY2(errors.contains("history in "), errors.constData());
+    QVERIFY2(QFile::exists(dir.filePath(u"data/breakerwatch.sqlite"_s)), errors.constData()); // history on disk
 }
 
 void TestServe::refusesABrokenConfiguration()

@@ -148,6 +148,10 @@ MainWindow::MainWindow(const DashboardContext &context, const QString &bannerTex
     m_pollHealth = new QLabel(this);
     m_pollHealth->setObjectName(u"pollHealth"_s);
     statusBar()->addPermanentWidget(m_pollHealth);
+    m_storeHealth = new QLabel(this);
+    m_storeHealth->setObjectName(u"storeHealth"_s);
+    m_storeHealth->hide();
+    statusBar()->addPermanentWidget(m_storeHealth);
 
     if (QSystemTrayIcon::isSystemTrayAvailable()) {
         m_tray = new QSystemTrayIcon(windowIcon(), this);
@@ -641,6 +645,17 @@ void MainWindow::setConfigProblem(const QString &problem)
                                 "stays in force until the file is fixed.\n%1")
                                  .arg(problem));
     m_configProblem->setVisible(!problem.isEmpty());
+}
+
+void MainWindow::setStoreProblem(const QString &problem)
+{
+    // Polling and the live views go on; only the history on disk is at risk, so a badge, not a dialog.
+    m_storeHealth->setText(tr("⚠ history store degraded"));
+    m_storeHealth->setToolTip(problem);
+    m_storeHealth->setStyleSheet(u"color: #D55E00; font-weight: bold;"_s);
+    m_storeHealth->setVisible(!problem.isEmpty());
+    if (!problem.isEmpty())
+        statusBar()->showMessage(tr("History store: %1").arg(problem), 15'000);
 }
 
 void MainWindow::setConfigWarnings(const QStringList &warnings)

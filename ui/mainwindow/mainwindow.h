@@ -63,6 +63,8 @@ public:
     void setConfigProblem(const QString &problem);
     // Warnings of the configuration in force (e.g. TLS verification off for a target); empty hides them.
     void setConfigWarnings(const QStringList &warnings);
+    // The history store's trouble (degraded: cannot write, damaged file); empty when it is fine.
+    void setStoreProblem(const QString &problem);
     // Follows a configuration file: each good save goes to the monitor, a broken one is shown as the problem;
     // Ctrl+R reloads at once. The watcher is not owned.
     void follow(ConfigWatcher *watcher);
@@ -128,6 +130,7 @@ private:
     AlertModel *m_alertModel = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
     QLabel *m_pollHealth = nullptr;
+    QLabel *m_storeHealth = nullptr;
     QAction *m_reload = nullptr;
     std::int64_t m_lastPolls = -1;
     std::int64_t m_lastPollsAt = 0;
