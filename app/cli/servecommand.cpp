@@ -91,7 +91,14 @@ int runServe(const QStringList &arguments)
     bw::HistoryRecorder recorder(&monitor, &history);
     bw::AuditLog audit;
     bw::StoreOptions storeOptions;
-    storeOptions.dataDir = bw::resolveDataDir(parser.value(u"data-dir"_s));
+    {
+        // The same default folder as the GUI's, so `breakerwatch` shows what `serve` recorded.
+        const QString app = QCoreApplication::applicationName();
+        QCoreApplication::setOrganizationName(u"Breakerwatch"_s);
+        QCoreApplication::setApplicationName(u"Breakerwatch"_s);
+        storeOptions.dataDir = bw::resolveDataDir(parser.value(u"data-dir"_s));
+        QCoreApplication::setApplicationName(app);
+    }
     bw::HistoryStore store(storeOptions);
     if (const bw::Status opened = store.open(now()); !opened)
         err(u"history store degraded, polling goes on: "_s + opened.error());
