@@ -85,6 +85,33 @@ void TestServe::servesMetricsAndLogsTransitions()
     QVERIFY(errors.contains("stopped"));
     QVERIFY2(errors.contains("history in "), errors.constData());
     QVERIFY2(QFile::exists(dir.filePath(u"data/breakerwatch.sqlite"_s)), errors.constData()); // history on disk
+
+    // What serve recorded comes out of `history export`: the transitions as CSV, the polls as replay JSONL.
+    const auto cli = [](const QStringList &arguments) {
+        QProcess process;
+        process.start(QStringLiteral(BW_CLI_PATH), arguments);
+        process.waitForFinished(20'000);
+        return std::pair{process.exitCode(),
+                         QByteArray(process.readAllStandardOutput() + process.readAllStandardError())};
+    };
+    const QString data = dir.filePath(u"data"_s);
+    const auto [csvCode, csv] = cli({u"history"_s, u"export"_s, u"--data-dir"_s, data, u"--transitions"_s});
+    QVERIFY2(csvCode == 0 && csv.startsWith("t_ms,") && csv.contains(",search,simulated,closed,open,"),
+             csv.constData());
+    const QString events = dir.filePath(u"search.jsonl"_s);
+    const auto [jsonlCode, jsonlOut] =
+        cli({u"history"_s, u"export"_s, u"--data-dir"_s, data, u"--service"_s, u"search"_s, u"--out"_s, events});
+    QVERIFY2(jsonlCode == 0, jsonlOut.constData());
+    const auto [replayCode, replay] = cli({u"replay"_s, u"--in"_s, events, u"--preset"_s, u"resilience4j"_s, u"--set"_s,
+                                           u"minimumNumberOfCalls=5"_s, u"--set"_s, u"slidingWindowSize=10"_s});
+    QVERIFY2(replayCode == 0, replay.constData());
+    // Each recorded health poll is one event; the ones during the fault are failures.
+    const QJsonObject summary = QJsonDocument::fromJson(replay.trimmed().split('\n').back())[u"summary"_s].toObject();
+    QVERIFY2(summary[u"events"_s].toInt() >= 2, replay.constData());
+    QVERIFY2(summary[u"failed_let_through"_s].toInt() >= 1, replay.constData());
+    const auto [badCode, bad] = cli({u"history"_s, u"export"_s, u"--data-dir"_s, data});
+    QCOMPARE(badCode, 1);
+    QVERIFY(bad.contains("say what to export"));
 }
 
 void TestServe::refusesABrokenConfiguration()
