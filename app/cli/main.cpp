@@ -1,8 +1,10 @@
 // breakerwatch-cli: the Breakerwatch core for scripts and CI. Wiring only; the work is in core/.
 #include "clioutput.h"
+#include "historycommand.h"
 #include "networkcommands.h"
 #include "presetscommand.h"
 #include "replaycommand.h"
+#include "servecommand.h"
 #include "sweepcommand.h"
 
 #include <QCoreApplication>
@@ -29,6 +31,11 @@ Commands:
            Parses a Prometheus text or OpenMetrics page; --dump prints one sample a line.
   query    EXPR [--range START END STEP] [--prometheus URL | --config FILE]
            Runs PromQL against a Prometheus-compatible server; long ranges are split.
+  serve    --config FILE [--metrics-listen HOST:PORT] [--data-dir DIR]
+           Headless: polling, simulated breakers, alerts and /metrics until SIGINT or SIGTERM.
+  history  export (--service NAME [--format jsonl|csv] | --transitions | --audit) [--from T] [--to T]
+           history import --service NAME --in FILE.jsonl
+           A service's history out of (or into) the history store; JSONL is the replay format.
 
 `breakerwatch-cli COMMAND --help` describes a command's options.)";
 
@@ -60,8 +67,12 @@ int main(int argc, char *argv[])
         return cli::runQuery(arguments);
     if (command == u"parse-metrics")
         return cli::runParseMetrics(arguments);
+    if (command == u"serve")
+        return cli::runServe(arguments);
+    if (command == u"history")
+        return cli::runHistory(arguments);
     cli::err(
-        u"unknown command \"%1\"; commands: replay, sweep, presets, probe, check-config, query, parse-metrics"_s.arg(
-            command));
+        u"unknown command \"%1\"; commands: replay, sweep, presets, probe, check-config, query, parse-metrics, serve, history"_s
+            .arg(command));
     return cli::Usage;
 }

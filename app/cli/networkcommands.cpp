@@ -45,6 +45,8 @@ QByteArray probeJson(const QUrl &url, const bw::ProbeResult &r)
     return out;
 }
 
+} // namespace
+
 // ISO 8601, RFC 3339, unix seconds, or "now-1h"-style relative times.
 std::optional<std::int64_t> parseTime(const QString &text)
 {
@@ -62,8 +64,6 @@ std::optional<std::int64_t> parseTime(const QString &text)
     const QDateTime parsed = QDateTime::fromString(text, Qt::ISODateWithMs);
     return parsed.isValid() ? std::optional<std::int64_t>(parsed.toMSecsSinceEpoch()) : std::nullopt;
 }
-
-} // namespace
 
 int runProbe(const QStringList &arguments)
 {

@@ -5,11 +5,15 @@
 #include "control/auditlog.h"
 #include "control/breakercontrol.h"
 #include "demo/demofleet.h"
+#include "export/metricsexporter.h"
 #include "history/fleethistory.h"
 #include "history/historyrecorder.h"
 #include "mainwindow/mainwindow.h"
 #include "monitor/servicemonitor.h"
 #include "probe/httpprober.h"
+#include "store/datadir.h"
+#include "store/historystore.h"
+#include "store/storerecorder.h"
 #include "theme/theme.h"
 
 #include <QApplication>
@@ -43,6 +47,11 @@ int main(int argc, char *argv[])
     parser.addOption({u"screenshot"_s, u"Save a PNG of the window and quit (for docs and tests)."_s, u"FILE"_s});
     parser.addOption({u"theme"_s, u"system, light or dark (remembered otherwise from the View menu)."_s, u"THEME"_s});
     parser.addOption({u"select"_s, u"Service to show in the detail pane at start."_s, u"NAME"_s});
+    parser.addOption({u"detail"_s, u"Service detail tab to show at start: charts, flapping or events."_s, u"TAB"_s});
+    parser.addOption(
+        {u"metrics-listen"_s, u"Also serve Breakerwatch's /metrics for Prometheus here."_s, u"HOST:PORT"_s});
+    parser.addOption(
+        {u"data-dir"_s, u"Where the history is kept (default: the platform's application data folder)."_s, u"DIR"_s});
     parser.addOption({u"after"_s, u"Seconds to wait before --screenshot (default 5)."_s, u"SECONDS"_s, u"5"_s});
     parser.process(app);
 
@@ -83,10 +92,45 @@ int main(int argc, char *argv[])
     bw::ServiceMonitor monitor(&prober, now);
     monitor.setConfig(*config);
     bw::FleetHistory history;
+    bw::AuditLog audit;
+    // History that survives a restart. The demo fleet keeps none unless --data-dir asks for it.
+    std::unique_ptr<bw::HistoryStore> store;
+    QString storeProblem;
+    if (parser.isSet(u"data-dir"_s) || !fleet) {
+        bw::StoreOptions options;
+        options.dataDir = bw::resolveDataDir(parser.value(u"data-dir"_s));
+        store = std::make_unique<bw::HistoryStore>(options);
+        if (const bw::Status opened = store->open(now()); !opened) {
+            storeProblem = opened.error(); // polling goes on; the store retries and the window says why
+        } else {
+            QStringList names;
+            for (const bw::ServiceConfig &service : config->services)
+                names << service.name;
+            if (const auto restored = store->restore(history, names, now() - 24 * 3600 * 1000, now()); !restored)
+                storeProblem = restored.error();
+            if (const auto entries = store->auditEntries(now() - 24 * 3600 * 1000, now()))
+                for (const bw::StoredAuditEntry &e : *entries)
+                    audit.append({e.atMs, e.who, e.service, e.target, e.action, e.outcome, e.detail});
+        }
+    }
     bw::HistoryRecorder recorder(&monitor, &history);
     bw::AlertCenter alerts(&monitor, now);
-    bw::AuditLog audit;
+    std::unique_ptr<bw::StoreRecorder> storeRecorder;
+    if (store)
+        storeRecorder = std::make_unique<bw::StoreRecorder>(store.get(), &monitor, &recorder, &alerts, &audit, now);
     bw::BreakerControl control(&monitor, &prober, &audit, now);
+    bw::MetricsExporter exporter(&monitor);
+    if (parser.isSet(u"metrics-listen"_s)) {
+        const auto where = bw::parseListenAddress(parser.value(u"metrics-listen"_s));
+        const auto bound =
+            where ? exporter.listen(where->first, where->second) : bw::Result<quint16>(bw::Error{where.error()});
+        if (!bound) {
+            QMessageBox::critical(nullptr, QObject::tr("Breakerwatch"),
+                                  QObject::tr("Cannot serve /metrics on %1:\n\n%2")
+                                      .arg(parser.value(u"metrics-listen"_s), bound.error()));
+            return 1;
+        }
+    }
     bw::MainWindow window({&monitor, &history, &recorder, &alerts, &audit, &control, now}, banner);
     if (parser.isSet(u"theme"_s))
         window.setTheme(static_cast<int>(bw::themeChoiceFromName(parser.value(u"theme"_s))));
@@ -94,12 +138,19 @@ int main(int argc, char *argv[])
         window.setTheme(
             static_cast<int>(bw::themeChoiceFromName(QSettings().value(u"theme"_s, u"system"_s).toString())));
     window.setConfigWarnings(config->warnings);
+    if (storeRecorder) {
+        QObject::connect(storeRecorder.get(), &bw::StoreRecorder::healthChanged, &window,
+                         [&window](const bw::StoreHealth &health) { window.setStoreProblem(health.message); });
+        window.setStoreProblem(storeProblem.isEmpty() ? store->health().message : storeProblem);
+    }
     // A configuration file is followed: saving it applies it; a broken save keeps the previous one in force.
     std::unique_ptr<bw::ConfigWatcher> watcher;
     if (parser.isSet(u"config"_s)) {
         watcher = std::make_unique<bw::ConfigWatcher>(loader, *config);
         window.follow(watcher.get());
     }
+    if (parser.isSet(u"detail"_s))
+        window.showDetailTab(parser.value(u"detail"_s));
     if (parser.isSet(u"select"_s))
         window.selectService(static_cast<int>(recorder.serviceNames().indexOf(parser.value(u"select"_s))));
     window.show();

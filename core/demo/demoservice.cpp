@@ -107,8 +107,10 @@ void DemoService::injectFault(BehaviourMode mode, std::int64_t forMs)
     m_faultUntil = m_clock() + forMs;
     // Let the answer to the request that asked for this leave before a "dead" fault closes the port.
     QTimer::singleShot(50, this, [this] { updateListening(); });
-    if (forMs > 0) // a dead service cannot hear the end of its fault: come back by timer
-        QTimer::singleShot(std::chrono::milliseconds(forMs + 1), this, [this] { updateListening(); });
+    // A dead service cannot hear the end of its fault: come back by timer. Precise: from 2 s on, Qt's default
+    // (coarse) timers may fire up to 5 % early, while the fault still holds, and the service stayed dead.
+    if (forMs > 0)
+        QTimer::singleShot(std::chrono::milliseconds(forMs + 1), Qt::PreciseTimer, this, [this] { updateListening(); });
 }
 
 void DemoService::updateListening()

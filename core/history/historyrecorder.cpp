@@ -29,7 +29,15 @@ HistoryRecorder::HistoryRecorder(ServiceMonitor *monitor, FleetHistory *history,
     connect(monitor, &ServiceMonitor::serviceUpdated, this, &HistoryRecorder::onUpdated);
     connect(monitor, &ServiceMonitor::transition, this, &HistoryRecorder::onTransition);
     connect(monitor, &ServiceMonitor::observedTransitionsChanged, this, &HistoryRecorder::onObserved);
-    onServicesReset();
+    for (int i = 0; i < monitor->serviceCount(); ++i)
+        m_names << monitor->status(i).name;
+    m_history->resize(static_cast<int>(m_names.size())); // keeps what was restored
+    m_recent.resize(static_cast<std::size_t>(m_names.size()));
+    for (int i = 0; i < m_history->serviceCount(); ++i) // restored observed history is not appended again
+        if (const auto run = m_history->service(i)
+                                 .track(TrackKind::Observed)
+                                 .runAt(m_history->service(i).track(TrackKind::Observed).latestTime()))
+            m_recent[static_cast<std::size_t>(i)].lastObservedMs = run->start;
 }
 
 void HistoryRecorder::onServicesReset()
@@ -65,11 +73,17 @@ void HistoryRecorder::onUpdated(int index, const ServiceStatus &status)
     // the counters feed the breaker, else the breaker window after each health poll.
     const bool fromTraffic = status.feed == BreakerFeed::PollsAndTraffic;
     const std::int64_t errorT = fromTraffic ? status.lastScrapeMs : status.lastCheckMs;
+    PollSample sample;
+    sample.state = status.state;
+    sample.observedState = status.observedState;
     if (errorT > recent.lastErrorMs) {
         recent.lastErrorMs = errorT;
         const double errorRate = fromTraffic ? status.trafficFailurePercent : status.windowFailurePercent;
-        if (errorRate >= 0)
+        if (errorRate >= 0) {
             m_history->appendSample(index, SeriesKind::ErrorRate, errorT, errorRate);
+            sample.t = errorT;
+            sample.errorRate = errorRate;
+        }
     }
     if (status.lastCheckMs > recent.lastCheckMs) {
         const std::int64_t checkT = status.lastCheckMs;
@@ -78,8 +92,15 @@ void HistoryRecorder::onUpdated(int index, const ServiceStatus &status)
         recent.latencies.emplace_back(checkT, status.lastLatencyMs);
         while (!recent.latencies.empty() && recent.latencies.front().first <= checkT - kP95WindowMs)
             recent.latencies.pop_front();
-        m_history->appendSample(index, SeriesKind::LatencyP95, checkT, p95(recent.latencies));
+        const double percentile = p95(recent.latencies);
+        m_history->appendSample(index, SeriesKind::LatencyP95, checkT, percentile);
+        sample.t = std::max(sample.t, checkT);
+        sample.latencyMs = status.lastLatencyMs;
+        sample.p95Ms = percentile;
+        sample.ok = status.lastOutcome == ProbeOutcomeKind::Success || status.lastOutcome == ProbeOutcomeKind::Slow;
     }
+    if (sample.t > 0)
+        Q_EMIT sampled(status.name, sample);
 }
 
 void HistoryRecorder::onTransition(int index, const Transition &transition)

@@ -8,16 +8,31 @@
 #include <QStringList>
 
 #include <deque>
+#include <limits>
+#include <optional>
 #include <vector>
 
 namespace bw {
 
 class ServiceMonitor;
 
+// One poll as recorded: what the history store keeps per poll. NaN: not measured at this poll.
+struct PollSample
+{
+    std::int64_t t = 0;
+    double errorRate = std::numeric_limits<double>::quiet_NaN();
+    double latencyMs = std::numeric_limits<double>::quiet_NaN();
+    double p95Ms = std::numeric_limits<double>::quiet_NaN();
+    std::optional<bool> ok; // a health poll's verdict; nullopt when the sample is not a call (a scrape)
+    BreakerState state = BreakerState::Closed;
+    std::optional<BreakerState> observedState;
+};
+
 // Feeds the display store from a ServiceMonitor: per service and poll, the error rate (the traffic's when the
 // service's counters feed the breaker, else the breaker window's) and the latency of the poll, plus the p95 of
 // the polls of the last minute; the simulated breaker's transitions with their reasons; the observed breaker's
-// states. After a configuration reload, services keep their history by name. Neither is owned; both live in
+// states. After a configuration reload, services keep their history by name. A history already filled for the
+// monitor's services, in its order (restored from the history store), is kept. Neither is owned; both live in
 // this object's thread.
 class HistoryRecorder final : public QObject
 {
@@ -31,6 +46,8 @@ public:
 Q_SIGNALS:
     // The store's services changed (a reload): views must re-read names and indexes.
     void servicesChanged();
+    // A sample was recorded for a service (for the history store).
+    void sampled(const QString &service, const bw::PollSample &sample);
 
 private:
     struct Recent

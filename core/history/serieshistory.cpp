@@ -46,34 +46,6 @@ SeriesPoint toPoint(std::int64_t t, std::int64_t duration, double first, double 
 
 } // namespace
 
-void SeriesHistory::Accumulator::add(double value)
-{
-    if (count == 0) {
-        first = min = max = value;
-    } else {
-        min = std::min(min, value);
-        max = std::max(max, value);
-    }
-    last = value;
-    sum += value;
-    ++count;
-}
-
-void SeriesHistory::Accumulator::merge(const Accumulator &other)
-{
-    if (other.count == 0)
-        return;
-    if (count == 0) {
-        *this = other;
-        return;
-    }
-    min = std::min(min, other.min);
-    max = std::max(max, other.max);
-    last = other.last;
-    sum += other.sum;
-    count += other.count;
-}
-
 void SeriesHistory::Accumulator::mergePacked(const PackedBucket &bucket)
 {
     if (bucket.count == 0)

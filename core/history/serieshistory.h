@@ -1,5 +1,7 @@
 #pragma once
 
+#include "history/bucketstats.h"
+
 #include "history/compactring.h"
 #include "history/historytypes.h"
 
@@ -70,17 +72,8 @@ public:
     std::size_t sealedCount(int level) const { return m_levels[static_cast<std::size_t>(level)].ring.size(); }
 
 private:
-    struct Accumulator
+    struct Accumulator : BucketStats
     {
-        double first = 0;
-        double last = 0;
-        double min = 0;
-        double max = 0;
-        double sum = 0;
-        std::uint32_t count = 0;
-
-        void add(double value);
-        void merge(const Accumulator &other);
         void mergePacked(const PackedBucket &bucket);
     };
     struct Level

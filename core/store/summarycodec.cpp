@@ -28,34 +28,6 @@ std::int64_t wrapAdd(std::int64_t a, std::int64_t b)
 
 } // namespace
 
-void SummaryCodec::Bucket::add(double value)
-{
-    if (count == 0) {
-        first = min = max = value;
-    } else {
-        min = std::min(min, value);
-        max = std::max(max, value);
-    }
-    last = value;
-    sum += value;
-    ++count;
-}
-
-void SummaryCodec::Bucket::merge(const Bucket &other)
-{
-    if (other.count == 0)
-        return;
-    if (count == 0) {
-        *this = other;
-        return;
-    }
-    min = std::min(min, other.min);
-    max = std::max(max, other.max);
-    last = other.last;
-    sum += other.sum;
-    count += other.count;
-}
-
 std::int64_t SummaryCodec::hourStart(std::int64_t t)
 {
     std::int64_t q = t / kSpanMs;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "history/bucketstats.h"
+
 #include "common/result.h"
 #include "history/historytypes.h"
 #include "store/storetypes.h"
@@ -30,18 +32,7 @@ public:
     static constexpr std::int64_t kBucketMs = 600'000;
     static constexpr int kBuckets = 6;
 
-    struct Bucket
-    {
-        double first = 0;
-        double last = 0;
-        double min = 0;
-        double max = 0;
-        double sum = 0;
-        std::uint32_t count = 0;
-
-        void add(double value);
-        void merge(const Bucket &other);
-    };
+    using Bucket = BucketStats;
     using Buckets = std::array<std::array<Bucket, kBuckets>, kSeriesKindCount>;
 
     static std::int64_t hourStart(std::int64_t t);

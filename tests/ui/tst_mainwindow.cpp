@@ -2,6 +2,8 @@
 // detail, a confirmed reset closes the simulated breaker and is audited, alerts appear, filters and sorting work,
 // the configuration file is followed, themes switch. With BW_SCREENSHOT_DIR set it also saves screenshots.
 #include "alerts/alertcenter.h"
+#include "charts/flappingchart.h"
+#include "charts/servicecharts.h"
 #include "config/configloader.h"
 #include "config/configwatcher.h"
 #include "control/auditlog.h"
@@ -187,6 +189,13 @@ void TestMainWindow::selectingAServiceShowsItsDetail()
     QCOMPARE(m_window->selectedService(), ledger);
     QVERIFY2(title->text().contains(u"ledger"_s), qPrintable(title->text()));
     QCOMPARE(timeline->selectedService(), ledger);
+    // The charts follow the selection and show the service's history.
+    auto *charts = m_window->findChild<bw::ServiceCharts *>(u"serviceCharts"_s);
+    auto *flapping = m_window->findChild<bw::FlappingChart *>(u"flappingChart"_s);
+    QVERIFY(charts && flapping);
+    QCOMPARE(charts->service(), ledger);
+    QCOMPARE(flapping->service(), ledger);
+    QTRY_VERIFY(!charts->showsNoData(bw::ServiceCharts::Pane::Latency));
     // The event log shows the breaker's transitions with reasons.
     auto *log = m_window->findChild<QTableView *>(u"eventLog"_s);
     QVERIFY(log);

@@ -1,6 +1,8 @@
 #include "mainwindow/mainwindow.h"
 
 #include "alerts/alertcenter.h"
+#include "charts/flappingchart.h"
+#include "charts/servicecharts.h"
 #include "common/durations.h"
 #include "config/configwatcher.h"
 #include "delegates/sparklinedelegate.h"
@@ -31,6 +33,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QScreen>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -145,6 +148,10 @@ MainWindow::MainWindow(const DashboardContext &context, const QString &bannerTex
     m_pollHealth = new QLabel(this);
     m_pollHealth->setObjectName(u"pollHealth"_s);
     statusBar()->addPermanentWidget(m_pollHealth);
+    m_storeHealth = new QLabel(this);
+    m_storeHealth->setObjectName(u"storeHealth"_s);
+    m_storeHealth->hide();
+    statusBar()->addPermanentWidget(m_storeHealth);
 
     if (QSystemTrayIcon::isSystemTrayAvailable()) {
         m_tray = new QSystemTrayIcon(windowIcon(), this);
@@ -172,8 +179,10 @@ MainWindow::MainWindow(const DashboardContext &context, const QString &bannerTex
     tick->start(std::chrono::seconds(1));
     connect(m_ctx.monitor, &ServiceMonitor::serviceUpdated, m_timeline, &TimelineView::historyChanged);
 
-    resize(1400, 860);
-    resizeDocks({detailDock}, {470}, Qt::Horizontal);
+    // A first start fills most of the screen (the layout is remembered after that).
+    const QRect available = screen() ? screen()->availableGeometry() : QRect(0, 0, 1600, 1000);
+    resize(std::min(1800, available.width() * 95 / 100), std::min(1100, available.height() * 95 / 100));
+    resizeDocks({detailDock}, {560}, Qt::Horizontal);
     resizeDocks({alertsDock}, {150}, Qt::Vertical);
     m_overviewSplit->setSizes({300, 400});
     restoreLayout();
@@ -346,6 +355,13 @@ QWidget *MainWindow::buildDetail()
 
     m_detailTabs = new QTabWidget(detail);
     m_detailTabs->setObjectName(u"detailTabs"_s);
+    m_charts = new ServiceCharts(*m_ctx.history, m_detailTabs);
+    m_charts->setObjectName(u"serviceCharts"_s);
+    m_detailTabs->addTab(m_charts, tr("&Charts"));
+    m_flapping = new FlappingChart(*m_ctx.history, m_detailTabs);
+    m_flapping->setObjectName(u"flappingChart"_s);
+    m_detailTabs->addTab(m_flapping, tr("&Flapping"));
+    connect(m_detailTabs, &QTabWidget::currentChanged, this, &MainWindow::refreshDetail);
     m_eventLog = new EventLogModel(m_ctx.history, m_ctx.audit, this);
     auto *eventView = makeTable(m_eventLog, m_detailTabs);
     eventView->setObjectName(u"eventLog"_s);
@@ -386,6 +402,9 @@ void MainWindow::buildMenus()
     m_reload->setEnabled(false);
     QAction *exportTimeline = file->addAction(tr("&Export timeline…"), this, &MainWindow::exportTimeline);
     exportTimeline->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    QAction *exportChart = file->addAction(tr("Export &chart…"), this, &MainWindow::exportChart);
+    exportChart->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_E));
+    exportChart->setToolTip(tr("Save the chart shown in the service detail as PNG or SVG"));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -428,7 +447,10 @@ void MainWindow::selectService(int index)
         m_groupProxy->mapFromSource(m_serviceProxy->mapFromSource(m_serviceModel->index(index, 0)));
     if (proxyIndex.isValid() && m_serviceView->currentIndex().row() != proxyIndex.row())
         m_serviceView->setCurrentIndex(proxyIndex);
-    m_eventLog->setService(index, index >= 0 ? m_ctx.monitor->status(index).name : QString());
+    const QString name = index >= 0 ? m_ctx.monitor->status(index).name : QString();
+    m_eventLog->setService(index, name);
+    m_charts->setService(index, name);
+    m_flapping->setService(index, name);
     refreshDetail();
 }
 
@@ -490,6 +512,11 @@ void MainWindow::refreshDetail()
     if (!s.observedProblem.isEmpty())
         facts << tr("Real breaker: %1").arg(s.observedProblem);
     m_detailFacts->setText(facts.join(u'\n'));
+    // Only the tab in view is redrawn each second.
+    if (m_detailTabs->currentWidget() == m_charts)
+        m_charts->refresh(now);
+    else if (m_detailTabs->currentWidget() == m_flapping)
+        m_flapping->refresh(now);
     m_eventLog->refresh();
 }
 
@@ -586,12 +613,49 @@ void MainWindow::exportTimeline()
         QMessageBox::warning(this, tr("Export timeline"), tr("Could not write %1.").arg(file));
 }
 
+void MainWindow::showDetailTab(const QString &name)
+{
+    if (name == u"charts")
+        m_detailTabs->setCurrentWidget(m_charts);
+    else if (name == u"flapping")
+        m_detailTabs->setCurrentWidget(m_flapping);
+    else if (name == u"events")
+        m_detailTabs->setCurrentIndex(m_detailTabs->count() - 1);
+}
+
+void MainWindow::exportChart()
+{
+    const bool flapping = m_detailTabs->currentWidget() == m_flapping;
+    const QString name = m_selected >= 0 ? m_ctx.monitor->status(m_selected).name : u"service"_s;
+    const QString file = QFileDialog::getSaveFileName(this, tr("Export chart"),
+                                                      u"%1-%2.png"_s.arg(name, flapping ? u"flapping"_s : u"charts"_s),
+                                                      tr("PNG image (*.png);;SVG drawing (*.svg)"));
+    if (file.isEmpty())
+        return;
+    const bool saved = flapping ? m_flapping->saveAs(file) : m_charts->saveAs(file);
+    if (saved)
+        statusBar()->showMessage(tr("Chart saved to %1").arg(file), 8000);
+    else
+        QMessageBox::warning(this, tr("Export chart"), tr("Could not write %1.").arg(file));
+}
+
 void MainWindow::setConfigProblem(const QString &problem)
 {
     m_configProblem->setText(tr("The configuration file could not be reloaded; the previous configuration "
                                 "stays in force until the file is fixed.\n%1")
                                  .arg(problem));
     m_configProblem->setVisible(!problem.isEmpty());
+}
+
+void MainWindow::setStoreProblem(const QString &problem)
+{
+    // Polling and the live views go on; only the history on disk is at risk, so a badge, not a dialog.
+    m_storeHealth->setText(tr("⚠ history store degraded"));
+    m_storeHealth->setToolTip(problem);
+    m_storeHealth->setStyleSheet(u"color: #D55E00; font-weight: bold;"_s);
+    m_storeHealth->setVisible(!problem.isEmpty());
+    if (!problem.isEmpty())
+        statusBar()->showMessage(tr("History store: %1").arg(problem), 15'000);
 }
 
 void MainWindow::setConfigWarnings(const QStringList &warnings)

@@ -24,6 +24,8 @@ class AlertModel;
 class AuditLog;
 class ConfigWatcher;
 class EventLogModel;
+class FlappingChart;
+class ServiceCharts;
 class FleetHistory;
 class HistoryRecorder;
 class ServiceFilterProxy;
@@ -61,6 +63,8 @@ public:
     void setConfigProblem(const QString &problem);
     // Warnings of the configuration in force (e.g. TLS verification off for a target); empty hides them.
     void setConfigWarnings(const QStringList &warnings);
+    // The history store's trouble (degraded: cannot write, damaged file); empty when it is fine.
+    void setStoreProblem(const QString &problem);
     // Follows a configuration file: each good save goes to the monitor, a broken one is shown as the problem;
     // Ctrl+R reloads at once. The watcher is not owned.
     void follow(ConfigWatcher *watcher);
@@ -72,6 +76,9 @@ public:
     // Asks the operator to confirm an action; replaceable so tests can answer. Returns true to go ahead.
     using Confirmer = std::function<bool(const QString &title, const QString &text)>;
     void setConfirmer(Confirmer confirmer) { m_confirm = std::move(confirmer); }
+
+    // Shows one tab of the service detail: "charts", "flapping" or "events".
+    void showDetailTab(const QString &name);
 
     // Applies the light, dark or system theme and remembers it.
     void setTheme(int choice);
@@ -90,6 +97,7 @@ private:
     void refreshStatusBar();
     void onAlertFired(const Alert &alert);
     void exportTimeline();
+    void exportChart();
     void restoreLayout();
     void saveLayout() const;
 
@@ -113,6 +121,8 @@ private:
     QLabel *m_detailFacts = nullptr;
     QWidget *m_remoteRow = nullptr;
     QTabWidget *m_detailTabs = nullptr;
+    ServiceCharts *m_charts = nullptr;
+    FlappingChart *m_flapping = nullptr;
     EventLogModel *m_eventLog = nullptr;
     QList<QAction *> m_simulatedActions;
     QList<QAction *> m_remoteActions;
@@ -120,6 +130,7 @@ private:
     AlertModel *m_alertModel = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
     QLabel *m_pollHealth = nullptr;
+    QLabel *m_storeHealth = nullptr;
     QAction *m_reload = nullptr;
     std::int64_t m_lastPolls = -1;
     std::int64_t m_lastPollsAt = 0;

@@ -1,0 +1,138 @@
+// `breakerwatch-cli serve` as a server runs it: the real binary against the demo fleet on loopback. /metrics
+// answers, transitions and alerts come out as JSON lines, a broken configuration save keeps it running, SIGTERM
+// stops it cleanly.
+#include "../support/externalprocess.h"
+#include "demo/demofleet.h"
+
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkReply>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <csignal>
+
+using namespace Qt::StringLiterals;
+
+class TestServe final : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void servesMetricsAndLogsTransitions();
+    void refusesABrokenConfiguration();
+};
+
+void TestServe::servesMetricsAndLogsTransitions()
+{
+    QElapsedTimer clock;
+    clock.start();
+    bw::DemoFleet fleet([&clock] { return clock.elapsed(); }, 0);
+    QVERIFY(fleet.start({QHostAddress::LocalHost, 0, 2, u"healthy"_s, 9}).ok());
+    QTemporaryDir dir;
+    const QString configPath = dir.filePath(u"bw.yml"_s);
+    QFile config(configPath);
+    QVERIFY(config.open(QIODevice::WriteOnly));
+    const QByteArray yaml = fleet.configYaml(250);
+    config.write(yaml);
+    config.close();
+
+    const quint16 port = freeLoopbackPort();
+    QProcess serve;
+    serve.start(QStringLiteral(BW_CLI_PATH), {u"serve"_s, u"--config"_s, configPath, u"--metrics-listen"_s,
+                                              u"127.0.0.1:%1"_s.arg(port), u"--data-dir"_s, dir.filePath(u"data"_s)});
+    QVERIFY(serve.waitForStarted());
+    QNetworkAccessManager network;
+    const auto metrics = [&] {
+        QNetworkReply *reply = network.get(QNetworkRequest(QUrl(u"http://127.0.0.1:%1/metrics"_s.arg(port))));
+        QElapsedTimer wait;
+        wait.start();
+        while (!reply->isFinished() && wait.elapsed() < 3000)
+            QTest::qWait(20);
+        const QByteArray body = reply->readAll();
+        reply->deleteLater();
+        return body;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(metrics().contains("breakerwatch_probe_success{service=\"checkout\"} 1"), 10'000);
+
+    // A fault opens the simulated breaker: a transition line, then the state gauge says open.
+    fleet.services()[1]->injectFault(bw::BehaviourMode::Down, 60'000);
+    QByteArray output;
+    QTRY_VERIFY_WITH_TIMEOUT((output += serve.readAllStandardOutput()).contains("\"to\":\"open\""), 10'000);
+    QByteArray line;
+    for (const QByteArray &l : output.split('\n'))
+        if (line.isEmpty() && l.contains("\"to\":\"open\""))
+            line = l;
+    const QJsonObject transition = QJsonDocument::fromJson(line).object();
+    QCOMPARE(transition[u"event"_s].toString(), u"transition"_s);
+    QCOMPARE(transition[u"service"_s].toString(), u"search"_s);
+    QVERIFY(!transition[u"reason"_s].toString().isEmpty());
+    QVERIFY(metrics().contains("breakerwatch_breaker_state{service=\"search\",breaker=\"simulated\"} 1"));
+
+    // A broken save keeps it running with the previous configuration, and says so.
+    QVERIFY(config.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    config.write(yaml + "  - name: [broken\n");
+    config.close();
+    QByteArray errors;
+    QTRY_VERIFY_WITH_TIMEOUT((errors += serve.readAllStandardError()).contains("previous one stays in force"), 5000);
+    QVERIFY(metrics().contains("service=\"checkout\""));
+
+    ::kill(static_cast<pid_t>(serve.processId()), SIGTERM);
+    QVERIFY(serve.waitForFinished(5000));
+    QCOMPARE(serve.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(serve.exitCode(), 0);
+    errors += serve.readAllStandardError();
+    QVERIFY(errors.contains("stopped"));
+    QVERIFY2(errors.contains("history in "), errors.constData());
+    QVERIFY2(QFile::exists(dir.filePath(u"data/breakerwatch.sqlite"_s)), errors.constData()); // history on disk
+
+    // What serve recorded comes out of `history export`: the transitions as CSV, the polls as replay JSONL.
+    const auto cli = [](const QStringList &arguments) {
+        QProcess process;
+        process.start(QStringLiteral(BW_CLI_PATH), arguments);
+        process.waitForFinished(20'000);
+        return std::pair{process.exitCode(),
+                         QByteArray(process.readAllStandardOutput() + process.readAllStandardError())};
+    };
+    const QString data = dir.filePath(u"data"_s);
+    const auto [csvCode, csv] = cli({u"history"_s, u"export"_s, u"--data-dir"_s, data, u"--transitions"_s});
+    QVERIFY2(csvCode == 0 && csv.startsWith("t_ms,") && csv.contains(",search,simulated,closed,open,"),
+             csv.constData());
+    const QString events = dir.filePath(u"search.jsonl"_s);
+    const auto [jsonlCode, jsonlOut] =
+        cli({u"history"_s, u"export"_s, u"--data-dir"_s, data, u"--service"_s, u"search"_s, u"--out"_s, events});
+    QVERIFY2(jsonlCode == 0, jsonlOut.constData());
+    const auto [replayCode, replay] = cli({u"replay"_s, u"--in"_s, events, u"--preset"_s, u"resilience4j"_s, u"--set"_s,
+                                           u"minimumNumberOfCalls=5"_s, u"--set"_s, u"slidingWindowSize=10"_s});
+    QVERIFY2(replayCode == 0, replay.constData());
+    // Each recorded health poll is one event; the ones during the fault are failures.
+    const QJsonObject summary = QJsonDocument::fromJson(replay.trimmed().split('\n').back())[u"summary"_s].toObject();
+    QVERIFY2(summary[u"events"_s].toInt() >= 2, replay.constData());
+    QVERIFY2(summary[u"failed_let_through"_s].toInt() >= 1, replay.constData());
+    const auto [badCode, bad] = cli({u"history"_s, u"export"_s, u"--data-dir"_s, data});
+    QCOMPARE(badCode, 1);
+    QVERIFY(bad.contains("say what to export"));
+}
+
+void TestServe::refusesABrokenConfiguration()
+{
+    QTemporaryDir dir;
+    QFile config(dir.filePath(u"bw.yml"_s));
+    QVERIFY(config.open(QIODevice::WriteOnly));
+    config.write("services:\n  - name: a\n    health: {url: 'http://127.0.0.1:1/', interval: soon}\n");
+    config.close();
+    QProcess serve;
+    serve.start(QStringLiteral(BW_CLI_PATH), {u"serve"_s, u"--config"_s, config.fileName()});
+    QVERIFY(serve.waitForFinished(5000));
+    QCOMPARE(serve.exitCode(), 1);
+    const QByteArray errors = serve.readAllStandardError();
+    QVERIFY2(errors.contains("bw.yml:3:") && errors.contains("soon"), errors.constData());
+    QProcess usage;
+    usage.start(QStringLiteral(BW_CLI_PATH),
+                {u"serve"_s, u"--config"_s, config.fileName(), u"--metrics-listen"_s, u"localhost"_s});
+    QVERIFY(usage.waitForFinished(5000));
+    QCOMPARE(usage.exitCode(), 1); // the configuration is checked first
+}
+
+QTEST_MAIN(TestServe)
+#include "tst_serve.moc"

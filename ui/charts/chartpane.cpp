@@ -1,0 +1,105 @@
+#include "charts/chartpane.h"
+
+#include "charts/chartstyle.h"
+#include "charts/timeaxisformat.h"
+
+#include <QAbstractSeries>
+#include <QChart>
+#include <QChartView>
+#include <QDateTime>
+#include <QDateTimeAxis>
+#include <QGraphicsLayout>
+#include <QLabel>
+#include <QLegend>
+#include <QValueAxis>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace bw {
+
+ChartPane::ChartPane(const QString &valueTitle, QWidget *parent) : QStackedWidget(parent)
+{
+    m_chart = new QChart;
+    m_chart->setAnimationOptions(QChart::NoAnimation);
+    m_chart->setMargins(QMargins(6, 4, 10, 4));
+    m_chart->layout()->setContentsMargins(0, 0, 0, 0);
+    m_chart->legend()->setAlignment(Qt::AlignTop);
+    m_chart->legend()->setShowToolTips(true);
+
+    m_time = new QDateTimeAxis;
+    m_time->setTitleText(tr("local time"));
+    m_chart->addAxis(m_time, Qt::AlignBottom);
+    m_value = new QValueAxis;
+    m_value->setTitleText(valueTitle);
+    m_chart->addAxis(m_value, Qt::AlignLeft);
+
+    m_view = new QChartView(m_chart);
+    m_view->setRenderHint(QPainter::Antialiasing);
+    m_view->setFrameShape(QFrame::NoFrame);
+    m_view->setMinimumHeight(160);
+    addWidget(m_view);
+
+    m_noData = new QLabel;
+    m_noData->setObjectName(u"noData"_s);
+    m_noData->setAlignment(Qt::AlignCenter);
+    m_noData->setWordWrap(true);
+    m_noData->setAutoFillBackground(true);
+    addWidget(m_noData);
+}
+
+void ChartPane::addSeries(QAbstractSeries *series)
+{
+    m_chart->addSeries(series);
+    series->attachAxis(m_time);
+    series->attachAxis(m_value);
+}
+
+void ChartPane::setTimeRange(std::int64_t t0, std::int64_t t1)
+{
+    const TimeAxisFormat format = TimeAxisFormat::forSpan(t1 - t0);
+    m_time->setFormat(format.format);
+    m_time->setTickCount(format.tickCount);
+    m_time->setRange(QDateTime::fromMSecsSinceEpoch(t0), QDateTime::fromMSecsSinceEpoch(t1));
+}
+
+void ChartPane::showNoData(const QString &text)
+{
+    m_noData->setText(text);
+    setCurrentWidget(m_noData);
+}
+
+void ChartPane::showPlot()
+{
+    setCurrentWidget(m_view);
+}
+
+bool ChartPane::showsNoData() const
+{
+    return currentWidget() == m_noData;
+}
+
+int ChartPane::plotWidthPx(int outerWidth) const
+{
+    const auto plot = static_cast<int>(m_chart->plotArea().width());
+    if (plot >= 50 && isVisible())
+        return plot;
+    // Less the value axis' labels and title and the margins.
+    return std::max(50, outerWidth - 90);
+}
+
+void ChartPane::applyStyle(const ChartStyle &style)
+{
+    style.apply(m_chart);
+    m_view->setBackgroundBrush(style.background);
+    QFont font = style.titleFont;
+    font.setBold(false);
+    m_noData->setFont(font);
+    QPalette palette = m_noData->palette();
+    palette.setColor(QPalette::Window, style.background);
+    palette.setColor(QPalette::WindowText, style.mutedText);
+    m_noData->setPalette(palette);
+}
+
+} // namespace bw
