@@ -89,6 +89,17 @@ private:
 
 } // namespace
 
+std::optional<CallOutcome> callFromObservation(const Observation &observation, std::int64_t timeOrigin)
+{
+    if (observation.outcome == PollOutcome::Unknown)
+        return std::nullopt;
+    CallOutcome call;
+    call.t = observation.t - timeOrigin;
+    call.ok = observation.outcome == PollOutcome::Ok;
+    call.latencyMs = observation.has(SeriesKind::Latency) ? observation.latencyMs : 0.0F;
+    return call;
+}
+
 Status exportServiceJsonl(HistoryStore &store, const QString &service, std::int64_t t0, std::int64_t t1, QIODevice &out,
                           std::int64_t timeOrigin)
 {
@@ -97,10 +108,11 @@ Status exportServiceJsonl(HistoryStore &store, const QString &service, std::int6
         return Error{observations.error()};
     Writer writer(out);
     for (const Observation &o : *observations) {
-        if (o.outcome == PollOutcome::Unknown)
+        const std::optional<CallOutcome> call = callFromObservation(o, timeOrigin);
+        if (!call)
             continue;
-        QByteArray line = "{\"t\":" + QByteArray::number(static_cast<qint64>(o.t - timeOrigin));
-        line += o.outcome == PollOutcome::Ok ? ",\"ok\":true" : ",\"ok\":false";
+        QByteArray line = "{\"t\":" + QByteArray::number(static_cast<qint64>(call->t));
+        line += call->ok ? ",\"ok\":true" : ",\"ok\":false";
         if (o.has(SeriesKind::Latency))
             line += ",\"latency_ms\":" + number(o.latencyMs);
         if (o.has(SeriesKind::ErrorRate))

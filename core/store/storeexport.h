@@ -1,5 +1,6 @@
 #pragma once
 
+#include "breaker/calloutcome.h"
 #include "common/result.h"
 #include "store/historystore.h"
 
@@ -7,12 +8,18 @@
 #include <QString>
 
 #include <cstdint>
+#include <optional>
 
 namespace bw {
 
 // Export and import of what the history store holds, over [t0, t1) in epoch ms. Errors name what failed (the store
 // or the device); nothing is written to the device after a failure is found.
 //
+// The replay rule for one poll: a poll whose outcome is ok or failed is one call at its t (minus `timeOrigin`), with
+// its latency (0 when not measured); a poll with an unknown outcome (a scrape that only carried an error rate) is
+// not a call. The JSONL export and the what-if history (whatif/replayhistory.h) both go through it.
+std::optional<CallOutcome> callFromObservation(const Observation &observation, std::int64_t timeOrigin = 0);
+
 // JSONL is the replay format `breakerwatch-cli replay` reads, one call a line, in time order:
 //   {"t":1700000000123,"ok":false,"latency_ms":12.51,"error_rate":5,"p95_ms":80.2,"state":"open","observed_state":"open"}
 // t, ok and latency_ms are what replay uses; the other keys (skipped by replay) carry the rest of the observation so
