@@ -1,5 +1,7 @@
 #include "breaker/circuitbreaker.h"
 
+#include "breaker/batchcalls.h"
+
 #include <QtGlobal>
 
 #include <algorithm>
@@ -27,8 +29,6 @@ TransitionReason countReason(TransitionReason::Kind kind, std::int64_t count, do
     reason.threshold = threshold;
     return reason;
 }
-
-__extension__ using Wide = __int128; // exact batch interleaving for any count
 
 bool isFraction(RateFormula formula)
 {
@@ -324,34 +324,19 @@ bool CircuitBreaker::onHalfOpenCall(std::int64_t t, bool ok, float latencyMs)
 BatchVerdict CircuitBreaker::onBatch(const CallBatch &batch)
 {
     BatchVerdict verdict;
-    const std::int64_t calls = batch.successes + batch.failures + batch.slow;
-    if (calls <= 0) {
+    if (batch.successes + batch.failures + batch.slow <= 0) {
         advanceTo(batch.t1);
         return verdict;
     }
-    const Wide span = std::max<std::int64_t>(0, batch.t1 - batch.t0);
-    const std::int64_t good = calls - batch.failures;
-    std::int64_t goodIndex = 0;
-    for (std::int64_t i = 0; i < calls; ++i) {
-        const auto t = batch.t0 + static_cast<std::int64_t>(span * (i + 1) / calls);
-        // Bresenham-style interleaving: exactly `failures` failures, evenly spread.
-        const bool failed =
-            static_cast<Wide>(i + 1) * batch.failures / calls > static_cast<Wide>(i) * batch.failures / calls;
-        bool slow = false;
-        if (!failed) {
-            slow = good > 0 && static_cast<Wide>(goodIndex + 1) * batch.slow / good >
-                                   static_cast<Wide>(goodIndex) * batch.slow / good;
-            ++goodIndex;
-        }
-        const bool admitted = onCall(t, !failed, slow ? batch.slowLatencyMs : batch.fastLatencyMs);
-        if (admitted) {
+    forEachCallInBatch(batch, [&](const CallOutcome &call) {
+        if (onCall(call)) {
             ++verdict.admitted;
-            verdict.admittedFailures += failed;
+            verdict.admittedFailures += !call.ok;
         } else {
             ++verdict.rejected;
-            verdict.rejectedSuccesses += !failed;
+            verdict.rejectedSuccesses += call.ok;
         }
-    }
+    });
     return verdict;
 }
 
