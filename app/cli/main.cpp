@@ -16,11 +16,17 @@ namespace {
 const char *const kUsage = R"(usage: breakerwatch-cli COMMAND [options]
 
 Commands:
-  replay   --in EVENTS.jsonl (--preset NAME | --policy FILE) [--set key=value]... [--timeout-ms N]
+  replay   EVENTS (--preset NAME | --policy FILE) [--set key=value]... [--timeout-ms N] [--outage S:E]...
            Replays call outcomes through one policy: one JSON line per transition, then a summary.
-  sweep    --in EVENTS.jsonl (--preset NAME | --policy FILE) [--set key=value]... --grid key=v1,v2,...
+  sweep    EVENTS (--preset NAME | --policy FILE) [--set key=value]... --grid key=v1,v2,...
            [--grid key2=...] [--format jsonl|csv]
            The same replay over a grid of one or two parameters: one line per grid point.
+           EVENTS is one of
+             --in EVENTS.jsonl                                  a file in the replay format (- for stdin)
+             --service NAME [--data-dir DIR] [--from T] [--to T]  a service's polls from the history store
+             --requests QUERY (--failures QUERY | --error-ratio QUERY) [--up QUERY] [--counters]
+               [--prometheus URL | --config FILE] [--from T] [--to T] [--step D]   a Prometheus range
+           Outages in the history (3+ failed polls in a row, or --up at 0) fill the delay metrics.
   presets  [NAME] [--json]
            Lists presets with their parameters (by each library's own names) and defaults.
   probe    URL [--timeout D] [--slow D] [--ca-file FILE] [--insecure]

@@ -3,6 +3,7 @@
 #include "breaker/presetcatalog.h"
 #include "common/result.h"
 #include "events/eventstream.h"
+#include "whatif/replayhistory.h"
 #include "whatif/whatifmetrics.h"
 
 #include <QCommandLineParser>
@@ -27,7 +28,20 @@ bw::Result<PolicySelection> policySelection(const QCommandLineParser &parser, co
 bw::Result<std::vector<bw::Outage>> outages(const QCommandLineParser &parser);
 // --timeout-ms N
 bw::Result<double> timeoutMs(const QCommandLineParser &parser);
-// Reads --in (a file or - for standard input) and applies --timeout-ms; errors name the file and line.
-bw::Result<bw::EventStream> loadStream(const QCommandLineParser &parser, double timeout);
+// Which history the options name: --in FILE, --service NAME (the history store) or --requests QUERY (Prometheus);
+// exactly one. Nothing when none is given.
+enum class HistorySource
+{
+    None,
+    Jsonl,
+    Store,
+    Prometheus,
+};
+bw::Result<HistorySource> historySource(const QCommandLineParser &parser);
+// Loads the history the options name (--in, the store at --data-dir, or Prometheus; --from/--to/--step) and applies
+// --timeout-ms. Runs an event loop while Prometheus answers. Errors name the file, service, query or server.
+bw::Result<bw::ReplayHistory> loadHistory(const QCommandLineParser &parser, double timeout);
+// The outages a what-if uses: the --outage ones (in the stream's ms) when given, else the history's.
+std::vector<bw::Outage> allOutages(const bw::ReplayHistory &history, const std::vector<bw::Outage> &extra);
 
 } // namespace cli

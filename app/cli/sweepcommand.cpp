@@ -13,8 +13,11 @@ namespace cli {
 int runSweep(const QStringList &arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(u"Replays call outcomes through a grid of one or two parameters of a policy. "
-                                     u"Prints one line per grid point."_s);
+    parser.setApplicationDescription(
+        u"Replays call outcomes through a grid of one or two parameters of a policy. Prints one line per grid point.\n"
+        u"Events from a file (--in), a service's history in the store (--service NAME [--data-dir DIR] --from T --to "
+        u"T) or a Prometheus range (--requests QUERY --failures QUERY [--prometheus URL | --config FILE] --from T "
+        u"--to T [--step D]). Outages found in the history fill the detection and recovery delay columns."_s);
     parser.addHelpOption();
     addStreamOptions(parser);
     addPolicyOptions(parser);
@@ -24,8 +27,14 @@ int runSweep(const QStringList &arguments)
     parser.addOption({u"format"_s, u"jsonl (default) or csv."_s, u"FORMAT"_s, u"jsonl"_s});
     if (const auto exit = parseOrExit(parser, arguments))
         return *exit;
-    if (!parser.isSet(u"in"_s) || !parser.isSet(u"grid"_s)) {
-        err(u"sweep needs --in EVENTS.jsonl and at least one --grid key=v1,v2,..."_s);
+    const auto source = historySource(parser);
+    if (!source) {
+        err(source.error());
+        return Usage;
+    }
+    if (*source == HistorySource::None || !parser.isSet(u"grid"_s)) {
+        err(u"sweep needs events (--in EVENTS.jsonl, --service NAME or --requests QUERY) and at least one --grid "
+            u"key=v1,v2,..."_s);
         return Usage;
     }
     const QString format = parser.value(u"format"_s);
@@ -62,16 +71,18 @@ int runSweep(const QStringList &arguments)
         return BadInput;
     }
 
-    auto stream = loadStream(parser, *timeout);
-    if (!stream) {
-        err(stream.error());
+    auto history = loadHistory(parser, *timeout);
+    if (!history) {
+        err(history.error());
         return BadInput;
     }
+    for (const QString &note : history->notes)
+        err(u"note: "_s + note);
 
     bw::WhatIfOptions options;
-    options.outages = *outageList;
+    options.outages = allOutages(*history, *outageList);
     options.threads = parser.value(u"threads"_s).toInt();
-    const auto sweep = bw::runSweep(*stream, catalog, request, options);
+    const auto sweep = bw::runSweep(history->stream, catalog, request, options);
     if (!sweep) {
         err(sweep.error());
         return BadInput;
