@@ -43,7 +43,7 @@ void addStreamOptions(QCommandLineParser &parser)
         {u"up"_s, u"Prometheus: outages are where this is 0 (default: 3+ steps with >= 50% failures)."_s, u"QUERY"_s});
     parser.addOption({u"counters"_s,
                       u"Prometheus: --requests and --failures are cumulative counts; each step's increase is its "
-                      u"calls (exact at the scrape interval)."_s});
+                      u"calls (totals exact)."_s});
     parser.addOption(
         {u"step"_s, u"Prometheus: the step (default 15s); each step's calls spread over it."_s, u"D"_s, u"15s"_s});
     parser.addOption({u"prometheus"_s,

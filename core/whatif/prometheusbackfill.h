@@ -33,7 +33,8 @@ class PrometheusClient;
 //   failuresQuery  a cumulative failure count
 //   The increase from one point to the next is the calls of (previous t, t]; a value lower than the previous one is
 //   a counter reset and counts as the increase, as rate() and live metrics (TrafficFromCounters) do. The first
-//   point is the baseline. With a step at the scrape interval the totals are exact.
+//   point is the baseline. The totals are exact (the increases add up to the counter's growth, whatever the step);
+//   with the step at the scrape interval each call also lands within a step of when it was counted.
 // errorRatioQuery can stand in for failuresQuery: the failed fraction (0..1) of each step's requests.
 // A failures query that returns nothing means no failures (a note says so); a requests query that returns nothing,
 // or only zeros, is an error.
