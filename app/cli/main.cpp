@@ -1,5 +1,6 @@
 // breakerwatch-cli: the Breakerwatch core for scripts and CI. Wiring only; the work is in core/.
 #include "clioutput.h"
+#include "exportpolicycommand.h"
 #include "historycommand.h"
 #include "networkcommands.h"
 #include "presetscommand.h"
@@ -29,6 +30,9 @@ Commands:
            Outages in the history (3+ failed polls in a row, or --up at 0) fill the delay metrics.
   presets  [NAME] [--json]
            Lists presets with their parameters (by each library's own names) and defaults.
+  export-policy (--preset NAME | --policy FILE) [--set key=value]...
+           --format breakerwatch|resilience4j|opossum|cockatiel|polly [--name NAME] [--out FILE]
+           Writes the policy as its library's own configuration (Spring YAML, opossum JSON, ...).
   probe    URL [--timeout D] [--slow D] [--ca-file FILE] [--insecure]
            Probes a URL as Breakerwatch polls it; prints the classified outcome as JSON.
   check-config FILE
@@ -65,6 +69,8 @@ int main(int argc, char *argv[])
         return cli::runSweep(arguments);
     if (command == u"presets")
         return cli::runPresets(arguments);
+    if (command == u"export-policy")
+        return cli::runExportPolicy(arguments);
     if (command == u"probe")
         return cli::runProbe(arguments);
     if (command == u"check-config")
@@ -78,7 +84,7 @@ int main(int argc, char *argv[])
     if (command == u"history")
         return cli::runHistory(arguments);
     cli::err(
-        u"unknown command \"%1\"; commands: replay, sweep, presets, probe, check-config, query, parse-metrics, serve, history"_s
+        u"unknown command \"%1\"; commands: replay, sweep, presets, export-policy, probe, check-config, query, parse-metrics, serve, history"_s
             .arg(command));
     return cli::Usage;
 }

@@ -59,6 +59,9 @@ private Q_SLOTS:
     void sweepRejectsAnInvalidGridPoint();
     void presetsListsEverything();
     void presetsJson();
+    void exportPolicyWritesTheLibrarysFormat();
+    void exportPolicyFromAPolicyFile();
+    void exportPolicyErrors();
     void usage();
 
 private:
@@ -272,12 +275,97 @@ void TestCli::presetsJson()
     QCOMPARE(unknown.exitCode, 1);
 }
 
+void TestCli::exportPolicyWritesTheLibrarysFormat()
+{
+    const CliRun run = runCli({u"export-policy"_s, u"--preset"_s, u"opossum"_s, u"--set"_s, u"resetTimeout=12s"_s,
+                               u"--format"_s, u"opossum"_s, u"--name"_s, u"checkout"_s});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    const QJsonObject options = QJsonDocument::fromJson(run.out).object();
+    QCOMPARE(options.value(u"name"_s).toString(), u"checkout"_s);
+    QCOMPARE(options.value(u"resetTimeout"_s).toInteger(), 12000);
+    QCOMPARE(options.value(u"errorThresholdPercentage"_s).toDouble(), 50.0);
+    QVERIFY(options.value(u"allowWarmUp"_s).isBool());
+
+    const QString out = m_dir.filePath(u"policy.yaml"_s);
+    const CliRun toFile = runCli({u"export-policy"_s, u"--preset"_s, u"resilience4j"_s, u"--set"_s,
+                                  u"waitDurationInOpenState=10s"_s, u"--format"_s, u"resilience4j"_s, u"--out"_s, out});
+    QVERIFY2(toFile.exitCode == 0, toFile.err.constData());
+    QVERIFY(toFile.out.isEmpty());
+    QFile file(out);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray yaml = file.readAll();
+    QVERIFY2(yaml.contains("resilience4j:\n  circuitbreaker:\n    instances:\n      backend:\n"), yaml.constData());
+    QVERIFY2(yaml.contains("        waitDurationInOpenState: 10s\n"), yaml.constData());
+}
+
+void TestCli::exportPolicyFromAPolicyFile()
+{
+    const QString policy =
+        writeFile(m_dir, u"count.yaml"_s, "preset: cockatiel-count\nparameters:\n  size: 40\n  halfOpenAfter: 20s\n");
+    const CliRun run = runCli(
+        {u"export-policy"_s, u"--policy"_s, policy, u"--set"_s, u"threshold=0.3"_s, u"--format"_s, u"cockatiel"_s});
+    QVERIFY2(run.exitCode == 0, run.err.constData());
+    QVERIFY2(run.out.contains("breaker: new CountBreaker({") && run.out.contains("size: 40,") &&
+                 run.out.contains("threshold: 0.3,") && run.out.contains("halfOpenAfter: 20000, // ms"),
+             run.out.constData());
+    // The Breakerwatch form spells everything out and replays exactly as the original file does.
+    const QString exported = m_dir.filePath(u"count-exported.yaml"_s);
+    QCOMPARE(runCli({u"export-policy"_s, u"--policy"_s, policy, u"--format"_s, u"breakerwatch"_s, u"--out"_s, exported})
+                 .exitCode,
+             0);
+    const CliRun original = runCli({u"replay"_s, u"--in"_s, m_events, u"--policy"_s, policy});
+    const CliRun reread = runCli({u"replay"_s, u"--in"_s, m_events, u"--policy"_s, exported});
+    QCOMPARE(reread.exitCode, 0);
+    QCOMPARE(withoutTiming(reread.out), withoutTiming(original.out));
+}
+
+void TestCli::exportPolicyErrors()
+{
+    const CliRun noFormat = runCli({u"export-policy"_s, u"--preset"_s, u"polly"_s});
+    QCOMPARE(noFormat.exitCode, 2);
+    QVERIFY2(noFormat.err.contains("needs --format; for preset polly: breakerwatch (Breakerwatch policy (YAML)), "
+                                   "polly (Polly v8 (C#))"),
+             noFormat.err.constData());
+    const CliRun unknownFormat = runCli({u"export-policy"_s, u"--preset"_s, u"polly"_s, u"--format"_s, u"xml"_s});
+    QCOMPARE(unknownFormat.exitCode, 2);
+    QVERIFY(unknownFormat.err.contains("unknown format \"xml\""));
+    const CliRun wrongLibrary =
+        runCli({u"export-policy"_s, u"--preset"_s, u"resilience4j"_s, u"--format"_s, u"opossum"_s});
+    QCOMPARE(wrongLibrary.exitCode, 2);
+    QVERIFY2(wrongLibrary.err.contains("cannot be exported as opossum options (JSON)"), wrongLibrary.err.constData());
+    QVERIFY(wrongLibrary.out.isEmpty());
+    const CliRun badValue = runCli({u"export-policy"_s, u"--preset"_s, u"opossum"_s, u"--set"_s,
+                                    u"errorThresholdPercentage=150"_s, u"--format"_s, u"opossum"_s});
+    QCOMPARE(badValue.exitCode, 2);
+    QVERIFY2(badValue.err.contains("errorThresholdPercentage must be in [0, 100], got 150"), badValue.err.constData());
+    const CliRun refused = runCli({u"export-policy"_s, u"--preset"_s, u"cockatiel-count"_s, u"--set"_s, u"size=10"_s,
+                                   u"--set"_s, u"minimumNumberOfCalls=20"_s, u"--format"_s, u"cockatiel"_s});
+    QCOMPARE(refused.exitCode, 2);
+    QVERIFY2(refused.err.contains("cockatiel's CountBreaker does not accept minimumNumberOfCalls 20 with size 10"),
+             refused.err.constData());
+    const CliRun badName =
+        runCli({u"export-policy"_s, u"--preset"_s, u"opossum"_s, u"--format"_s, u"opossum"_s, u"--name"_s, u"a b"_s});
+    QCOMPARE(badName.exitCode, 2);
+    const CliRun noPolicy = runCli({u"export-policy"_s, u"--format"_s, u"opossum"_s});
+    QCOMPARE(noPolicy.exitCode, 2);
+    QVERIFY(noPolicy.err.contains("exactly one of --preset NAME or --policy FILE"));
+    const CliRun missingFile =
+        runCli({u"export-policy"_s, u"--policy"_s, m_dir.filePath(u"nope.yaml"_s), u"--format"_s, u"opossum"_s});
+    QCOMPARE(missingFile.exitCode, 2);
+    QVERIFY(missingFile.err.contains("nope.yaml: cannot open"));
+    const CliRun unwritable = runCli({u"export-policy"_s, u"--preset"_s, u"opossum"_s, u"--format"_s, u"opossum"_s,
+                                      u"--out"_s, m_dir.filePath(u"no/such/dir/x.json"_s)});
+    QCOMPARE(unwritable.exitCode, 1);
+    QVERIFY(unwritable.err.contains("cannot write"));
+}
+
 void TestCli::usage()
 {
     QCOMPARE(runCli({}).exitCode, 2);
     const CliRun help = runCli({u"--help"_s});
     QCOMPARE(help.exitCode, 0);
     QVERIFY(help.out.contains("replay") && help.out.contains("sweep") && help.out.contains("presets"));
+    QVERIFY(help.out.contains("export-policy (--preset NAME | --policy FILE)"));
     const CliRun unknown = runCli({u"frobnicate"_s});
     QCOMPARE(unknown.exitCode, 2);
     QVERIFY(unknown.err.contains("unknown command \"frobnicate\""));
