@@ -15,6 +15,8 @@
 #include "store/historystore.h"
 #include "store/storerecorder.h"
 #include "theme/theme.h"
+#include "whatif/replayhistory.h"
+#include "workbench/workbenchwidget.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -25,6 +27,7 @@
 #include <QNetworkAccessManager>
 #include <QScreen>
 #include <QSettings>
+#include <QTemporaryDir>
 #include <QTimer>
 
 using namespace Qt::StringLiterals;
@@ -52,6 +55,12 @@ int main(int argc, char *argv[])
         {u"metrics-listen"_s, u"Also serve Breakerwatch's /metrics for Prometheus here."_s, u"HOST:PORT"_s});
     parser.addOption(
         {u"data-dir"_s, u"Where the history is kept (default: the platform's application data folder)."_s, u"DIR"_s});
+    parser.addOption({u"tab"_s, u"Main tab to show at start: overview, whatif or presets."_s, u"TAB"_s});
+    parser.addOption({u"whatif-sample"_s, u"Load the built-in 24 h sample into the what-if workbench and run it."_s});
+    parser.addOption({u"whatif-sweep"_s,
+                      u"Then sweep the selected policy: one or two grids as the CLI takes them, joined by ';' "
+                      u"(e.g. \"failureRateThreshold=10..90:10;waitDurationInOpenState=5000..50000:5000\")."_s,
+                      u"GRIDS"_s});
     parser.addOption({u"after"_s, u"Seconds to wait before --screenshot (default 5)."_s, u"SECONDS"_s, u"5"_s});
     parser.process(app);
 
@@ -93,12 +102,15 @@ int main(int argc, char *argv[])
     monitor.setConfig(*config);
     bw::FleetHistory history;
     bw::AuditLog audit;
-    // History that survives a restart. The demo fleet keeps none unless --data-dir asks for it.
+    // History that survives a restart (the demo's only for the session, unless --data-dir asks for more).
     std::unique_ptr<bw::HistoryStore> store;
     QString storeProblem;
-    if (parser.isSet(u"data-dir"_s) || !fleet) {
+    // The demo keeps its history in a folder of its own that goes at exit, so the workbench can replay it.
+    QTemporaryDir demoData;
+    {
         bw::StoreOptions options;
-        options.dataDir = bw::resolveDataDir(parser.value(u"data-dir"_s));
+        options.dataDir =
+            parser.isSet(u"data-dir"_s) || !fleet ? bw::resolveDataDir(parser.value(u"data-dir"_s)) : demoData.path();
         store = std::make_unique<bw::HistoryStore>(options);
         if (const bw::Status opened = store->open(now()); !opened) {
             storeProblem = opened.error(); // polling goes on; the store retries and the window says why
@@ -132,6 +144,13 @@ int main(int argc, char *argv[])
         }
     }
     bw::MainWindow window({&monitor, &history, &recorder, &alerts, &audit, &control, now}, banner);
+    bw::WorkbenchContext workbenchContext{&monitor, &control, &network, {}, now};
+    if (store)
+        workbenchContext.recorded = [&store](const QString &service, std::int64_t from, std::int64_t to) {
+            return bw::historyFromStore(*store, service, from, to);
+        };
+    auto *workbench = new bw::WorkbenchWidget(std::move(workbenchContext));
+    window.addWorkbench(workbench);
     if (parser.isSet(u"theme"_s))
         window.setTheme(static_cast<int>(bw::themeChoiceFromName(parser.value(u"theme"_s))));
     else
@@ -153,6 +172,22 @@ int main(int argc, char *argv[])
         window.showDetailTab(parser.value(u"detail"_s));
     if (parser.isSet(u"select"_s))
         window.selectService(static_cast<int>(recorder.serviceNames().indexOf(parser.value(u"select"_s))));
+    if (parser.isSet(u"tab"_s))
+        window.showMainTab(parser.value(u"tab"_s));
+    if (parser.isSet(u"whatif-sample"_s)) {
+        workbench->loadSample();
+        workbench->run();
+        if (parser.isSet(u"whatif-sweep"_s)) {
+            const QStringList grids = parser.value(u"whatif-sweep"_s).split(u';');
+            QObject::connect(workbench, &bw::WorkbenchWidget::batchFinished, workbench, [workbench, grids] {
+                static bool swept = false;
+                if (std::exchange(swept, true))
+                    return;
+                if (const bw::Status s = workbench->sweep(grids.value(0), grids.value(1)); !s)
+                    qWarning().noquote() << "--whatif-sweep:" << s.error();
+            });
+        }
+    }
     window.show();
     monitor.start();
 

@@ -57,6 +57,27 @@ AuditEntry BreakerControl::entry(int index, const QString &target, OperatorActio
     return e;
 }
 
+Status BreakerControl::applyPolicy(int index, const QString &preset, const QList<QPair<QString, QString>> &parameters,
+                                   const BreakerPolicy &policy)
+{
+    if (index < 0 || index >= m_monitor->serviceCount())
+        return Error{u"no service #%1"_s.arg(index)};
+    const Status result = m_monitor->applyPolicy(index, preset, parameters, policy);
+    AuditEntry e;
+    e.atMs = m_clock();
+    e.who = operatorName();
+    e.service = m_monitor->status(index).name;
+    e.target = u"simulated breaker"_s;
+    e.action = u"apply policy"_s;
+    e.outcome = result ? u"done"_s : u"refused"_s;
+    QStringList values;
+    for (const auto &[name, value] : parameters)
+        values << name + u'=' + value;
+    e.detail = result ? u"%1 %2"_s.arg(preset, values.join(u", ")) : result.error();
+    m_audit->append(e);
+    return result;
+}
+
 Status BreakerControl::actOnSimulated(int index, OperatorAction action)
 {
     if (index < 0 || index >= m_monitor->serviceCount())

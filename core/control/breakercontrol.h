@@ -38,6 +38,10 @@ public:
                    QObject *parent = nullptr);
 
     Status actOnSimulated(int index, OperatorAction action);
+    // Puts a what-if candidate in charge of the simulated breaker (ServiceMonitor::applyPolicy), audited as
+    // "apply policy" with the preset and every parameter in the detail.
+    Status applyPolicy(int index, const QString &preset, const QList<QPair<QString, QString>> &parameters,
+                       const BreakerPolicy &policy);
     bool hasRemote(int index) const;
     // Starts the request; the outcome arrives through remoteFinished(). An error if there is nothing to call.
     Status actOnRemote(int index, OperatorAction action);

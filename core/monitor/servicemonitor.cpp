@@ -249,6 +249,25 @@ Status ServiceMonitor::metricsOnly(int index)
     return operate(index, [](CircuitBreaker &b, std::int64_t t) { return b.metricsOnly(t); });
 }
 
+Status ServiceMonitor::applyPolicy(int index, const QString &preset, const QList<QPair<QString, QString>> &parameters,
+                                   const BreakerPolicy &policy)
+{
+    if (index < 0 || index >= serviceCount())
+        return Error{u"no service #%1"_s.arg(index)};
+    if (const Status valid = policy.validate(); !valid)
+        return Error{u"the policy is not valid: %1"_s.arg(valid.error())};
+    Watched &watched = *m_services[static_cast<std::size_t>(index)];
+    if (const Status reset = watched.breaker.reset(m_clock()); !reset)
+        return reset;
+    publish(index);
+    watched.config.preset = preset;
+    watched.config.parameters = parameters;
+    watched.config.policy = policy;
+    watched.breaker = CircuitBreaker(policy);
+    publish(index);
+    return success();
+}
+
 template<typename Action>
 Status ServiceMonitor::operate(int index, Action action)
 {

@@ -48,6 +48,11 @@ public:
     Status forceOpen(int index);
     Status disable(int index);
     Status metricsOnly(int index);
+    // Replaces the simulated breaker's policy (from the what-if workbench). The breaker is reset first (a
+    // transition to closed if it was not), then starts afresh under the new policy; the service's configuration
+    // records the preset and parameters. Lasts until the configuration is reloaded. Refuses an invalid policy.
+    Status applyPolicy(int index, const QString &preset, const QList<QPair<QString, QString>> &parameters,
+                       const BreakerPolicy &policy);
 
 Q_SIGNALS:
     // The service list changed (setConfig): indexes may now name other services.

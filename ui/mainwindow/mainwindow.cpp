@@ -1,5 +1,7 @@
 #include "mainwindow/mainwindow.h"
 
+#include "workbench/workbenchwidget.h"
+
 #include "alerts/alertcenter.h"
 #include "charts/flappingchart.h"
 #include "charts/servicecharts.h"
@@ -97,6 +99,7 @@ MainWindow::MainWindow(const DashboardContext &context, const QString &bannerTex
     };
 
     auto *tabs = new QTabWidget(this);
+    m_mainTabs = tabs;
     tabs->setObjectName(u"mainTabs"_s);
     tabs->addTab(buildOverview(bannerText), tr("&Overview"));
 
@@ -437,8 +440,38 @@ void MainWindow::buildMenus()
     breaker->addActions(m_remoteActions);
 }
 
+void MainWindow::setConfirmer(Confirmer confirmer)
+{
+    m_confirm = std::move(confirmer);
+    if (m_workbench)
+        m_workbench->setConfirmer(m_confirm);
+}
+
+void MainWindow::addWorkbench(WorkbenchWidget *workbench)
+{
+    m_workbench = workbench;
+    m_mainTabs->insertTab(1, workbench, tr("&What-if"));
+    m_mainTabs->setTabToolTip(1, tr("Replay a service's history through other breaker policies and compare"));
+    workbench->setConfirmer(m_confirm);
+    if (m_selected >= 0)
+        workbench->setService(m_selected);
+    connect(workbench, &WorkbenchWidget::problem, this,
+            [this](const QString &message) { statusBar()->showMessage(message, 10'000); });
+}
+
+void MainWindow::showMainTab(const QString &name)
+{
+    for (int i = 0; i < m_mainTabs->count(); ++i) {
+        const QString text = m_mainTabs->tabText(i).remove(u'&').remove(u'-').toLower();
+        if (text == name)
+            m_mainTabs->setCurrentIndex(i);
+    }
+}
+
 void MainWindow::selectService(int index)
 {
+    if (m_workbench && index >= 0)
+        m_workbench->setService(index);
     if (index >= m_ctx.monitor->serviceCount())
         index = -1;
     m_selected = index;

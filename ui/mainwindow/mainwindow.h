@@ -34,6 +34,7 @@ class ServiceMonitor;
 class ServiceTableModel;
 class TimelineView;
 struct Alert;
+class WorkbenchWidget;
 
 // What the window shows and acts on; nothing here is owned by the window.
 struct DashboardContext
@@ -75,10 +76,16 @@ public:
 
     // Asks the operator to confirm an action; replaceable so tests can answer. Returns true to go ahead.
     using Confirmer = std::function<bool(const QString &title, const QString &text)>;
-    void setConfirmer(Confirmer confirmer) { m_confirm = std::move(confirmer); }
+    void setConfirmer(Confirmer confirmer);
 
     // Shows one tab of the service detail: "charts", "flapping" or "events".
     void showDetailTab(const QString &name);
+
+    // Adds the what-if workbench as a tab after the overview (not owned before; the window takes it). It follows the
+    // selected service.
+    void addWorkbench(WorkbenchWidget *workbench);
+    // Shows a main tab: "overview", "whatif" or "presets".
+    void showMainTab(const QString &name);
 
     // Applies the light, dark or system theme and remembers it.
     void setTheme(int choice);
@@ -102,6 +109,8 @@ private:
     void saveLayout() const;
 
     DashboardContext m_ctx;
+    QTabWidget *m_mainTabs = nullptr;
+    WorkbenchWidget *m_workbench = nullptr;
     QPalette m_systemPalette;
     Confirmer m_confirm;
     int m_selected = -1;
