@@ -1,6 +1,7 @@
 // The acceptance test of policy export: opossum options written by `breakerwatch-cli export-policy --format opossum`
 // drive the REAL opossum 9.0.0 (tests/conformance/replay-options.js, fake timers) to exactly the transitions that
 // Breakerwatch's engine replays for the same policy (read back from the Breakerwatch YAML export with --policy).
+// The cockatiel TypeScript snippets are run the same way, through the real cockatiel 3.2.1.
 // Needs node and tests/conformance/node_modules (`cd tests/conformance && npm ci`); skips, saying so, without them.
 #include "cliprocess.h"
 
@@ -56,8 +57,15 @@ private Q_SLOTS:
     void initTestCase();
     void exportedOptionsDriveRealOpossum_data();
     void exportedOptionsDriveRealOpossum();
+    void exportedSnippetDrivesRealCockatiel_data();
+    void exportedSnippetDrivesRealCockatiel();
 
 private:
+    // Exports the policy as `format` and as Breakerwatch YAML, replays `scenario` through the real library (node)
+    // and through the engine (--policy), and compares the transcripts.
+    void compareWithRealLibrary(const QString &preset, const QStringList &sets, const QString &format,
+                                const QString &scenario);
+
     QString m_node;
     QTemporaryDir m_dir;
 };
@@ -100,26 +108,70 @@ void TestPolicyExportRoundTrip::exportedOptionsDriveRealOpossum()
 {
     QFETCH(QStringList, sets);
     QFETCH(QString, scenario);
-    const QString tag = QString::fromLatin1(QTest::currentDataTag());
-    QStringList policyArguments{u"--preset"_s, u"opossum"_s};
+    compareWithRealLibrary(u"opossum"_s, sets, u"opossum"_s, scenario);
+}
+
+void TestPolicyExportRoundTrip::exportedSnippetDrivesRealCockatiel_data()
+{
+    QTest::addColumn<QString>("preset");
+    QTest::addColumn<QStringList>("sets");
+    QTest::addColumn<QString>("scenario");
+    const QList<std::tuple<const char *, QString, QStringList>> policies{
+        {"consecutive", u"cockatiel-consecutive"_s, {u"threshold=4"_s, u"halfOpenAfter=12500"_s}},
+        {"sampling-default-rps",
+         u"cockatiel-sampling"_s,
+         {u"threshold=0.35"_s, u"duration=7300"_s, u"halfOpenAfter=9s"_s}},
+        {"sampling-rps",
+         u"cockatiel-sampling"_s,
+         {u"threshold=0.25"_s, u"duration=12s"_s, u"minimumRps=1.5"_s, u"halfOpenAfter=20000"_s}},
+        {"count",
+         u"cockatiel-count"_s,
+         {u"threshold=0.4"_s, u"size=30"_s, u"minimumNumberOfCalls=12"_s, u"halfOpenAfter=15s"_s}},
+        {"count-default-minimum", u"cockatiel-count"_s, {u"threshold=0.3"_s, u"size=25"_s}},
+    };
+    for (const auto &[name, preset, sets] : policies) {
+        for (const QString &scenario : {u"flaky"_s, u"flapping"_s})
+            QTest::addRow("%s-%s", name, qPrintable(scenario))
+                << preset << sets << kScenarioDir + scenario + u".jsonl"_s;
+    }
+}
+
+void TestPolicyExportRoundTrip::exportedSnippetDrivesRealCockatiel()
+{
+    QFETCH(QString, preset);
+    QFETCH(QStringList, sets);
+    QFETCH(QString, scenario);
+    compareWithRealLibrary(preset, sets, u"cockatiel"_s, scenario);
+}
+
+void TestPolicyExportRoundTrip::compareWithRealLibrary(const QString &preset, const QStringList &sets,
+                                                       const QString &format, const QString &scenario)
+{
+    const QString tag =
+        QString::fromLatin1(QTest::currentTestFunction()) + u'-' + QString::fromLatin1(QTest::currentDataTag());
+    QStringList policyArguments{u"--preset"_s, preset};
     for (const QString &set : sets)
         policyArguments << u"--set"_s << set;
 
-    // 1. The options as opossum reads them, and the same policy as Breakerwatch YAML.
-    const QString optionsFile = m_dir.filePath(tag + u".json"_s);
+    // 1. The policy as its library reads it, and the same policy as Breakerwatch YAML.
+    const bool opossum = format == u"opossum";
+    const QString exportedFile = m_dir.filePath(tag + (opossum ? u".json"_s : u".ts"_s));
     const QString policyFile = m_dir.filePath(tag + u".yaml"_s);
     CliRun run =
-        runCli(QStringList{u"export-policy"_s, u"--format"_s, u"opossum"_s, u"--name"_s, tag, u"--out"_s, optionsFile} +
-               policyArguments);
+        runCli(QStringList{u"export-policy"_s, u"--format"_s, format, u"--out"_s, exportedFile} + policyArguments);
     QVERIFY2(run.exitCode == 0, run.err.constData());
     run = runCli(QStringList{u"export-policy"_s, u"--format"_s, u"breakerwatch"_s, u"--out"_s, policyFile} +
                  policyArguments);
     QVERIFY2(run.exitCode == 0, run.err.constData());
 
-    // 2. The real opossum, configured by nothing but the exported JSON.
+    // 2. The real library, configured by nothing but the exported file.
+    QStringList nodeArguments{kConformanceDir + u"/replay-options.js"_s};
+    if (!opossum)
+        nodeArguments << u"--cockatiel"_s;
+    nodeArguments << exportedFile << scenario;
     QProcess node;
     node.setWorkingDirectory(kConformanceDir);
-    node.start(m_node, {kConformanceDir + u"/replay-options.js"_s, optionsFile, scenario});
+    node.start(m_node, nodeArguments);
     QVERIFY(node.waitForStarted(10'000));
     QVERIFY(node.waitForFinished(120'000));
     QVERIFY2(node.exitStatus() == QProcess::NormalExit && node.exitCode() == 0,

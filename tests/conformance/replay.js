@@ -47,8 +47,11 @@ function checkSet (preset, set) {
  * Build a breaker for the case. Must be called with fake timers installed.
  * Returns { call(ok) -> Promise<void>, isRejection(err) -> bool, shutdown() }.
  * Transitions are reported through onState(toName).
+ * makePolicy (optional): returns a ready cockatiel CircuitBreakerPolicy to
+ * replay instead of one built from `set` (replay-options.js: exported snippets).
  */
-function makeBreaker (preset, set, onState, onReject, onRun) {
+function makeBreaker (preset, set, onState, onReject, onRun, makePolicy) {
+  if (makePolicy) return wrapCockatiel(makePolicy(), onState, onReject, onRun);
   checkSet(preset, set);
   if (preset === 'opossum') {
     const action = ok => { onRun(); return ok ? Promise.resolve(true) : Promise.reject(failureError); };
@@ -92,6 +95,10 @@ function makeBreaker (preset, set, onState, onReject, onRun) {
     halfOpenAfter: set.halfOpenAfter,
     breaker: breakerImpl
   });
+  return wrapCockatiel(policy, onState, onReject, onRun);
+}
+
+function wrapCockatiel (policy, onState, onReject, onRun) {
   policy.onStateChange(s => onState(COCKATIEL_STATE[s]));
   const okFn = () => { onRun(); return Promise.resolve(true); };
   const failFn = () => { onRun(); return Promise.reject(failureError); };
@@ -117,6 +124,7 @@ async function replay ({ preset, set, timeout_ms: timeoutMs }, events, onTransit
   // call), which costs ~4 us per event. The transcripts are identical for these
   // libraries (their timer callbacks are synchronous); record.js always uses
   // tickAsync, `record.js --check --sync-tick` verifies the equivalence.
+  // opts.makePolicy: see makeBreaker (a cockatiel policy built elsewhere).
   const syncTick = !!opts.syncTick;
   const clock = FakeTimers.install({ now: 0, toFake: TO_FAKE });
   let state = 'closed';
@@ -135,7 +143,8 @@ async function replay ({ preset, set, timeout_ms: timeoutMs }, events, onTransit
         if (onTransition) onTransition(clock.now, from, to);
       },
       () => { rejected++; },
-      () => { ran++; });
+      () => { ran++; },
+      opts.makePolicy);
 
     const n = events.length;
     const T = events.t;
