@@ -62,6 +62,7 @@ private Q_SLOTS:
     void upQueryDecidesTheOutages();
     void progressAndOneFinished();
     void cancelStopsAtOnce();
+    void cancelAndRestartFromSlots();
     void errors_data();
     void errors();
     void cliSweepAndReplay();
@@ -269,6 +270,33 @@ void TestBackfillIntegration::cancelStopsAtOnce()
     QCOMPARE(results.size(), std::size_t{1});
     backfill.cancel(); // nothing running: no signal
     QCOMPARE(results.size(), std::size_t{1});
+}
+
+void TestBackfillIntegration::cancelAndRestartFromSlots()
+{
+    // Cancel inside the client's callback (progress after the first query), then start again from finished().
+    bw::PrometheusBackfill backfill(&m_network);
+    std::vector<bw::Result<bw::ReplayHistory>> results;
+    bool restarted = false;
+    connect(&backfill, &bw::PrometheusBackfill::progress, this, [&](double fraction) {
+        if (fraction > 0 && !restarted)
+            backfill.cancel();
+    });
+    connect(&backfill, &bw::PrometheusBackfill::finished, this, [&](const bw::Result<bw::ReplayHistory> &history) {
+        results.push_back(history);
+        if (!restarted) {
+            restarted = true;
+            backfill.start(request(true));
+        }
+    });
+    backfill.start(request(true));
+    QTRY_COMPARE_WITH_TIMEOUT(results.size(), std::size_t{2}, 30'000);
+    QVERIFY(!results[0].ok());
+    QVERIFY(results[0].error().contains(u"cancelled"_s));
+    QVERIFY2(results[1].ok(), qPrintable(results[1].ok() ? QString() : results[1].error()));
+    QCOMPARE(results[1]->stream.size(), m_good + m_failed);
+    QTest::qWait(200);
+    QCOMPARE(results.size(), std::size_t{2});
 }
 
 void TestBackfillIntegration::errors_data()
