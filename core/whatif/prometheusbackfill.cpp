@@ -158,6 +158,10 @@ Result<ReplayHistory> historyFromPrometheus(const BackfillRequest &request, cons
         batch.t0 = stepStart - request.fromMs;
         batch.t1 = t - request.fromMs;
         const std::int64_t calls = callRounder.add(amount);
+        if (callsTotal + calls > request.maxCalls)
+            return Error{u"%1 between %2 and %3 holds more than %4 calls; replay a shorter range"_s.arg(
+                request.requestsQuery, utcText(request.fromMs), utcText(request.toMs),
+                QString::number(request.maxCalls))};
         batch.failures = failureRounder.add(failed, calls);
         batch.successes = calls - batch.failures;
         forEachCallInBatch(batch, [&](const CallOutcome &call) { history.stream.events.push_back(call); });

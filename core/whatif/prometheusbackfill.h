@@ -60,6 +60,9 @@ struct BackfillRequest
     QString service; // for the label
     double outageFailureRatio = 0.5;
     int outageMinSteps = 3;
+    // A call costs 16 bytes in the stream: past this many the conversion stops with an error that names the total
+    // (1000 requests/s over 6 h is 21.6 million calls).
+    std::int64_t maxCalls = 20'000'000;
 
     // Names what is missing or inconsistent (no URL, no requests query, both or neither failure query, bad range).
     Status validate() const;

@@ -364,6 +364,26 @@ void TestBackfillIntegration::cliSweepAndReplay()
                                     .toObject();
     QCOMPARE(summary[u"events"_s].toInteger(), m_good + m_failed);
     QCOMPARE(summary[u"outages"_s].toInt(), 1);
+
+    // The server from a configuration's prometheus block.
+    QFile config(m_dir.filePath(u"breakerwatch.yml"_s));
+    QVERIFY(config.open(QIODevice::WriteOnly));
+    config.write(u"prometheus:\n  url: %1\nservices:\n  - name: shop\n    health: {url: 'http://127.0.0.1:1/'}\n"_s
+                     .arg(m_prometheus.base())
+                     .toUtf8());
+    config.close();
+    QStringList fromConfig = source;
+    fromConfig.replace(fromConfig.indexOf(u"--prometheus"_s) + 1, config.fileName());
+    fromConfig.replace(fromConfig.indexOf(u"--prometheus"_s), u"--config"_s);
+    QProcess configured;
+    configured.start(QStringLiteral(BW_CLI_PATH),
+                     QStringList{u"replay"_s, u"--preset"_s, u"resilience4j"_s} + fromConfig);
+    QVERIFY(configured.waitForFinished(60'000));
+    QVERIFY2(configured.exitCode() == 0, configured.readAllStandardError().constData());
+    const QJsonObject again = QJsonDocument::fromJson(configured.readAllStandardOutput().trimmed().split('\n').last())
+                                  .object()[u"summary"_s]
+                                  .toObject();
+    QCOMPARE(again[u"events"_s].toInteger(), m_good + m_failed);
 }
 
 void TestBackfillIntegration::cliErrors()
