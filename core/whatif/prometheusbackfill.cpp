@@ -158,6 +158,10 @@ Result<ReplayHistory> historyFromPrometheus(const BackfillRequest &request, cons
         batch.t0 = stepStart - request.fromMs;
         batch.t1 = t - request.fromMs;
         const std::int64_t calls = callRounder.add(amount);
+        if (callsTotal + calls > request.maxCalls)
+            return Error{u"%1 between %2 and %3 holds more than %4 calls; replay a shorter range"_s.arg(
+                request.requestsQuery, utcText(request.fromMs), utcText(request.toMs),
+                QString::number(request.maxCalls))};
         batch.failures = failureRounder.add(failed, calls);
         batch.successes = calls - batch.failures;
         forEachCallInBatch(batch, [&](const CallOutcome &call) { history.stream.events.push_back(call); });
@@ -226,7 +230,7 @@ bool PrometheusBackfill::isRunning() const
 
 void PrometheusBackfill::start(const BackfillRequest &request)
 {
-    m_job.reset(); // aborts a previous run without a callback
+    retireJob(); // a previous run ends without a finished()
     if (const Status valid = request.validate(); !valid) {
         Q_EMIT finished(Error{valid.error()});
         return;
@@ -248,7 +252,7 @@ void PrometheusBackfill::cancel()
 {
     if (!m_job)
         return;
-    m_job.reset();
+    retireJob();
     Q_EMIT finished(Error{u"the Prometheus backfill was cancelled"_s});
 }
 
@@ -287,11 +291,18 @@ void PrometheusBackfill::runNext()
 
 void PrometheusBackfill::finish(const Result<ReplayHistory> &history)
 {
-    // The callback runs inside the client: let it return before the client goes.
-    std::unique_ptr<Job> done = std::move(m_job);
-    QMetaObject::invokeMethod(
-        this, [job = std::shared_ptr<Job>(std::move(done))] {}, Qt::QueuedConnection);
+    retireJob();
     Q_EMIT finished(history);
+}
+
+void PrometheusBackfill::retireJob()
+{
+    if (!m_job)
+        return;
+    // We may be inside the client's callback (or a slot of progress()): the client goes once that has returned.
+    // Its query is aborted then; until then an answer finds m_job changed and is dropped.
+    QMetaObject::invokeMethod(
+        this, [job = std::shared_ptr<Job>(std::move(m_job))] {}, Qt::QueuedConnection);
 }
 
 } // namespace bw

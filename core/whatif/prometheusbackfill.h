@@ -60,6 +60,9 @@ struct BackfillRequest
     QString service; // for the label
     double outageFailureRatio = 0.5;
     int outageMinSteps = 3;
+    // A call costs 16 bytes in the stream: past this many the conversion stops with an error that names the total
+    // (1000 requests/s over 6 h is 21.6 million calls).
+    std::int64_t maxCalls = 20'000'000;
 
     // Names what is missing or inconsistent (no URL, no requests query, both or neither failure query, bad range).
     Status validate() const;
@@ -80,8 +83,10 @@ Result<ReplayHistory> historyFromPrometheus(const BackfillRequest &request, cons
 
 // Runs the request's range queries one after the other and converts them. Lives in the thread of `network` (not
 // owned; must outlive it), the GUI's or the CLI's: nothing blocks, everything arrives through the event loop.
-// Each start() ends in exactly one finished(), unless start() or cancel() is called again first: cancel() aborts
-// the queries in flight and emits finished() with a "cancelled" error at once. Errors name the query and what
+// Each start() ends in exactly one finished(), unless start() is called again first (the older run then ends
+// silently): cancel() emits finished() with a "cancelled" error at once and drops whatever the queries in flight
+// still bring (they are aborted when control returns to the event loop). start() and cancel() may be called from
+// slots of these signals. Errors name the query and what
 // Prometheus (or the network) said.
 class PrometheusBackfill final : public QObject
 {
@@ -102,6 +107,7 @@ private:
     struct Job;
     void runNext();
     void finish(const Result<ReplayHistory> &history);
+    void retireJob();
 
     QNetworkAccessManager *m_network;
     std::unique_ptr<Job> m_job;

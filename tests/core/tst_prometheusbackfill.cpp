@@ -331,6 +331,7 @@ void TestPrometheusBackfill::errors_data()
     QTest::newRow("no url") << u"url"_s << u"not a valid http(s) URL"_s;
     QTest::newRow("reversed range") << u"range"_s << u"empty range"_s;
     QTest::newRow("zero step") << u"step"_s << u"step must be positive"_s;
+    QTest::newRow("too many calls") << u"many"_s << u"holds more than 15 calls"_s;
 }
 
 void TestPrometheusBackfill::errors()
@@ -355,6 +356,8 @@ void TestPrometheusBackfill::errors()
         std::swap(r.fromMs, r.toMs);
     else if (what == u"step")
         r.stepMs = 0;
+    else if (what == u"many")
+        r.maxCalls = 15; // 2 steps of 10 calls
     auto history = bw::historyFromPrometheus(r, data);
     QVERIFY(!history.ok());
     QVERIFY2(history.error().contains(mention), qPrintable(history.error()));

@@ -62,6 +62,7 @@ private Q_SLOTS:
     void upQueryDecidesTheOutages();
     void progressAndOneFinished();
     void cancelStopsAtOnce();
+    void cancelAndRestartFromSlots();
     void errors_data();
     void errors();
     void cliSweepAndReplay();
@@ -271,6 +272,33 @@ void TestBackfillIntegration::cancelStopsAtOnce()
     QCOMPARE(results.size(), std::size_t{1});
 }
 
+void TestBackfillIntegration::cancelAndRestartFromSlots()
+{
+    // Cancel inside the client's callback (progress after the first query), then start again from finished().
+    bw::PrometheusBackfill backfill(&m_network);
+    std::vector<bw::Result<bw::ReplayHistory>> results;
+    bool restarted = false;
+    connect(&backfill, &bw::PrometheusBackfill::progress, this, [&](double fraction) {
+        if (fraction > 0 && !restarted)
+            backfill.cancel();
+    });
+    connect(&backfill, &bw::PrometheusBackfill::finished, this, [&](const bw::Result<bw::ReplayHistory> &history) {
+        results.push_back(history);
+        if (!restarted) {
+            restarted = true;
+            backfill.start(request(true));
+        }
+    });
+    backfill.start(request(true));
+    QTRY_COMPARE_WITH_TIMEOUT(results.size(), std::size_t{2}, 30'000);
+    QVERIFY(!results[0].ok());
+    QVERIFY(results[0].error().contains(u"cancelled"_s));
+    QVERIFY2(results[1].ok(), qPrintable(results[1].ok() ? QString() : results[1].error()));
+    QCOMPARE(results[1]->stream.size(), m_good + m_failed);
+    QTest::qWait(200);
+    QCOMPARE(results.size(), std::size_t{2});
+}
+
 void TestBackfillIntegration::errors_data()
 {
     QTest::addColumn<QString>("url");
@@ -336,6 +364,26 @@ void TestBackfillIntegration::cliSweepAndReplay()
                                     .toObject();
     QCOMPARE(summary[u"events"_s].toInteger(), m_good + m_failed);
     QCOMPARE(summary[u"outages"_s].toInt(), 1);
+
+    // The server from a configuration's prometheus block.
+    QFile config(m_dir.filePath(u"breakerwatch.yml"_s));
+    QVERIFY(config.open(QIODevice::WriteOnly));
+    config.write(u"prometheus:\n  url: %1\nservices:\n  - name: shop\n    health: {url: 'http://127.0.0.1:1/'}\n"_s
+                     .arg(m_prometheus.base())
+                     .toUtf8());
+    config.close();
+    QStringList fromConfig = source;
+    fromConfig.replace(fromConfig.indexOf(u"--prometheus"_s) + 1, config.fileName());
+    fromConfig.replace(fromConfig.indexOf(u"--prometheus"_s), u"--config"_s);
+    QProcess configured;
+    configured.start(QStringLiteral(BW_CLI_PATH),
+                     QStringList{u"replay"_s, u"--preset"_s, u"resilience4j"_s} + fromConfig);
+    QVERIFY(configured.waitForFinished(60'000));
+    QVERIFY2(configured.exitCode() == 0, configured.readAllStandardError().constData());
+    const QJsonObject again = QJsonDocument::fromJson(configured.readAllStandardOutput().trimmed().split('\n').last())
+                                  .object()[u"summary"_s]
+                                  .toObject();
+    QCOMPARE(again[u"events"_s].toInteger(), m_good + m_failed);
 }
 
 void TestBackfillIntegration::cliErrors()
