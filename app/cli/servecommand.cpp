@@ -10,8 +10,8 @@
 #include "monitor/servicemonitor.h"
 #include "probe/httpprober.h"
 #include "store/datadir.h"
-#include "store/historystore.h"
 #include "store/storerecorder.h"
+#include "store/storethread.h"
 #include "whatif/replayreport.h"
 
 #include <QCommandLineParser>
@@ -99,12 +99,16 @@ int runServe(const QStringList &arguments)
         storeOptions.dataDir = bw::resolveDataDir(parser.value(u"data-dir"_s));
         QCoreApplication::setApplicationName(app);
     }
-    bw::HistoryStore store(storeOptions);
-    if (const bw::Status opened = store.open(now()); !opened)
+    // The store works on a thread of its own, as in the GUI; it ends after the recorder, writing what is queued.
+    bw::StoreThread store(storeOptions, now);
+    const auto [opened, storePath] = store.worker()->call([&now](bw::HistoryStore &s) {
+        return std::pair{s.open(now()), s.filePath()};
+    });
+    if (!opened)
         err(u"history store degraded, polling goes on: "_s + opened.error());
     else
-        err(u"history in %1"_s.arg(store.filePath()));
-    bw::StoreRecorder storeRecorder(&store, &monitor, &recorder, &alerts, &audit, now);
+        err(u"history in %1"_s.arg(storePath));
+    bw::StoreRecorder storeRecorder(store.worker(), &monitor, &recorder, &alerts, &audit, now);
     QObject::connect(&storeRecorder, &bw::StoreRecorder::healthChanged, [](const bw::StoreHealth &health) {
         err(health.ok() ? u"history store ok again"_s : u"history store degraded: "_s + health.message);
     });

@@ -12,8 +12,8 @@
 #include "monitor/servicemonitor.h"
 #include "probe/httpprober.h"
 #include "store/datadir.h"
-#include "store/historystore.h"
 #include "store/storerecorder.h"
+#include "store/storethread.h"
 #include "theme/theme.h"
 #include "whatif/replayhistory.h"
 #include "workbench/workbenchwidget.h"
@@ -103,7 +103,9 @@ int main(int argc, char *argv[])
     bw::FleetHistory history;
     bw::AuditLog audit;
     // History that survives a restart (the demo's only for the session, unless --data-dir asks for more).
-    std::unique_ptr<bw::HistoryStore> store;
+    // It works on a thread of its own (its durable commits are fsyncs). Opening it and restoring the last 24 h
+    // happen there too, while this thread waits: nothing else touches `history` before the window shows.
+    std::unique_ptr<bw::StoreThread> store;
     QString storeProblem;
     // The demo keeps its history in a folder of its own that goes at exit, so the workbench can replay it.
     QTemporaryDir demoData;
@@ -111,25 +113,27 @@ int main(int argc, char *argv[])
         bw::StoreOptions options;
         options.dataDir =
             parser.isSet(u"data-dir"_s) || !fleet ? bw::resolveDataDir(parser.value(u"data-dir"_s)) : demoData.path();
-        store = std::make_unique<bw::HistoryStore>(options);
-        if (const bw::Status opened = store->open(now()); !opened) {
-            storeProblem = opened.error(); // polling goes on; the store retries and the window says why
-        } else {
-            QStringList names;
-            for (const bw::ServiceConfig &service : config->services)
-                names << service.name;
-            if (const auto restored = store->restore(history, names, now() - 24 * 3600 * 1000, now()); !restored)
-                storeProblem = restored.error();
-            if (const auto entries = store->auditEntries(now() - 24 * 3600 * 1000, now()))
-                for (const bw::StoredAuditEntry &e : *entries)
-                    audit.append({e.atMs, e.who, e.service, e.target, e.action, e.outcome, e.detail});
-        }
+        store = std::make_unique<bw::StoreThread>(options, now);
+        QStringList names;
+        for (const bw::ServiceConfig &service : config->services)
+            names << service.name;
+        std::vector<bw::StoredAuditEntry> entries;
+        storeProblem = store->worker()->call([&](bw::HistoryStore &s) -> QString {
+            if (const bw::Status opened = s.open(now()); !opened)
+                return opened.error(); // polling goes on; the store retries and the window says why
+            if (auto read = s.auditEntries(now() - 24 * 3600 * 1000, now()))
+                entries = std::move(*read);
+            const auto restored = s.restore(history, names, now() - 24 * 3600 * 1000, now());
+            return restored ? QString() : restored.error();
+        });
+        for (const bw::StoredAuditEntry &e : entries)
+            audit.append({e.atMs, e.who, e.service, e.target, e.action, e.outcome, e.detail});
     }
     bw::HistoryRecorder recorder(&monitor, &history);
     bw::AlertCenter alerts(&monitor, now);
     std::unique_ptr<bw::StoreRecorder> storeRecorder;
     if (store)
-        storeRecorder = std::make_unique<bw::StoreRecorder>(store.get(), &monitor, &recorder, &alerts, &audit, now);
+        storeRecorder = std::make_unique<bw::StoreRecorder>(store->worker(), &monitor, &recorder, &alerts, &audit, now);
     bw::BreakerControl control(&monitor, &prober, &audit, now);
     bw::MetricsExporter exporter(&monitor);
     if (parser.isSet(u"metrics-listen"_s)) {
@@ -147,7 +151,8 @@ int main(int argc, char *argv[])
     bw::WorkbenchContext workbenchContext{&monitor, &control, &network, {}, now};
     if (store)
         workbenchContext.recorded = [&store](const QString &service, std::int64_t from, std::int64_t to) {
-            return bw::historyFromStore(*store, service, from, to);
+            return store->worker()->call(
+                [&](bw::HistoryStore &s) { return bw::historyFromStore(s, service, from, to); });
         };
     auto *workbench = new bw::WorkbenchWidget(std::move(workbenchContext));
     window.addWorkbench(workbench);
@@ -160,7 +165,7 @@ int main(int argc, char *argv[])
     if (storeRecorder) {
         QObject::connect(storeRecorder.get(), &bw::StoreRecorder::healthChanged, &window,
                          [&window](const bw::StoreHealth &health) { window.setStoreProblem(health.message); });
-        window.setStoreProblem(storeProblem.isEmpty() ? store->health().message : storeProblem);
+        window.setStoreProblem(storeProblem.isEmpty() ? storeRecorder->health().message : storeProblem);
     }
     // A configuration file is followed: saving it applies it; a broken save keeps the previous one in force.
     std::unique_ptr<bw::ConfigWatcher> watcher;

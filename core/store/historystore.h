@@ -39,7 +39,8 @@ namespace bw {
 // Reads (observations(), transitions(), restore(), ...) see what is on disk plus what is still in memory.
 //
 // Threading: none inside. Create, use and destroy it on one thread (the Qt SQL connection belongs to the thread
-// that opened it); a worker thread is a good place when synchronous=FULL commits are slow. Time is always passed in.
+// that opened it). The apps run it on a worker thread of its own (StoreThread), the history CLI commands directly.
+// Time is always passed in.
 class HistoryStore
 {
 public:

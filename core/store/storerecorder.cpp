@@ -4,6 +4,7 @@
 #include "control/auditlog.h"
 #include "history/historyrecorder.h"
 #include "monitor/servicemonitor.h"
+#include "store/storeworker.h"
 
 #include <cmath>
 
@@ -16,12 +17,20 @@ float toFloat(double value)
 }
 } // namespace
 
-StoreRecorder::StoreRecorder(HistoryStore *store, ServiceMonitor *monitor, HistoryRecorder *history,
-                             AlertCenter *alerts, AuditLog *audit, Clock clock, QObject *parent)
-    : QObject(parent), m_store(store), m_monitor(monitor), m_clock(std::move(clock)),
-      m_auditKeyBase(m_clock() * 1000) // unique per session: audit entries are keyed by session and index
+template<typename Fn>
+void StoreRecorder::post(Fn &&fn)
+{
+    QMetaObject::invokeMethod(m_store, std::forward<Fn>(fn), Qt::QueuedConnection);
+}
+
+StoreRecorder::StoreRecorder(StoreWorker *store, ServiceMonitor *monitor, HistoryRecorder *history, AlertCenter *alerts,
+                             AuditLog *audit, Clock clock, QObject *parent)
+    : QObject(parent), m_store(store), m_monitor(monitor),
+      m_auditKeyBase(clock() * 1000) // unique per session: audit entries are keyed by session and index
 {
     m_health = store->health();
+    // Queued (the worker is on another thread); the newest health, so that a late signal never goes back in time.
+    connect(store, &StoreWorker::healthChanged, this, [this] { update(m_store->health()); });
     connect(history, &HistoryRecorder::sampled, this, [this](const QString &service, const PollSample &sample) {
         Observation o;
         o.t = sample.t;
@@ -31,10 +40,12 @@ StoreRecorder::StoreRecorder(HistoryStore *store, ServiceMonitor *monitor, Histo
         o.outcome = !sample.ok ? PollOutcome::Unknown : *sample.ok ? PollOutcome::Ok : PollOutcome::Failed;
         o.state = sample.state;
         o.observedState = sample.observedState;
-        m_store->appendObservation(service, o);
+        post([store = m_store, service, o] { store->appendObservation(service, o); });
     });
     connect(monitor, &ServiceMonitor::transition, this, [this](int index, const Transition &tr) {
-        check(m_store->appendTransition(m_monitor->status(index).name, TrackKind::Simulated, tr));
+        post([store = m_store, service = m_monitor->status(index).name, tr] {
+            store->appendTransition(service, TrackKind::Simulated, tr);
+        });
     });
     connect(monitor, &ServiceMonitor::observedTransitionsChanged, this,
             [this](int index, const QList<ObservedTransition> &all) {
@@ -43,43 +54,37 @@ StoreRecorder::StoreRecorder(HistoryStore *store, ServiceMonitor *monitor, Histo
                 for (const ObservedTransition &tr : all) {
                     if (tr.t <= upTo)
                         continue;
-                    check(m_store->appendObservedTransition(name, tr));
+                    post([store = m_store, name, tr] { store->appendObservedTransition(name, tr); });
                     upTo = tr.t;
                 }
             });
-    connect(alerts, &AlertCenter::alertFired, this, [this](const Alert &a) { check(m_store->recordAlert(a)); });
-    connect(alerts, &AlertCenter::alertResolved, this, [this](const Alert &a) { check(m_store->recordAlert(a)); });
-    connect(audit, &AuditLog::entryAdded, this,
-            [this](int index, const AuditEntry &entry) { check(m_store->appendAudit(m_auditKeyBase + index, entry)); });
+    const auto recordAlert = [this](const Alert &a) { post([store = m_store, a] { store->recordAlert(a); }); };
+    connect(alerts, &AlertCenter::alertFired, this, recordAlert);
+    connect(alerts, &AlertCenter::alertResolved, this, recordAlert);
+    connect(audit, &AuditLog::entryAdded, this, [this](int index, const AuditEntry &entry) {
+        post([store = m_store, key = m_auditKeyBase + index, entry] { store->appendAudit(key, entry); });
+    });
     connect(audit, &AuditLog::entryChanged, this, [this](int index, const AuditEntry &entry) {
-        check(m_store->completeAudit(m_auditKeyBase + index, entry.outcome, entry.detail));
+        post([store = m_store, key = m_auditKeyBase + index, outcome = entry.outcome, detail = entry.detail] {
+            store->completeAudit(key, outcome, detail);
+        });
     });
-    connect(&m_flush, &QTimer::timeout, this, &StoreRecorder::flush);
-    m_flush.start(std::chrono::seconds(2));
-    connect(&m_compact, &QTimer::timeout, this, [this] {
-        m_store->compact(m_clock());
-        check(success());
-    });
-    m_compact.start(std::chrono::hours(1));
 }
 
-StoreRecorder::~StoreRecorder()
-{
-    m_store->flush(m_clock());
-}
+StoreRecorder::~StoreRecorder() = default; // what is queued is written when the StoreThread ends
 
 void StoreRecorder::flush()
 {
-    check(m_store->flush(m_clock()));
+    QMetaObject::invokeMethod(m_store, &StoreWorker::flush, Qt::BlockingQueuedConnection);
+    update(m_store->health());
 }
 
-void StoreRecorder::check(const Status &)
+void StoreRecorder::update(const StoreHealth &health)
 {
-    // The status itself is in health(): degraded with its message, or back to ok after a retry.
-    const StoreHealth now = m_store->health();
-    const bool changed = now.state != m_health.state || now.message != m_health.message ||
-                         now.droppedObservations != m_health.droppedObservations;
-    m_health = now;
+    const bool changed = health.state != m_health.state || health.message != m_health.message ||
+                         health.droppedObservations != m_health.droppedObservations ||
+                         health.droppedRecords != m_health.droppedRecords;
+    m_health = health;
     if (changed)
         Q_EMIT healthChanged(m_health);
 }

@@ -20,6 +20,10 @@
 // BM_FlushTick        steady state of the size fleet's services: append 2 s of polls (2 per service) and flush, a
 //                     block sealed every 10 min; p50/p99 per flush and observations per second of flush time.
 // BM_DurableTransition  one transition per synchronous=FULL transaction (an fsync each): p50/p99, transitions/s.
+// BM_RecordTransition/direct  the GUI thread's cost of recording one simulated-breaker transition before the store
+//                     had its own thread: HistoryStore::appendTransition on the calling thread (a durable commit).
+// BM_RecordTransition/queued  the same now: ServiceMonitor::transition -> StoreRecorder, which copies it into a queued
+//                     call to the StoreThread; timed on the calling thread only, the worker then drained (not timed).
 //
 // --smoke (ctest): 20 services x 1 h and 10 x 2 h, one iteration each, with the cross-checks (every observation and
 // transition restored). --dir keeps the files (default: a temporary directory).
@@ -27,14 +31,23 @@
 #include "benchsupport.h"
 #include "fleetscript.h"
 
+#include "alerts/alertcenter.h"
+#include "config/configloader.h"
+#include "control/auditlog.h"
 #include "history/fleethistory.h"
+#include "history/historyrecorder.h"
+#include "monitor/servicemonitor.h"
+#include "probe/httpprober.h"
 #include "store/historystore.h"
+#include "store/storerecorder.h"
+#include "store/storethread.h"
 
 #include <benchmark/benchmark.h>
 
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
+#include <QNetworkAccessManager>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -393,6 +406,82 @@ void BM_DurableTransition(benchmark::State &state)
     state.counters["transitions_per_s"] = 1e3 / percentile(ms, 0.5);
 }
 
+bw::Transition benchTransition(int n, std::int64_t t)
+{
+    bw::Transition tr{t,
+                      n % 2 ? bw::BreakerState::Open : bw::BreakerState::Closed,
+                      n % 2 ? bw::BreakerState::HalfOpen : bw::BreakerState::Open,
+                      {}};
+    tr.reason.kind = bw::TransitionReason::Kind::FailureRate;
+    tr.reason.value = 50 + n % 50;
+    tr.reason.threshold = 50;
+    tr.reason.count = 20;
+    return tr;
+}
+
+void BM_RecordTransition(benchmark::State &state)
+{
+    const bool queued = state.range(0) == 1;
+    const QString dir = QDir(g_dir).filePath(queued ? QStringLiteral("queued") : QStringLiteral("direct"));
+    QDir(dir).removeRecursively();
+    std::vector<double> ms;
+    std::int64_t t = kStart;
+    int n = 0;
+    if (!queued) {
+        bw::HistoryStore store(storeOptions(dir));
+        if (!store.open(kStart)) {
+            state.SkipWithError("open failed");
+            return;
+        }
+        for (auto _ : state) {
+            const bw::Transition tr = benchTransition(n++, t += 250);
+            const auto t0 = Clock::now();
+            const bw::Status s = store.appendTransition(QStringLiteral("svc-1"), bw::TrackKind::Simulated, tr);
+            ms.push_back(seconds(Clock::now() - t0) * 1e3);
+            if (!s) {
+                state.SkipWithError("write failed");
+                return;
+            }
+        }
+    } else {
+        const auto clock = [] { return kStart; }; // called on both threads; each transition carries its own t
+        const bw::PresetCatalog catalog;
+        const auto config = bw::ConfigLoader(catalog).loadText(
+            "services:\n  - name: svc-1\n    health: {url: 'http://127.0.0.1:1/'}\n", QStringLiteral("b.yml"), {});
+        QNetworkAccessManager network;
+        bw::HttpProber prober(&network);
+        bw::ServiceMonitor monitor(&prober, clock);
+        monitor.setConfig(*config);
+        bw::FleetHistory history;
+        bw::HistoryRecorder recorder(&monitor, &history);
+        bw::AlertCenter alerts(&monitor, clock);
+        bw::AuditLog audit;
+        bw::StoreThread store(storeOptions(dir), clock);
+        if (!store.worker()->call([](bw::HistoryStore &s) { return s.open(kStart); })) {
+            state.SkipWithError("open failed");
+            return;
+        }
+        bw::StoreRecorder storeRecorder(store.worker(), &monitor, &recorder, &alerts, &audit, clock);
+        for (auto _ : state) {
+            const bw::Transition tr = benchTransition(n++, t += 250);
+            const auto t0 = Clock::now();
+            Q_EMIT monitor.transition(0, tr);
+            ms.push_back(seconds(Clock::now() - t0) * 1e3);
+            state.PauseTiming();
+            store.worker()->call([](bw::HistoryStore &) {}); // the worker writes it; transitions come one at a time
+            state.ResumeTiming();
+        }
+        const auto stored = store.worker()->call(
+            [](bw::HistoryStore &s) { return s.transitions(QStringLiteral("svc-1"), kStart, kStart + kHour * 24); });
+        if (!stored || stored->size() != ms.size() || !storeRecorder.health().ok()) {
+            state.SkipWithError("not every transition reached the store");
+            return;
+        }
+    }
+    state.counters["p50_ms"] = percentile(ms, 0.5);
+    state.counters["p99_ms"] = percentile(ms, 0.99);
+}
+
 void takeOwnFlags(int &argc, char **argv)
 {
     int kept = 1;
@@ -457,10 +546,17 @@ int main(int argc, char **argv)
     auto *durable = benchmark::RegisterBenchmark("BM_DurableTransition", BM_DurableTransition)
                         ->Unit(benchmark::kMillisecond)
                         ->UseRealTime();
+    auto *record = benchmark::RegisterBenchmark("BM_RecordTransition", BM_RecordTransition)
+                       ->ArgName("queued")
+                       ->Arg(0)
+                       ->Arg(1)
+                       ->Unit(benchmark::kMillisecond)
+                       ->UseRealTime();
     openAndRestore->Iterations(smoke ? 1 : 7);
     restore->Iterations(smoke ? 1 : 7);
     flush->Iterations(smoke ? 3 : 1'800); // an hour of 2 s flushes: six seals
     durable->Iterations(smoke ? 3 : 300);
+    record->Iterations(smoke ? 3 : 300);
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     return 0;

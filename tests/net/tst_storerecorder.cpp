@@ -1,6 +1,7 @@
 // The history store behind a live monitor: a session over the demo fleet on loopback is written to a real
 // SQLite file, and the next session restores the same transitions, series and audit entries. A store that cannot
-// be written is reported as degraded while polling goes on.
+// be written is reported as degraded while polling goes on. The store works on its own thread: recording never waits
+// for it, health changes come back on the GUI thread, and ending the store thread writes everything queued.
 #include "alerts/alertcenter.h"
 #include "config/configloader.h"
 #include "control/breakercontrol.h"
@@ -10,14 +11,25 @@
 #include "probe/httpprober.h"
 #include "store/historystore.h"
 #include "store/storerecorder.h"
+#include "store/storethread.h"
 
 #include <QDateTime>
 #include <QFile>
 #include <QNetworkAccessManager>
+#include <QSemaphore>
 #include <QTemporaryDir>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
+
+namespace {
+bw::StoreOptions storeIn(const QString &dir)
+{
+    bw::StoreOptions options;
+    options.dataDir = dir;
+    return options;
+}
+} // namespace
 
 class TestStoreRecorder final : public QObject
 {
@@ -25,6 +37,8 @@ class TestStoreRecorder final : public QObject
 private Q_SLOTS:
     void restartShowsTheSameHistory();
     void unwritableStoreIsDegradedAndPollingGoesOn();
+    void storeWorksOnItsOwnThread();
+    void endingTheStoreThreadWritesEverythingQueued();
 
 private:
     std::int64_t now() const { return m_wallStart + m_clock.elapsed(); }
@@ -56,9 +70,9 @@ void TestStoreRecorder::restartShowsTheSameHistory()
         bw::AlertCenter alerts(&monitor, clock);
         bw::AuditLog audit;
         bw::BreakerControl control(&monitor, &prober, &audit, clock);
-        bw::HistoryStore store({dir.path()});
-        QVERIFY(store.open(now()).ok());
-        bw::StoreRecorder storeRecorder(&store, &monitor, &recorder, &alerts, &audit, clock);
+        bw::StoreThread store(storeIn(dir.path()), clock);
+        QVERIFY(store.worker()->call([this](bw::HistoryStore &s) { return s.open(now()); }).ok());
+        bw::StoreRecorder storeRecorder(store.worker(), &monitor, &recorder, &alerts, &audit, clock);
         monitor.start();
         fleet.services()[1]->injectFault(bw::BehaviourMode::Down, 60'000);
         QTRY_COMPARE_WITH_TIMEOUT(monitor.status(1).state, bw::BreakerState::Open, 8000);
@@ -69,9 +83,9 @@ void TestStoreRecorder::restartShowsTheSameHistory()
         QVERIFY(written.size() >= 2);
         writtenReason = history.service(1).reasonText(written.front().reason);
         QVERIFY(storeRecorder.health().ok());
-    } // the recorder flushes, the store closes: the "application" stops
+    } // the store thread writes what is queued and closes the file: the "application" stops
 
-    bw::HistoryStore store({dir.path()});
+    bw::HistoryStore store(storeIn(dir.path()));
     QVERIFY(store.open(now()).ok());
     bw::FleetHistory restored;
     const auto report = store.restore(restored, names, now() - 3600'000, now() + 1);
@@ -117,11 +131,11 @@ void TestStoreRecorder::unwritableStoreIsDegradedAndPollingGoesOn()
     bw::HistoryRecorder recorder(&monitor, &history);
     bw::AlertCenter alerts(&monitor, clock);
     bw::AuditLog audit;
-    bw::HistoryStore store({blocker.fileName() + u"/data"_s});
-    const bw::Status opened = store.open(now());
+    bw::StoreThread store(storeIn(blocker.fileName() + u"/data"_s), clock);
+    const bw::Status opened = store.worker()->call([this](bw::HistoryStore &s) { return s.open(now()); });
     QVERIFY(!opened.ok());
     QVERIFY2(opened.error().contains(u"not-a-directory"_s), qPrintable(opened.error()));
-    bw::StoreRecorder storeRecorder(&store, &monitor, &recorder, &alerts, &audit, clock);
+    bw::StoreRecorder storeRecorder(store.worker(), &monitor, &recorder, &alerts, &audit, clock);
     QVERIFY(!storeRecorder.health().ok());
     QVERIFY(!storeRecorder.health().message.isEmpty());
     monitor.start();
@@ -129,6 +143,132 @@ void TestStoreRecorder::unwritableStoreIsDegradedAndPollingGoesOn()
     storeRecorder.flush();
     QVERIFY(!storeRecorder.health().ok());
     QVERIFY(storeRecorder.health().bufferedObservations > 0); // kept in memory for a retry
+}
+
+namespace {
+bw::Transition opening(std::int64_t t)
+{
+    bw::Transition tr{t, bw::BreakerState::Closed, bw::BreakerState::Open, {}};
+    tr.reason.kind = bw::TransitionReason::Kind::ConsecutiveFailures;
+    tr.reason.count = 5;
+    tr.reason.threshold = 5;
+    return tr;
+}
+const char *kOneService = "services:\n  - name: a\n    health: {url: 'http://127.0.0.1:1/'}\n";
+} // namespace
+
+void TestStoreRecorder::storeWorksOnItsOwnThread()
+{
+    m_clock.start();
+    const auto clock = [this] { return now(); };
+    QTemporaryDir dir;
+    const bw::PresetCatalog catalog;
+    const auto config = bw::ConfigLoader(catalog).loadText(kOneService, u"t.yml"_s, {});
+    QVERIFY(config.ok());
+    bw::HttpProber prober(&m_network);
+    bw::ServiceMonitor monitor(&prober, clock);
+    monitor.setConfig(*config); // not started: the test plays the monitor's signals
+    bw::FleetHistory history;
+    bw::HistoryRecorder recorder(&monitor, &history);
+    bw::AlertCenter alerts(&monitor, clock);
+    bw::AuditLog audit;
+    bw::StoreOptions options = storeIn(dir.path());
+    options.maxDatabaseBytes = 512 * 1024; // fills up below
+    bw::StoreThread store(options, clock);
+    QVERIFY(store.worker()->call([this](bw::HistoryStore &s) { return s.open(now()); }).ok());
+    bw::StoreRecorder storeRecorder(store.worker(), &monitor, &recorder, &alerts, &audit, clock);
+    QThread *const storeThread = store.worker()->thread();
+    QVERIFY(storeThread != QThread::currentThread());
+    QVERIFY(storeThread->isRunning());
+
+    // The worker is held up (as by a slow fsync): recording a transition and an audit entry does not wait for it.
+    QSemaphore gate;
+    QThread *heldOn = nullptr;
+    QMetaObject::invokeMethod(
+        store.worker(),
+        [&] {
+            heldOn = QThread::currentThread();
+            gate.acquire();
+        },
+        Qt::QueuedConnection);
+    const std::int64_t t = now();
+    Q_EMIT monitor.transition(0, opening(t)); // returns although the store cannot write now
+    audit.append({t, u"tester"_s, u"a"_s, u"simulated breaker"_s, u"force open"_s, u"done"_s, {}});
+    gate.release();
+    storeRecorder.flush(); // waits for the worker
+    QCOMPARE(heldOn, storeThread);
+    const auto written = store.worker()->call([t](bw::HistoryStore &s) { return s.transitions(u"a"_s, t, t + 1); });
+    QVERIFY(written.ok());
+    QCOMPARE(written->size(), std::size_t{1});
+    QCOMPARE(written->front().to, bw::BreakerState::Open);
+    QVERIFY(storeRecorder.health().ok());
+
+    // The store fills up on its thread; the recorder says so on this one.
+    QList<QThread *> reportedOn;
+    connect(&storeRecorder, &bw::StoreRecorder::healthChanged, this,
+            [&reportedOn](const bw::StoreHealth &) { reportedOn << QThread::currentThread(); });
+    for (int i = 0; i < 40; ++i)
+        audit.append({now(), u"tester"_s, u"a"_s, u"simulated breaker"_s, u"reset"_s, u"done"_s,
+                      QString(20'000, QChar(u'a' + i % 26))});
+    QTRY_VERIFY_WITH_TIMEOUT(!storeRecorder.health().ok(), 10'000);
+    QVERIFY2(storeRecorder.health().message.contains(u"disk is full"_s), qPrintable(storeRecorder.health().message));
+    QVERIFY(!reportedOn.isEmpty());
+    for (QThread *thread : std::as_const(reportedOn))
+        QCOMPARE(thread, QThread::currentThread());
+}
+
+void TestStoreRecorder::endingTheStoreThreadWritesEverythingQueued()
+{
+    m_clock.start();
+    const auto clock = [this] { return now(); };
+    QTemporaryDir dir;
+    const bw::PresetCatalog catalog;
+    const auto config = bw::ConfigLoader(catalog).loadText(kOneService, u"t.yml"_s, {});
+    QVERIFY(config.ok());
+    const std::int64_t t0 = now();
+    constexpr int kRecords = 200;
+    {
+        bw::HttpProber prober(&m_network);
+        bw::ServiceMonitor monitor(&prober, clock);
+        monitor.setConfig(*config);
+        bw::FleetHistory history;
+        bw::HistoryRecorder recorder(&monitor, &history);
+        bw::AlertCenter alerts(&monitor, clock);
+        bw::AuditLog audit;
+        QSemaphore gate; // outlives the store thread, which waits on it
+        bw::StoreThread store(storeIn(dir.path()), clock);
+        QVERIFY(store.worker()->call([t0](bw::HistoryStore &s) { return s.open(t0); }).ok());
+        bw::StoreRecorder storeRecorder(store.worker(), &monitor, &recorder, &alerts, &audit, clock);
+        // Held up while everything is recorded, so all of it is still queued when the store thread is told to end.
+        QMetaObject::invokeMethod(
+            store.worker(), [&gate] { gate.acquire(); }, Qt::QueuedConnection);
+        for (int i = 0; i < kRecords; ++i) {
+            bw::PollSample sample;
+            sample.t = t0 + i * 10;
+            sample.latencyMs = 10 + i;
+            sample.errorRate = 0;
+            sample.ok = true;
+            Q_EMIT recorder.sampled(u"a"_s, sample);
+            Q_EMIT monitor.transition(0, opening(t0 + i * 10));
+            audit.append({t0 + i * 10, u"tester"_s, u"a"_s, u"simulated breaker"_s, u"reset"_s, u"done"_s,
+                          u"entry %1"_s.arg(i)});
+        }
+        gate.release();
+    } // no flush: the recorder goes, then the store thread ends
+
+    bw::HistoryStore store(storeIn(dir.path()));
+    QVERIFY(store.open(now()).ok());
+    const auto observations = store.observations(u"a"_s, t0, t0 + kRecords * 10);
+    QVERIFY(observations.ok());
+    QCOMPARE(observations->size(), std::size_t{kRecords});
+    QCOMPARE(observations->back().t, t0 + (kRecords - 1) * 10);
+    const auto transitions = store.transitions(u"a"_s, t0, t0 + kRecords * 10);
+    QVERIFY(transitions.ok());
+    QCOMPARE(transitions->size(), std::size_t{kRecords});
+    const auto audit = store.auditEntries(t0, t0 + kRecords * 10);
+    QVERIFY(audit.ok());
+    QCOMPARE(audit->size(), std::size_t{kRecords});
+    QCOMPARE(audit->back().detail, u"entry %1"_s.arg(kRecords - 1));
 }
 
 QTEST_MAIN(TestStoreRecorder)

@@ -31,6 +31,7 @@
 #include <QPushButton>
 #include <QRegularExpression>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -51,6 +52,7 @@ private Q_SLOTS:
     void groupingByALabel();
     void darkTheme();
     void configFileIsFollowed();
+    void degradedStoreShowsInTheStatusBar();
 
 private:
     int rowOf(const QString &name) const;
@@ -405,6 +407,23 @@ void TestMainWindow::configFileIsFollowed()
         QTRY_VERIFY(!problem->isHidden());
         window.grab().save(QString::fromLocal8Bit(shots) + u"/config-problem.png"_s);
     }
+}
+
+void TestMainWindow::degradedStoreShowsInTheStatusBar()
+{
+    // What main() passes on from StoreRecorder::healthChanged: the store's message, empty when it is ok again.
+    auto *badge = m_window->findChild<QLabel *>(u"storeHealth"_s);
+    QVERIFY(badge);
+    QVERIFY(badge->isHidden());
+    const QString problem = u"/data/breakerwatch.sqlite: writing observations: the disk is full (or the store "
+                            u"reached its size limit) (SQLite: database or disk is full)"_s;
+    m_window->setStoreProblem(problem);
+    QVERIFY(badge->isVisible());
+    QVERIFY2(badge->text().contains(u"history store degraded"_s), qPrintable(badge->text()));
+    QCOMPARE(badge->toolTip(), problem);
+    QCOMPARE(m_window->statusBar()->currentMessage(), u"History store: "_s + problem);
+    m_window->setStoreProblem({});
+    QVERIFY(badge->isHidden());
 }
 
 QTEST_MAIN(TestMainWindow)

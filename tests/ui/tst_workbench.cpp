@@ -16,6 +16,7 @@
 #include "probe/httpprober.h"
 #include "store/historystore.h"
 #include "store/storerecorder.h"
+#include "store/storethread.h"
 #include "whatif/replayhistory.h"
 #include "whatif/samplehistory.h"
 #include "workbench/candidatelistmodel.h"
@@ -69,7 +70,7 @@ private:
     std::unique_ptr<bw::AlertCenter> m_alerts;
     bw::AuditLog m_audit;
     std::unique_ptr<bw::BreakerControl> m_control;
-    std::unique_ptr<bw::HistoryStore> m_store;
+    std::unique_ptr<bw::StoreThread> m_store;
     std::unique_ptr<bw::StoreRecorder> m_storeRecorder;
     std::unique_ptr<bw::WorkbenchWidget> m_workbench;
     std::vector<std::unique_ptr<QAbstractItemModelTester>> m_testers;
@@ -109,13 +110,13 @@ void TestWorkbench::initTestCase()
     m_control = std::make_unique<bw::BreakerControl>(m_monitor.get(), m_prober.get(), &m_audit, clock);
     bw::StoreOptions options;
     options.dataDir = m_dir.path();
-    m_store = std::make_unique<bw::HistoryStore>(options);
-    QVERIFY(m_store->open(now()).ok());
-    m_storeRecorder = std::make_unique<bw::StoreRecorder>(m_store.get(), m_monitor.get(), m_recorder.get(),
+    m_store = std::make_unique<bw::StoreThread>(options, clock); // the store on its own thread, as in the app
+    QVERIFY(m_store->worker()->call([this](bw::HistoryStore &s) { return s.open(now()).ok(); }));
+    m_storeRecorder = std::make_unique<bw::StoreRecorder>(m_store->worker(), m_monitor.get(), m_recorder.get(),
                                                           m_alerts.get(), &m_audit, clock);
     bw::WorkbenchContext context{m_monitor.get(), m_control.get(), &m_network, {}, clock};
     context.recorded = [this](const QString &service, std::int64_t from, std::int64_t to) {
-        return bw::historyFromStore(*m_store, service, from, to);
+        return m_store->worker()->call([&](bw::HistoryStore &s) { return bw::historyFromStore(s, service, from, to); });
     };
     m_workbench = std::make_unique<bw::WorkbenchWidget>(context);
     m_workbench->setConfirmer([this](const QString &title, const QString &text) {
@@ -152,7 +153,8 @@ void TestWorkbench::recordedHistoryFromTheStore()
     QTest::qWait(3000);
     m_storeRecorder->flush();
     QSignalSpy loaded(m_workbench.get(), &bw::WorkbenchWidget::historyLoaded);
-    auto history = bw::historyFromStore(*m_store, name, now() - 3'600'000, now());
+    auto history = m_store->worker()->call(
+        [&](bw::HistoryStore &s) { return bw::historyFromStore(s, name, now() - 3'600'000, now()); });
     QVERIFY2(history.ok(), qPrintable(history.ok() ? QString() : history.error()));
     QVERIFY(history->stream.size() >= 8);
     QVERIFY2(!history->outages.empty(), "the forced-down stretch is an outage");
