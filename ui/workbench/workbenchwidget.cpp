@@ -196,8 +196,8 @@ void WorkbenchWidget::buildUi()
     m_range->setCurrentIndex(2);
     historyBar->addWidget(m_range);
     m_load = new QPushButton(tr("&Load"), this);
-    m_load->setToolTip(tr("Load the history (Ctrl+L)"));
-    m_load->setShortcut(QKeySequence(tr("Ctrl+L")));
+    m_load->setToolTip(tr("Load the history (Ctrl+Shift+L)"));
+    m_load->setShortcut(QKeySequence(tr("Ctrl+Shift+L")));
     historyBar->addWidget(m_load);
     m_historyLabel = new QLabel(tr("No history loaded."), this);
     m_historyLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -261,7 +261,7 @@ QWidget *WorkbenchWidget::buildPolicyPane()
     layout->addWidget(m_candidateView);
     auto *buttons = new QHBoxLayout;
     auto *add = new QPushButton(tr("&New"), pane);
-    add->setToolTip(tr("A new candidate from a preset's defaults (Ctrl+N)"));
+    add->setToolTip(tr("A new candidate from a preset's defaults (Ctrl+Shift+N)"));
     add->setShortcut(QKeySequence(tr("Ctrl+Shift+N")));
     m_duplicate = new QPushButton(tr("&Duplicate"), pane);
     m_duplicate->setToolTip(tr("A copy of the selected policy to edit (Ctrl+D)"));
@@ -342,8 +342,8 @@ QWidget *WorkbenchWidget::buildPolicyPane()
     m_apply = new QPushButton(tr("&Apply to live…"), pane);
     m_apply->setToolTip(tr("Make the selected candidate the live simulated breaker's policy (audited)"));
     m_export = new QPushButton(tr("E&xport…"), pane);
-    m_export->setToolTip(tr("The selected policy as its library's configuration (Ctrl+E)"));
-    m_export->setShortcut(QKeySequence(tr("Ctrl+E")));
+    m_export->setToolTip(tr("The selected policy as its library's configuration (Ctrl+Shift+X)"));
+    m_export->setShortcut(QKeySequence(tr("Ctrl+Shift+X")));
     actions->addWidget(m_apply);
     actions->addWidget(m_export);
     layout->addLayout(actions);
@@ -579,7 +579,7 @@ void WorkbenchWidget::updateActions()
         m_load->setToolTip(tr("No history store: start Breakerwatch with --data-dir (or a configuration) to record "
                               "history; meanwhile try the built-in sample"));
     else
-        m_load->setToolTip(tr("Load the history (Ctrl+L)"));
+        m_load->setToolTip(tr("Load the history (Ctrl+Shift+L)"));
 }
 
 bool WorkbenchWidget::isBusy() const
