@@ -159,8 +159,14 @@ WhatIfRun runWhatIf(const EventStream &stream, const std::vector<WhatIfCandidate
                 return;
             }
             const std::size_t end = std::min(total, begin + kChunk);
-            for (std::size_t lane = worker; lane < lanes.size(); lane += threadCount)
+            for (std::size_t lane = worker; lane < lanes.size(); lane += threadCount) {
+                // A big sweep spends long in one chunk: look at the flag between lanes too (a relaxed load).
+                if (options.cancel && options.cancel->load(std::memory_order_relaxed)) {
+                    cancelled = true;
+                    return;
+                }
                 feed(*lanes[lane], data + begin, data + end);
+            }
             const std::int64_t done = ++chunksDone;
             if (options.progress)
                 options.progress(static_cast<double>(done) /
