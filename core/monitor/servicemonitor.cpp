@@ -94,6 +94,10 @@ struct ServiceMonitor::Watched
     std::unique_ptr<HystrixStreamClient> hystrix;
     ServiceStatus status;
     std::int64_t lastFedMs = 0;
+    // Since when this breaker has been watched (or its policy applied): the breaker's state is that old at least
+    // when it never changed. Likewise for the real breaker, first seen at observedSinceFirstMs.
+    std::int64_t watchedSinceMs = 0;
+    std::int64_t observedFirstSeenMs = 0;
 };
 
 ServiceMonitor::ServiceMonitor(HttpProber *prober, ProbeScheduler::Clock clock, QObject *parent)
@@ -131,6 +135,8 @@ void ServiceMonitor::setConfig(const Config &config)
         const bool unchanged = kept && kept->config == service && sameGlobal;
         m_indexByName.insert(service.name, static_cast<int>(m_services.size()));
         m_services.push_back(unchanged ? std::move(kept) : std::make_unique<Watched>(service, config.global));
+        if (!unchanged)
+            m_services.back()->watchedSinceMs = m_clock();
         if (service.hystrixStream && !m_services.back()->hystrix)
             followHystrix(*m_services.back());
 
@@ -264,6 +270,7 @@ Status ServiceMonitor::applyPolicy(int index, const QString &preset, const QList
     watched.config.parameters = parameters;
     watched.config.policy = policy;
     watched.breaker = CircuitBreaker(policy);
+    watched.watchedSinceMs = m_clock();
     publish(index);
     return success();
 }
@@ -427,13 +434,15 @@ void ServiceMonitor::observe(int index, std::int64_t t, std::optional<BreakerSta
     Watched &watched = *m_services[static_cast<std::size_t>(index)];
     if (state) {
         const bool known = watched.observed.stateAt(t).has_value();
+        if (!known && watched.observedFirstSeenMs == 0)
+            watched.observedFirstSeenMs = t;
         if (watched.observed.addGaugeState(t, *state) || !known)
             Q_EMIT observedTransitionsChanged(index, watched.observed.transitions());
     }
     watched.observed.forgetBefore(t - kObservedHistoryMs);
     ServiceStatus &status = watched.status;
     status.observedState = watched.observed.stateAt(t);
-    status.observedSinceMs = 0;
+    status.observedSinceMs = watched.observedFirstSeenMs; // unless a transition says better, below
     const QList<ObservedTransition> &all = watched.observed.transitions();
     status.observedOpensLast10Min = static_cast<int>(std::count_if(all.cbegin(), all.cend(), [t](const auto &tr) {
         return tr.to == BreakerState::Open && tr.t > t - 10 * 60'000 && tr.t <= t;
@@ -460,7 +469,8 @@ void ServiceMonitor::publish(int index)
     const BreakerSnapshot snapshot = watched.breaker.snapshot();
     ServiceStatus &status = watched.status;
     status.state = snapshot.state;
-    status.stateSinceMs = snapshot.stateSince;
+    // A breaker that never changed has been in its state since it was watched, not since 1970.
+    status.stateSinceMs = std::max(snapshot.stateSince, watched.watchedSinceMs);
     status.windowFailurePercent = snapshot.windowCalls > 0 ? 100.0 * static_cast<double>(snapshot.windowFailures) /
                                                                  static_cast<double>(snapshot.windowCalls)
                                                            : -1;

@@ -1,6 +1,7 @@
 // ServiceMonitor over real loopback HTTP: the demo fleet's metrics drive the simulated breaker and show the
 // real (in-process) breaker; bad pages are reported without stopping anything else; reloads keep what did not
 // change.
+#include "alerts/alertcenter.h"
 #include "config/configloader.h"
 #include "demo/demofleet.h"
 #include "history/historyrecorder.h"
@@ -26,6 +27,7 @@ private Q_SLOTS:
     void opossumCountersGiveTheObservedState();
     void reloadKeepsUnchangedServices();
     void recorderFillsTheDisplayStore();
+    void statesNeverChangedDateFromWhenWatchingBegan();
 
 private:
     bw::Config load(const QByteArray &yaml);
@@ -55,6 +57,9 @@ void TestServiceMonitor::init()
     m_server->route("GET", u"/up"_s, [](const bw::HttpRequest &, bw::HttpResponder r) {
         r.send(bw::HttpResponse::json(200, R"({"status":"UP"})"));
     });
+    m_server->route("GET", u"/already-open"_s,
+                    reply(200, "resilience4j_circuitbreaker_state{name=\"a\",state=\"closed\"} 0\n"
+                               "resilience4j_circuitbreaker_state{name=\"a\",state=\"open\"} 1\n"));
     m_server->route("GET", u"/garbled-metrics"_s, reply(200, "http_requests_total{code=\"200\" 5\n"));
     m_server->route("GET", u"/garbled-events"_s, reply(200, "<html>login</html>"));
     m_server->route("GET", u"/two-breakers"_s,
@@ -246,3 +251,30 @@ void TestServiceMonitor::recorderFillsTheDisplayStore()
 
 QTEST_MAIN(TestServiceMonitor)
 #include "tst_servicemonitor.moc"
+
+// A breaker that never changed state has been in it since Breakerwatch started watching it (not since 1970), and a
+// real breaker already open when first seen has been open since it was first seen: otherwise the "open for more than
+// 10 min" alert fires at once on start (it did, for the demo's dead service).
+void TestServiceMonitor::statesNeverChangedDateFromWhenWatchingBegan()
+{
+    constexpr std::int64_t kEpoch = 1'790'000'000'000; // the monitor's clock reads wall time in the app
+    m_monitor = std::make_unique<bw::ServiceMonitor>(m_prober.get(), [this] { return kEpoch + m_clock.elapsed(); });
+    QByteArray yaml = "global: {interval: 200ms, timeout: 200ms}\nservices:\n";
+    yaml += serviceYaml(u"api"_s, u"    metrics: {url: 'http://127.0.0.1:%1/already-open', "
+                                  u"observed_breaker: {kind: resilience4j, name: a}}\n"_s.arg(m_server->port()));
+    const std::int64_t before = kEpoch + m_clock.elapsed();
+    m_monitor->setConfig(load(yaml));
+    m_monitor->start();
+    QTRY_COMPARE_WITH_TIMEOUT(m_monitor->status(0).observedState, std::optional(bw::BreakerState::Open), 3000);
+    const bw::ServiceStatus s = m_monitor->status(0);
+    QCOMPARE(s.state, bw::BreakerState::Closed);
+    QVERIFY2(s.stateSinceMs >= before && s.stateSinceMs <= kEpoch + m_clock.elapsed(),
+             qPrintable(QString::number(s.stateSinceMs)));
+    QVERIFY2(s.observedSinceMs >= before && s.observedSinceMs <= kEpoch + m_clock.elapsed(),
+             qPrintable(QString::number(s.observedSinceMs)));
+
+    // And the alerts count from there: nothing fires in the first seconds.
+    bw::AlertCenter alerts(m_monitor.get(), [this] { return kEpoch + m_clock.elapsed(); });
+    QTest::qWait(1500);
+    QCOMPARE(alerts.activeCount(), 0);
+}
