@@ -46,7 +46,7 @@ TradeoffChart::TradeoffChart(QWidget *parent)
     }
     for (int c = 0; c < kSizeClasses; ++c)
         m_chart->addSeries(m_pareto[c]); // on top of the others
-    m_points[0]->setName(tr("policy"));
+    m_points[0]->setName(tr("policy (size: opens)"));
     m_pareto[0]->setName(tr("Pareto-optimal"));
     m_live->setName(tr("live policy"));
     m_live->setMarkerShape(QScatterSeries::MarkerShapeRotatedRectangle);
@@ -110,7 +110,7 @@ void TradeoffChart::restyle()
 {
     const ChartStyle style = ChartStyle::fromPalette(palette(), font());
     style.apply(m_chart);
-    m_chart->setTitle(tr("Trade-off: down and left is better; bigger opens more"));
+    m_chart->setTitle(tr("Trade-off: down and left is better"));
     m_chart->legend()->setAlignment(Qt::AlignBottom);
     for (int c = 0; c < kSizeClasses; ++c) {
         m_points[c]->setColor(ChartStyle::translucent(style.latencyP50, 0.45));

@@ -132,6 +132,26 @@ void SweepHeatMap::paintEvent(QPaintEvent *)
         }
     }
     const QFontMetrics fm = fontMetrics();
+    // Values in every cell or in none (a half-labelled grid reads as missing data): the font shrinks to fit the
+    // widest value, down to 7 px.
+    QFont cellFont = font();
+    bool labelled = false;
+    {
+        int widest = 0;
+        for (const WhatIfResult &r : m_grid->points)
+            widest = std::max(widest, fm.horizontalAdvance(formatWhatIfValue(r.metrics, m_metric)));
+        const QRect cell = cellRect(0, 0);
+        for (double px = cellFont.pixelSize() > 0 ? cellFont.pixelSize() : QFontInfo(cellFont).pixelSize(); px >= 7;
+             px -= 1) {
+            cellFont.setPixelSize(static_cast<int>(px));
+            const QFontMetrics cfm(cellFont);
+            const double scale = static_cast<double>(cfm.height()) / fm.height();
+            if (widest * scale + 4 < cell.width() && cfm.height() < cell.height()) {
+                labelled = true;
+                break;
+            }
+        }
+    }
     for (int row = 0; row < m_grid->rows(); ++row) {
         for (int column = 0; column < m_grid->columns(); ++column) {
             const int i = m_grid->index(row, column);
@@ -146,11 +166,12 @@ void SweepHeatMap::paintEvent(QPaintEvent *)
                 fill = scaleColour(info.lowerIsBetter ? 1 - t : t);
             }
             p.fillRect(cell, fill);
-            const QString text = formatWhatIfValue(point.metrics, m_metric);
-            if (fm.horizontalAdvance(text) + 4 < cell.width() && fm.height() < cell.height()) {
+            if (labelled) {
                 const double luminance = 0.299 * fill.redF() + 0.587 * fill.greenF() + 0.114 * fill.blueF();
                 p.setPen(luminance > 0.5 ? Qt::black : Qt::white);
-                p.drawText(cell, Qt::AlignCenter, text);
+                p.setFont(cellFont);
+                p.drawText(cell, Qt::AlignCenter, formatWhatIfValue(point.metrics, m_metric));
+                p.setFont(font());
             }
             if (i < static_cast<int>(m_grid->paretoOptimal.size()) &&
                 m_grid->paretoOptimal[static_cast<std::size_t>(i)]) {

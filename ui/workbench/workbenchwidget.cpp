@@ -839,6 +839,15 @@ Status WorkbenchWidget::sweep(const QString &first, const QString &second)
     m_sweepBatch = m_runner->start(whatIfHistory(), std::move(jobs), false);
     m_sweepBaseRow = row;
     m_sweepRequest = request;
+    // The axis fields show what is being swept, however it was asked for.
+    for (int i = 0; i < 2; ++i) {
+        const bool used = i < static_cast<int>(request.axes.size());
+        const int at =
+            used ? m_axis[i]->findData(request.axes[static_cast<std::size_t>(i)].parameter) : (i == 1 ? 0 : -1);
+        if (at >= 0)
+            m_axis[i]->setCurrentIndex(at);
+        m_axisValues[i]->setText(used ? (i == 0 ? first : second).section(u'=', 1) : QString());
+    }
     showTab(u"sweep"_s);
     return success();
 }
