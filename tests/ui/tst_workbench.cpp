@@ -31,6 +31,7 @@
 #include <QApplication>
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
 #include <QTemporaryDir>
@@ -51,6 +52,8 @@ private Q_SLOTS:
     void cancelStopsASweep();
     void applyToLiveIsConfirmedAndAudited();
     void exportShowsTheLibrarysFormat();
+    void badEventsFileIsReportedAndNothingIsLost();
+    void deadPrometheusIsReported();
     void cleanupTestCase();
 
 private:
@@ -325,6 +328,52 @@ void TestWorkbench::exportShowsTheLibrarysFormat()
     QVERIFY(dialog.text().contains(u"checkout"_s));
     dialog.selectFormat(u"breakerwatch"_s);
     QVERIFY(dialog.text().contains(u"preset: resilience4j"_s));
+}
+
+void TestWorkbench::badEventsFileIsReportedAndNothingIsLost()
+{
+    m_workbench->loadSample();
+    QSignalSpy problem(m_workbench.get(), &bw::WorkbenchWidget::problem);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"broken.jsonl"_s);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("{\"t\":0,\"ok\":true,\"latency_ms\":1}\n{\"t\":1,\"ok\":maybe}\n");
+    file.close();
+    m_workbench->loadEventsFile(path);
+    QCOMPARE(problem.count(), 1);
+    const QString message = problem.front().front().toString();
+    QVERIFY2(message.contains(u"broken.jsonl"_s) && message.contains(u"line 2"_s), qPrintable(message));
+    QVERIFY(m_workbench->hasHistory()); // the sample loaded before is still there
+    m_workbench->loadEventsFile(dir.filePath(u"missing.jsonl"_s));
+    QCOMPARE(problem.count(), 2);
+    QVERIFY(problem.back().front().toString().contains(u"missing.jsonl"_s));
+}
+
+void TestWorkbench::deadPrometheusIsReported()
+{
+    QSignalSpy problem(m_workbench.get(), &bw::WorkbenchWidget::problem);
+    QSignalSpy busy(m_workbench.get(), &bw::WorkbenchWidget::busyChanged);
+    bw::BackfillRequest request;
+    request.server.url = QUrl(u"http://127.0.0.1:1"_s); // nothing listens there
+    request.requestsQuery = u"sum(rate(http_requests_total[1m]))"_s;
+    request.failuresQuery = u"sum(rate(http_requests_total{code=~\"5..\"}[1m]))"_s;
+    request.fromMs = now() - 3'600'000;
+    request.toMs = now();
+    request.stepMs = 15'000;
+    m_workbench->startBackfill(request);
+    QVERIFY(m_workbench->isBusy());
+    QTRY_VERIFY_WITH_TIMEOUT(!m_workbench->isBusy(), 15'000);
+    QCOMPARE(problem.count(), 1);
+    QVERIFY2(problem.front().front().toString().contains(u"Prometheus"_s),
+             qPrintable(problem.front().front().toString()));
+    QVERIFY(m_workbench->hasHistory()); // still the one loaded before
+
+    // A request that names nothing to ask is refused before any network traffic.
+    problem.clear();
+    m_workbench->startBackfill(bw::BackfillRequest{});
+    QCOMPARE(problem.count(), 1);
+    QVERIFY(!m_workbench->isBusy());
 }
 
 QTEST_MAIN(TestWorkbench)

@@ -661,8 +661,12 @@ void WorkbenchWidget::loadJsonl()
 {
     const QString path = QFileDialog::getOpenFileName(this, tr("Replay an events file"), QString(),
                                                       tr("Events (*.jsonl *.json);;All files (*)"));
-    if (path.isEmpty())
-        return;
+    if (!path.isEmpty())
+        loadEventsFile(path);
+}
+
+void WorkbenchWidget::loadEventsFile(const QString &path)
+{
     auto history = historyFromJsonl(path);
     if (!history) {
         setStatus(history.error(), true);
@@ -686,7 +690,15 @@ void WorkbenchWidget::loadPrometheus()
     dialog.setRange(m_context.clock() - 6 * kHourMs, m_context.clock());
     if (dialog.exec() != QDialog::Accepted)
         return;
-    const BackfillRequest request = dialog.request();
+    startBackfill(dialog.request());
+}
+
+void WorkbenchWidget::startBackfill(const BackfillRequest &request)
+{
+    if (!m_backfill) {
+        setStatus(tr("No network access in this session."), true);
+        return;
+    }
     if (const Status valid = request.validate(); !valid) {
         setStatus(valid.error(), true);
         return;

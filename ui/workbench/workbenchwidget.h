@@ -2,6 +2,7 @@
 
 #include "breaker/presetcatalog.h"
 #include "common/result.h"
+#include "whatif/prometheusbackfill.h"
 #include "whatif/replayhistory.h"
 #include "whatif/sweep.h"
 #include "whatif/whatifrunner.h"
@@ -78,6 +79,9 @@ public:
     int selectedCandidate() const;
     void showTab(const QString &name); // "compare" or "sweep"
     void loadSample();
+    // The same as the History choices without their dialogs (tests, scripts).
+    void loadEventsFile(const QString &path);
+    void startBackfill(const BackfillRequest &request);
 
     CandidateListModel *candidateModel() const { return m_candidates; }
     PolicyParameterModel *parameterModel() const { return m_parameters; }
