@@ -1,6 +1,7 @@
 #include "historycommand.h"
 
 #include "clioutput.h"
+#include "datadiroption.h"
 #include "networkcommands.h"
 
 #include "store/datadir.h"
@@ -51,14 +52,7 @@ int runHistory(const QStringList &arguments)
     }
 
     bw::StoreOptions options;
-    {
-        // The GUI's default folder unless told otherwise.
-        const QString app = QCoreApplication::applicationName();
-        QCoreApplication::setOrganizationName(u"Breakerwatch"_s);
-        QCoreApplication::setApplicationName(u"Breakerwatch"_s);
-        options.dataDir = bw::resolveDataDir(parser.value(u"data-dir"_s));
-        QCoreApplication::setApplicationName(app);
-    }
+    options.dataDir = cli::guiDataDir(parser.value(u"data-dir"_s)); // the GUI's folder unless told otherwise
     bw::HistoryStore store(options);
     if (const bw::Status opened = store.open(now); !opened) {
         err(opened.error());

@@ -1,5 +1,6 @@
 #include "policyoptions.h"
 
+#include "datadiroption.h"
 #include "networkcommands.h"
 
 #include "breaker/policyfile.h"
@@ -200,14 +201,7 @@ bw::Result<bw::ReplayHistory> historyFromStoreOptions(const QCommandLineParser &
     if (!range)
         return bw::Error{range.error()};
     bw::StoreOptions options;
-    {
-        // The GUI's default folder unless told otherwise (as `history` does).
-        const QString app = QCoreApplication::applicationName();
-        QCoreApplication::setOrganizationName(u"Breakerwatch"_s);
-        QCoreApplication::setApplicationName(u"Breakerwatch"_s);
-        options.dataDir = bw::resolveDataDir(parser.value(u"data-dir"_s));
-        QCoreApplication::setApplicationName(app);
-    }
+    options.dataDir = cli::guiDataDir(parser.value(u"data-dir"_s)); // the GUI's folder unless told otherwise
     const QString file = QDir(options.dataDir).filePath(bw::HistoryStore::fileName());
     if (!QFileInfo::exists(file))
         return bw::Error{u"no history store in %1 (%2 not found); give --data-dir DIR"_s.arg(

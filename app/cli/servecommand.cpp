@@ -1,6 +1,7 @@
 #include "servecommand.h"
 
 #include "clioutput.h"
+#include "datadiroption.h"
 
 #include "alerts/alertcenter.h"
 #include "config/configloader.h"
@@ -91,14 +92,7 @@ int runServe(const QStringList &arguments)
     bw::HistoryRecorder recorder(&monitor, &history);
     bw::AuditLog audit;
     bw::StoreOptions storeOptions;
-    {
-        // The same default folder as the GUI's, so `breakerwatch` shows what `serve` recorded.
-        const QString app = QCoreApplication::applicationName();
-        QCoreApplication::setOrganizationName(u"Breakerwatch"_s);
-        QCoreApplication::setApplicationName(u"Breakerwatch"_s);
-        storeOptions.dataDir = bw::resolveDataDir(parser.value(u"data-dir"_s));
-        QCoreApplication::setApplicationName(app);
-    }
+    storeOptions.dataDir = cli::guiDataDir(parser.value(u"data-dir"_s)); // the GUI's folder unless told otherwise
     // The store works on a thread of its own, as in the GUI; it ends after the recorder, writing what is queued.
     bw::StoreThread store(storeOptions, now);
     const auto [opened, storePath] = store.worker()->call([&now](bw::HistoryStore &s) {

@@ -44,3 +44,26 @@ inline CliRun runCli(const QStringList &arguments, const QByteArray &input = {})
     run.err = process.readAllStandardError();
     return run;
 }
+
+// A replay's output as "t from>to" lines and the summary's counts, the fields the real libraries' transcripts
+// also have: what the conformance tests compare.
+inline QStringList comparableTranscript(const QList<QJsonObject> &objects)
+{
+    using namespace Qt::StringLiterals;
+    QStringList out;
+    for (const QJsonObject &object : objects) {
+        if (object.contains(u"summary"_s)) {
+            const QJsonObject s = object.value(u"summary"_s).toObject();
+            out << u"summary transitions=%1 opens=%2 rejected=%3 events=%4 final=%5"_s
+                       .arg(s.value(u"transitions"_s).toInteger())
+                       .arg(s.value(u"opens"_s).toInteger())
+                       .arg(s.value(u"rejected"_s).toInteger())
+                       .arg(s.value(u"events"_s).toInteger())
+                       .arg(s.value(u"final_state"_s).toString());
+        } else {
+            out << u"%1 %2>%3"_s.arg(object.value(u"t"_s).toInteger())
+                       .arg(object.value(u"from"_s).toString(), object.value(u"to"_s).toString());
+        }
+    }
+    return out;
+}

@@ -22,27 +22,6 @@ QString valueText(const QJsonValue &value)
     return value.toString();
 }
 
-// Transitions as "t from>to" lines and the summary fields the libraries can tell us.
-QStringList comparable(const QList<QJsonObject> &objects)
-{
-    QStringList out;
-    for (const QJsonObject &object : objects) {
-        if (object.contains(u"summary"_s)) {
-            const QJsonObject s = object.value(u"summary"_s).toObject();
-            out << u"summary transitions=%1 opens=%2 rejected=%3 events=%4 final=%5"_s
-                       .arg(s.value(u"transitions"_s).toInteger())
-                       .arg(s.value(u"opens"_s).toInteger())
-                       .arg(s.value(u"rejected"_s).toInteger())
-                       .arg(s.value(u"events"_s).toInteger())
-                       .arg(s.value(u"final_state"_s).toString());
-        } else {
-            out << u"%1 %2>%3"_s.arg(object.value(u"t"_s).toInteger())
-                       .arg(object.value(u"from"_s).toString(), object.value(u"to"_s).toString());
-        }
-    }
-    return out;
-}
-
 } // namespace
 
 class TestConformance final : public QObject
@@ -104,7 +83,7 @@ void TestConformance::replayMatchesRealLibrary()
     QList<QJsonObject> expectedObjects;
     for (const QByteArray &line : expected.readAll().trimmed().split('\n'))
         expectedObjects << QJsonDocument::fromJson(line).object();
-    QCOMPARE(comparable(run.objects()), comparable(expectedObjects));
+    QCOMPARE(comparableTranscript(run.objects()), comparableTranscript(expectedObjects));
 }
 
 QTEST_GUILESS_MAIN(TestConformance)

@@ -17,27 +17,6 @@ namespace {
 const QString kConformanceDir = QStringLiteral(BW_CONFORMANCE_DIR);
 const QString kScenarioDir = QStringLiteral(BW_TEST_DATA_DIR "/conformance/scenarios/");
 
-// Transitions as "t from>to" and the summary's counts, the fields both sides report.
-QStringList comparable(const QList<QJsonObject> &objects)
-{
-    QStringList out;
-    for (const QJsonObject &object : objects) {
-        if (object.contains(u"summary"_s)) {
-            const QJsonObject s = object.value(u"summary"_s).toObject();
-            out << u"summary transitions=%1 opens=%2 rejected=%3 events=%4 final=%5"_s
-                       .arg(s.value(u"transitions"_s).toInteger())
-                       .arg(s.value(u"opens"_s).toInteger())
-                       .arg(s.value(u"rejected"_s).toInteger())
-                       .arg(s.value(u"events"_s).toInteger())
-                       .arg(s.value(u"final_state"_s).toString());
-        } else {
-            out << u"%1 %2>%3"_s.arg(object.value(u"t"_s).toInteger())
-                       .arg(object.value(u"from"_s).toString(), object.value(u"to"_s).toString());
-        }
-    }
-    return out;
-}
-
 QList<QJsonObject> jsonLines(const QByteArray &text)
 {
     QList<QJsonObject> objects;
@@ -176,12 +155,12 @@ void TestPolicyExportRoundTrip::compareWithRealLibrary(const QString &preset, co
     QVERIFY(node.waitForFinished(120'000));
     QVERIFY2(node.exitStatus() == QProcess::NormalExit && node.exitCode() == 0,
              node.readAllStandardError().constData());
-    const QStringList real = comparable(jsonLines(node.readAllStandardOutput()));
+    const QStringList real = comparableTranscript(jsonLines(node.readAllStandardOutput()));
 
     // 3. Breakerwatch's engine on the same events, with the policy read back from the exported YAML.
     run = runCli({u"replay"_s, u"--policy"_s, policyFile, u"--in"_s, scenario});
     QVERIFY2(run.exitCode == 0, run.err.constData());
-    const QStringList engine = comparable(run.objects());
+    const QStringList engine = comparableTranscript(run.objects());
 
     QVERIFY2(real.size() > 2, "the scenario must move the real breaker, or the comparison proves little");
     QVERIFY(real.last().startsWith(u"summary"_s));
