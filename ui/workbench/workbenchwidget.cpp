@@ -584,7 +584,7 @@ void WorkbenchWidget::updateActions()
 
 bool WorkbenchWidget::isBusy() const
 {
-    return m_runner->isRunning() || m_backfilling;
+    return m_runner->isRunning() || m_backfilling || m_reading;
 }
 
 void WorkbenchWidget::setBusy(bool busy, const QString &what)
@@ -616,6 +616,12 @@ void WorkbenchWidget::cancel()
 {
     if (m_backfilling && m_backfill)
         m_backfill->cancel();
+    if (m_reading) {
+        ++m_readId; // its answer is dropped when it comes
+        m_reading = false;
+        setBusy(false);
+        setStatus(tr("Reading cancelled."));
+    }
     m_runner->cancel();
 }
 
@@ -648,13 +654,29 @@ void WorkbenchWidget::loadRecorded()
     const std::int64_t now = m_context.clock();
     const std::int64_t from = now - m_range->currentData().toLongLong() * kHourMs;
     const QString name = m_context.monitor->status(m_service).name;
-    setStatus(tr("Reading %1's history…").arg(name));
-    auto history = m_context.recorded(name, from, now);
-    if (!history) {
-        setStatus(history.error(), true);
-        return;
-    }
-    setHistory(std::move(history).value());
+    // Days of 1 s polls take a moment to decode: read them off the GUI thread; Cancel drops the answer.
+    if (m_reader.joinable())
+        m_reader.join();
+    const std::uint64_t id = ++m_readId;
+    m_reading = true;
+    setBusy(true, tr("Reading %1's history…").arg(name));
+    m_reader = std::jthread([this, id, name, from, now, read = m_context.recorded] {
+        auto history = std::make_shared<Result<ReplayHistory>>(read(name, from, now));
+        QMetaObject::invokeMethod(
+            this,
+            [this, id, history] {
+                if (id != m_readId)
+                    return; // cancelled, or asked again since
+                m_reading = false;
+                setBusy(false);
+                if (!*history) {
+                    setStatus(history->error(), true);
+                    return;
+                }
+                setHistory(std::move(*history).value());
+            },
+            Qt::QueuedConnection);
+    });
 }
 
 void WorkbenchWidget::loadJsonl()

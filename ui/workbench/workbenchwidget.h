@@ -12,6 +12,7 @@
 
 #include <functional>
 #include <memory>
+#include <thread>
 
 class QComboBox;
 class QLabel;
@@ -79,6 +80,9 @@ public:
     int selectedCandidate() const;
     void showTab(const QString &name); // "compare" or "sweep"
     void loadSample();
+    // The selected service's recorded history over the chosen span, read off the GUI thread (busy meanwhile).
+    void loadRecorded();
+    const ReplayHistory *history() const { return m_history.get(); }
     // The same as the History choices without their dialogs (tests, scripts).
     void loadEventsFile(const QString &path);
     void startBackfill(const BackfillRequest &request);
@@ -104,7 +108,6 @@ private:
     QWidget *buildComparePane();
     QWidget *buildSweepPane();
     void loadHistory();
-    void loadRecorded();
     void loadJsonl();
     void loadPrometheus();
     void refreshCurrentPolicy();
@@ -167,6 +170,10 @@ private:
     QPushButton *m_cancel = nullptr;
     QPushButton *m_run = nullptr;
     QLabel *m_status = nullptr;
+    // Reads recorded history off the GUI thread; last, so it is joined before anything it reports to goes.
+    std::uint64_t m_readId = 0;
+    bool m_reading = false;
+    std::jthread m_reader;
 };
 
 // A sensible range to sweep a parameter over, in the CLI's --grid syntax ("10..90:10"), about ten values around
