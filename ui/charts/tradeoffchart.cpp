@@ -46,7 +46,7 @@ TradeoffChart::TradeoffChart(QWidget *parent)
     }
     for (int c = 0; c < kSizeClasses; ++c)
         m_chart->addSeries(m_pareto[c]); // on top of the others
-    m_points[0]->setName(tr("policy (size: opens)"));
+    m_points[0]->setName(tr("policy"));
     m_pareto[0]->setName(tr("Pareto-optimal"));
     m_live->setName(tr("live policy"));
     m_live->setMarkerShape(QScatterSeries::MarkerShapeRotatedRectangle);

@@ -210,7 +210,7 @@ void SweepHeatMap::paintEvent(QPaintEvent *)
     p.drawText(QRect(-plot.height() / 2, -fm.height() / 2, plot.height(), fm.height() + 2), Qt::AlignCenter,
                m_grid->rowParameter);
     p.restore();
-    const QString title = tr("%1: brighter is better; dotted: Pareto-optimal").arg(info.title);
+    const QString title = tr("%1: brighter is better").arg(info.title);
     p.drawText(QRect(plot.left(), 4, plot.width(), kTopMargin - 6), Qt::AlignLeft | Qt::AlignVCenter,
                fm.elidedText(title, Qt::ElideRight, plot.width()));
 }

@@ -434,7 +434,11 @@ QWidget *WorkbenchWidget::buildSweepPane()
     charts->addWidget(m_tradeoff);
     charts->setSizes({500, 500});
     layout->addWidget(charts, 1);
-    auto *hint = new QLabel(tr("Click a cell or a point to make that policy a candidate."), pane);
+    auto *hint = new QLabel(tr("Dotted cells and orange points are Pareto-optimal: nothing beats them on both failed "
+                               "calls let through and good calls rejected. Bigger points opened more often. Click a "
+                               "cell or a point to make that policy a candidate."),
+                            pane);
+    hint->setWordWrap(true);
     layout->addWidget(hint);
     connect(m_metric, &QComboBox::activated, this,
             [this] { m_heatMap->setMetric(static_cast<WhatIfColumn>(m_metric->currentData().toInt())); });
