@@ -51,6 +51,7 @@ private Q_SLOTS:
     void sweepPointBecomesACandidate();
     void cancelStopsASweep();
     void applyToLiveIsConfirmedAndAudited();
+    void reloadBringsBackTheConfiguredPolicy();
     void exportShowsTheLibrarysFormat();
     void badEventsFileIsReportedAndNothingIsLost();
     void deadPrometheusIsReported();
@@ -68,6 +69,7 @@ private:
     QNetworkAccessManager m_network;
     std::unique_ptr<bw::HttpProber> m_prober;
     std::unique_ptr<bw::ServiceMonitor> m_monitor;
+    bw::Config m_config;
     bw::FleetHistory m_history;
     std::unique_ptr<bw::HistoryRecorder> m_recorder;
     std::unique_ptr<bw::AlertCenter> m_alerts;
@@ -107,6 +109,7 @@ void TestWorkbench::initTestCase()
     QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error()));
     m_prober = std::make_unique<bw::HttpProber>(&m_network);
     m_monitor = std::make_unique<bw::ServiceMonitor>(m_prober.get(), clock);
+    m_config = *config;
     m_monitor->setConfig(*config);
     m_recorder = std::make_unique<bw::HistoryRecorder>(m_monitor.get(), &m_history);
     m_alerts = std::make_unique<bw::AlertCenter>(m_monitor.get(), clock);
@@ -318,6 +321,18 @@ void TestWorkbench::applyToLiveIsConfirmedAndAudited()
     // The live row now shows the applied policy.
     QCOMPARE(candidates->at(0).preset, u"resilience4j"_s);
     QCOMPARE(candidates->at(0).values.value(u"failureRateThreshold"_s).toDouble(), 30.0);
+}
+
+void TestWorkbench::reloadBringsBackTheConfiguredPolicy()
+{
+    // An applied policy lasts until the configuration is loaded again; the workbench then shows the file's.
+    const int service = m_workbench->service();
+    QCOMPARE(m_workbench->candidateModel()->at(0).values.value(u"failureRateThreshold"_s).toDouble(), 30.0);
+    m_monitor->setConfig(m_config);
+    QCOMPARE(m_workbench->service(), service);
+    QCOMPARE(m_workbench->candidateModel()->at(0).values.value(u"failureRateThreshold"_s).toDouble(), 50.0);
+    QCOMPARE(m_workbench->candidateModel()->at(0).values.value(u"slidingWindowSize"_s).toLongLong(), 10);
+    QVERIFY(m_workbench->candidateModel()->rowCount() > 1); // the candidates stay
 }
 
 void TestWorkbench::exportShowsTheLibrarysFormat()

@@ -154,6 +154,7 @@ WorkbenchWidget::WorkbenchWidget(WorkbenchContext context, QWidget *parent)
             for (int i = 0; i < m_context.monitor->serviceCount(); ++i)
                 m_serviceBox->addItem(m_context.monitor->status(i).name);
             const int again = m_serviceBox->findText(name);
+            m_service = -1; // the live policy may have changed with the configuration: show it afresh
             setService(again >= 0 ? again : (m_serviceBox->count() > 0 ? 0 : -1));
         });
     if (m_context.monitor && m_context.monitor->serviceCount() > 0)
