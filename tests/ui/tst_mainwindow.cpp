@@ -18,6 +18,8 @@
 #include "monitor/servicemonitor.h"
 #include "probe/httpprober.h"
 #include "timeline/timelineview.h"
+#include "workbench/candidatelistmodel.h"
+#include "workbench/workbenchwidget.h"
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
@@ -32,6 +34,7 @@
 #include <QRegularExpression>
 #include <QStandardPaths>
 #include <QStatusBar>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
@@ -53,6 +56,7 @@ private Q_SLOTS:
     void darkTheme();
     void configFileIsFollowed();
     void degradedStoreShowsInTheStatusBar();
+    void whatIfFollowsTheSelectedService();
 
 private:
     int rowOf(const QString &name) const;
@@ -424,6 +428,28 @@ void TestMainWindow::degradedStoreShowsInTheStatusBar()
     QCOMPARE(m_window->statusBar()->currentMessage(), u"History store: "_s + problem);
     m_window->setStoreProblem({});
     QVERIFY(badge->isHidden());
+}
+
+void TestMainWindow::whatIfFollowsTheSelectedService()
+{
+    // The workbench is a tab of the window; Breaker > Tune in the what-if workbench (Ctrl+3) opens it on the
+    // service selected in the dashboard, with that service's live policy as the reference.
+    auto *workbench = new bw::WorkbenchWidget(
+        bw::WorkbenchContext{m_monitor.get(), m_control.get(), &m_network, {}, [this] { return now(); }});
+    m_window->addWorkbench(workbench);
+    const int row = rowOf(m_fleet->services()[3]->name());
+    m_window->selectService(row);
+    auto *tune = m_window->findChild<QAction *>(u"tuneWhatIf"_s);
+    QVERIFY(tune);
+    QCOMPARE(tune->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_3));
+    tune->trigger();
+    auto *tabs = m_window->findChild<QTabWidget *>(u"mainTabs"_s);
+    QVERIFY(tabs);
+    QCOMPARE(tabs->currentWidget(), workbench);
+    QCOMPARE(workbench->service(), row);
+    QVERIFY(workbench->candidateModel()->at(0).name.contains(m_fleet->services()[3]->name()));
+    m_window->showMainTab(u"overview"_s);
+    QVERIFY(tabs->currentWidget() != workbench);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -433,6 +433,7 @@ void MainWindow::buildMenus()
     }
 
     QMenu *breaker = menuBar()->addMenu(tr("&Breaker"));
+    m_breakerMenu = breaker;
     breaker->setToolTipsVisible(true);
     breaker->addSection(tr("Simulated breaker"));
     breaker->addActions(m_simulatedActions);
@@ -457,6 +458,15 @@ void MainWindow::addWorkbench(WorkbenchWidget *workbench)
         workbench->setService(m_selected);
     connect(workbench, &WorkbenchWidget::problem, this,
             [this](const QString &message) { statusBar()->showMessage(message, 10'000); });
+    m_breakerMenu->addSeparator();
+    QAction *tune = m_breakerMenu->addAction(tr("Tune in the &what-if workbench"), this, [this] {
+        if (m_selected >= 0)
+            m_workbench->setService(m_selected);
+        m_mainTabs->setCurrentWidget(m_workbench);
+    });
+    tune->setObjectName(u"tuneWhatIf"_s);
+    tune->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_3));
+    tune->setToolTip(tr("Replay the selected service's history through other policies"));
 }
 
 void MainWindow::showMainTab(const QString &name)

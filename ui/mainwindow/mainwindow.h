@@ -11,6 +11,7 @@ class QAction;
 class QComboBox;
 class QLabel;
 class QLineEdit;
+class QMenu;
 class QSplitter;
 class QSystemTrayIcon;
 class QTabWidget;
@@ -110,6 +111,7 @@ private:
 
     DashboardContext m_ctx;
     QTabWidget *m_mainTabs = nullptr;
+    QMenu *m_breakerMenu = nullptr;
     WorkbenchWidget *m_workbench = nullptr;
     QPalette m_systemPalette;
     Confirmer m_confirm;
