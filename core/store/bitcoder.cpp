@@ -317,4 +317,38 @@ std::uint32_t crc32(QByteArrayView bytes)
     return c ^ 0xFFFF'FFFFU;
 }
 
+QByteArray frameBlock(std::uint8_t format, QByteArrayView body)
+{
+    QByteArray out;
+    out.reserve(kBlockHeaderBytes + body.size());
+    out.append(static_cast<char>(format));
+    const std::uint32_t crc = crc32(body);
+    for (int i = 0; i < 4; ++i)
+        out.append(static_cast<char>((crc >> (8 * i)) & 0xff));
+    out += body;
+    return out;
+}
+
+std::optional<QByteArrayView> unframeBlock(QByteArrayView bytes, std::uint8_t format, QString *why)
+{
+    using namespace Qt::StringLiterals;
+    if (bytes.size() < kBlockHeaderBytes) {
+        *why = u"%1 bytes is too short"_s.arg(bytes.size());
+        return std::nullopt;
+    }
+    if (static_cast<std::uint8_t>(bytes[0]) != format) {
+        *why = u"unknown format %1"_s.arg(static_cast<std::uint8_t>(bytes[0]));
+        return std::nullopt;
+    }
+    std::uint32_t stored = 0;
+    for (int i = 0; i < 4; ++i)
+        stored |= static_cast<std::uint32_t>(static_cast<std::uint8_t>(bytes[1 + i])) << (8 * i);
+    const QByteArrayView body = bytes.sliced(kBlockHeaderBytes);
+    if (crc32(body) != stored) {
+        *why = u"checksum mismatch"_s;
+        return std::nullopt;
+    }
+    return body;
+}
+
 } // namespace bw

@@ -3,7 +3,10 @@
 #include <QByteArray>
 #include <QByteArrayView>
 
+#include <QString>
+
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -84,5 +87,11 @@ bool readVarint(QByteArrayView bytes, std::int64_t &pos, std::uint64_t &value);
 
 // CRC-32 (IEEE 802.3, as zlib's crc32) of the bytes.
 std::uint32_t crc32(QByteArrayView bytes);
+
+// The frame of a stored block: a format byte, the body's CRC-32 (little-endian), the body.
+inline constexpr int kBlockHeaderBytes = 5;
+QByteArray frameBlock(std::uint8_t format, QByteArrayView body);
+// The body of a framed block, or why not ("N bytes is too short", "unknown format F", "checksum mismatch").
+std::optional<QByteArrayView> unframeBlock(QByteArrayView bytes, std::uint8_t format, QString *why);
 
 } // namespace bw

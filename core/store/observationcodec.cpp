@@ -12,7 +12,6 @@ namespace bw {
 
 namespace {
 
-constexpr int kHeaderBytes = 5; // format + CRC
 constexpr std::int64_t kMaxInterval = std::int64_t{1} << 52;
 
 std::int64_t wrapSub(std::int64_t a, std::int64_t b)
@@ -179,28 +178,18 @@ QByteArray ObservationCodec::encode(std::span<const Observation> observations, s
     }
     body += bits.finish();
 
-    QByteArray out;
-    out.reserve(kHeaderBytes + body.size());
-    out.append(static_cast<char>(kFormat));
-    const std::uint32_t crc = crc32(body);
-    for (int i = 0; i < 4; ++i)
-        out.append(static_cast<char>((crc >> (8 * i)) & 0xff));
-    out += body;
-    return out;
+    return frameBlock(kFormat, body);
 }
 
 Status ObservationCodec::decode(QByteArrayView bytes, std::int64_t base, std::vector<Observation> &out)
 {
-    if (bytes.size() < kHeaderBytes + 1)
+    if (bytes.size() < kBlockHeaderBytes + 1) // a body holds at least its count
         return corrupt(u"%1 bytes is too short"_s.arg(bytes.size()));
-    if (static_cast<std::uint8_t>(bytes[0]) != kFormat)
-        return corrupt(u"unknown format %1"_s.arg(static_cast<std::uint8_t>(bytes[0])));
-    std::uint32_t stored = 0;
-    for (int i = 0; i < 4; ++i)
-        stored |= static_cast<std::uint32_t>(static_cast<std::uint8_t>(bytes[1 + i])) << (8 * i);
-    const QByteArrayView body = bytes.sliced(kHeaderBytes);
-    if (crc32(body) != stored)
-        return corrupt(u"checksum mismatch"_s);
+    QString why;
+    const auto framed = unframeBlock(bytes, kFormat, &why);
+    if (!framed)
+        return corrupt(why);
+    const QByteArrayView body = *framed;
 
     std::int64_t pos = 0;
     std::uint64_t n = 0;

@@ -13,8 +13,6 @@ namespace bw {
 
 namespace {
 
-constexpr int kHeaderBytes = 5;
-
 Error corrupt(const QString &what)
 {
     return Error{u"damaged hourly summary: "_s + what};
@@ -85,27 +83,16 @@ QByteArray SummaryCodec::encode(const Buckets &buckets)
         }
     }
     const QByteArray body = bits.finish();
-    QByteArray out;
-    out.append(static_cast<char>(kFormat));
-    const std::uint32_t crc = crc32(body);
-    for (int i = 0; i < 4; ++i)
-        out.append(static_cast<char>((crc >> (8 * i)) & 0xff));
-    out += body;
-    return out;
+    return frameBlock(kFormat, body);
 }
 
 Status SummaryCodec::decode(QByteArrayView bytes, Buckets &out)
 {
-    if (bytes.size() < kHeaderBytes)
-        return corrupt(u"%1 bytes is too short"_s.arg(bytes.size()));
-    if (static_cast<std::uint8_t>(bytes[0]) != kFormat)
-        return corrupt(u"unknown format %1"_s.arg(static_cast<std::uint8_t>(bytes[0])));
-    std::uint32_t stored = 0;
-    for (int i = 0; i < 4; ++i)
-        stored |= static_cast<std::uint32_t>(static_cast<std::uint8_t>(bytes[1 + i])) << (8 * i);
-    const QByteArrayView body = bytes.sliced(kHeaderBytes);
-    if (crc32(body) != stored)
-        return corrupt(u"checksum mismatch"_s);
+    QString why;
+    const auto framed = unframeBlock(bytes, kFormat, &why);
+    if (!framed)
+        return corrupt(why);
+    const QByteArrayView body = *framed;
 
     Buckets result{};
     BitReader bits(body);
