@@ -876,7 +876,6 @@ Status WorkbenchWidget::sweep(const QString &first, const QString &second)
         true,
         tr("Sweeping %1…").arg(counted(static_cast<qint64>(candidates->size()), tr("grid point"), tr("grid points"))));
     m_sweepBatch = m_runner->start(whatIfHistory(), std::move(jobs), false);
-    m_sweepBaseRow = row;
     m_sweepRequest = request;
     // The axis fields show what is being swept, however it was asked for.
     for (int i = 0; i < 2; ++i) {
@@ -929,14 +928,14 @@ void WorkbenchWidget::onBatch(const WhatIfBatch &batch)
         Q_EMIT batchFinished();
         return;
     }
-    m_sweepReference = batch.results.front().metrics;
+    const WhatIfMetrics reference = batch.results.front().metrics; // the chart keeps its own copy
     m_grid.points.assign(batch.results.begin() + 1, batch.results.end());
     std::vector<ParetoPoint> xy;
     for (const WhatIfResult &r : m_grid.points)
         xy.push_back({static_cast<double>(r.metrics.failedLetThrough), static_cast<double>(r.metrics.goodRejected)});
     m_grid.paretoOptimal = paretoOptimal(xy);
     m_heatMap->setGrid(&m_grid);
-    m_tradeoff->setGrid(&m_grid, &*m_sweepReference);
+    m_tradeoff->setGrid(&m_grid, &reference);
     const auto optimal = std::count(m_grid.paretoOptimal.begin(), m_grid.paretoOptimal.end(), true);
     setStatus(tr("Swept %1 grid points over %2 calls (%3); %4 Pareto-optimal. Click one to make it a candidate.")
                   .arg(m_grid.points.size())

@@ -136,8 +136,6 @@ private:
     bool m_backfilling = false;
     SweepGrid m_grid;
     SweepRequest m_sweepRequest; // of the grid shown: its base values make a clicked point a candidate
-    int m_sweepBaseRow = 0;
-    std::optional<WhatIfMetrics> m_sweepReference;
 
     CandidateListModel *m_candidates;
     PolicyParameterModel *m_parameters;
