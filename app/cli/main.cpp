@@ -1,5 +1,6 @@
 // breakerwatch-cli: the Breakerwatch core for scripts and CI. Wiring only; the work is in core/.
 #include "clioutput.h"
+#include "discovercommand.h"
 #include "exportpolicycommand.h"
 #include "historycommand.h"
 #include "networkcommands.h"
@@ -41,6 +42,9 @@ Commands:
            Parses a Prometheus text or OpenMetrics page; --dump prints one sample a line.
   query    EXPR [--range START END STEP] [--prometheus URL | --config FILE]
            Runs PromQL against a Prometheus-compatible server; long ranges are split.
+  discover --config FILE [--timeout D] [--with-health]
+           Polls every source once; prints one JSON line per breaker found (service, instance, breaker, source,
+           state). Exit 0 when every source answered.
   serve    --config FILE [--metrics-listen HOST:PORT] [--data-dir DIR]
            Headless: polling, simulated breakers, alerts and /metrics until SIGINT or SIGTERM.
   history  export (--service NAME [--format jsonl|csv] | --transitions | --audit) [--from T] [--to T]
@@ -81,10 +85,12 @@ int main(int argc, char *argv[])
         return cli::runParseMetrics(arguments);
     if (command == u"serve")
         return cli::runServe(arguments);
+    if (command == u"discover")
+        return cli::runDiscover(arguments);
     if (command == u"history")
         return cli::runHistory(arguments);
     cli::err(
-        u"unknown command \"%1\"; commands: replay, sweep, presets, export-policy, probe, check-config, query, parse-metrics, serve, history"_s
+        u"unknown command \"%1\"; commands: replay, sweep, presets, export-policy, probe, check-config, query, parse-metrics, discover, serve, history"_s
             .arg(command));
     return cli::Usage;
 }

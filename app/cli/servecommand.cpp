@@ -3,16 +3,9 @@
 #include "clioutput.h"
 #include "datadiroption.h"
 
-#include "alerts/alertcenter.h"
+#include "app/application.h"
 #include "config/configloader.h"
-#include "config/configwatcher.h"
-#include "export/metricsexporter.h"
-#include "history/historyrecorder.h"
-#include "monitor/servicemonitor.h"
-#include "probe/httpprober.h"
 #include "store/datadir.h"
-#include "store/storerecorder.h"
-#include "store/storethread.h"
 #include "whatif/replayreport.h"
 
 #include <QCommandLineParser>
@@ -34,17 +27,6 @@ volatile std::sig_atomic_t g_stop = 0;
 void requestStop(int)
 {
     g_stop = 1;
-}
-
-QByteArray jsonLine(std::initializer_list<std::pair<const char *, QByteArray>> fields)
-{
-    QByteArray out = "{";
-    for (const auto &[key, value] : fields) {
-        if (out.size() > 1)
-            out += ',';
-        out += '"' + QByteArray(key) + "\":" + value;
-    }
-    return out + '}';
 }
 
 } // namespace
@@ -82,31 +64,21 @@ int runServe(const QStringList &arguments)
 
     const auto now = [] { return QDateTime::currentMSecsSinceEpoch(); };
     QNetworkAccessManager network;
-    bw::HttpProber prober(&network);
-    bw::ServiceMonitor monitor(&prober, now);
-    monitor.setConfig(*config);
-    bw::AlertCenter alerts(&monitor, now);
-    bw::MetricsExporter exporter(&monitor);
-    // History on disk, as the GUI keeps it (the GUI started on the same --data-dir shows it).
-    bw::FleetHistory history;
-    bw::HistoryRecorder recorder(&monitor, &history);
-    bw::AuditLog audit;
+    bw::Application::Options options;
+    options.config = *config;
     bw::StoreOptions storeOptions;
     storeOptions.dataDir = cli::guiDataDir(parser.value(u"data-dir"_s)); // the GUI's folder unless told otherwise
-    // The store works on a thread of its own, as in the GUI; it ends after the recorder, writing what is queued.
-    bw::StoreThread store(storeOptions, now);
-    const auto [opened, storePath] = store.worker()->call([&now](bw::HistoryStore &s) {
-        return std::pair{s.open(now()), s.filePath()};
-    });
-    if (!opened)
-        err(u"history store degraded, polling goes on: "_s + opened.error());
+    options.store = storeOptions;
+    options.watchedFile = parser.value(u"config"_s);
+    // The same application core as the GUI's: the history store on its thread, recent history restored.
+    bw::Application app(&network, now, catalog, options);
+    if (!app.storeProblem().isEmpty())
+        err(u"history store degraded, polling goes on: "_s + app.storeProblem());
     else
-        err(u"history in %1"_s.arg(storePath));
-    bw::StoreRecorder storeRecorder(store.worker(), &monitor, &recorder, &alerts, &audit, now);
-    QObject::connect(&storeRecorder, &bw::StoreRecorder::healthChanged, [](const bw::StoreHealth &health) {
+        err(u"history in %1"_s.arg(app.storePath()));
+    QObject::connect(app.storeRecorder(), &bw::StoreRecorder::healthChanged, [](const bw::StoreHealth &health) {
         err(health.ok() ? u"history store ok again"_s : u"history store degraded: "_s + health.message);
     });
-    bw::ConfigWatcher watcher(loader, *config);
 
     const QString listen = parser.value(u"metrics-listen"_s);
     if (listen != u"off") {
@@ -116,7 +88,7 @@ int runServe(const QStringList &arguments)
             return Usage;
         }
         const auto [address, port] = *where;
-        const auto bound = exporter.listen(address, port);
+        const auto bound = app.exporter().listen(address, port);
         if (!bound) {
             err(u"cannot serve /metrics on %1: %2"_s.arg(listen, bound.error()));
             return BadInput;
@@ -124,35 +96,69 @@ int runServe(const QStringList &arguments)
         err(u"serving /metrics on http://%1:%2/metrics"_s.arg(address.toString()).arg(*bound));
     }
 
-    QObject::connect(&monitor, &bw::ServiceMonitor::transition, [&monitor](int index, const bw::Transition &tr) {
-        out(jsonLine({{"event", "\"transition\""},
-                      {"t", QByteArray::number(tr.t)},
-                      {"service", jsonString(monitor.status(index).name)},
-                      {"breaker", "\"simulated\""},
-                      {"from", jsonString(bw::stateName(tr.from))},
-                      {"to", jsonString(bw::stateName(tr.to))},
-                      {"reason", jsonString(tr.reason.describe())}}));
-        flush();
-    });
-    const auto alertLine = [](const char *event, const bw::Alert &alert) {
-        out(jsonLine({{"event", '"' + QByteArray(event) + '"'},
-                      {"t", QByteArray::number(alert.resolvedAtMs.value_or(alert.firedAtMs))},
-                      {"service", jsonString(alert.service)},
-                      {"breaker", alert.source == bw::AlertSource::Simulated ? "\"simulated\"" : "\"real\""},
-                      {"alert", jsonString(bw::alertKindName(alert.kind))},
-                      {"summary", jsonString(alert.summary)}}));
+    bw::FleetMonitor &monitor = app.monitor();
+    // Every line names the breaker the same four ways: service, instance, breaker (its name; "health" for the
+    // instance's own) and origin (simulated or real).
+    const auto line = [](const char *event, std::int64_t t, const bw::BreakerId &id, const char *origin,
+                         std::initializer_list<std::pair<const char *, QByteArray>> rest) {
+        QByteArray out = "{\"event\":\"" + QByteArray(event) + "\",\"t\":" + QByteArray::number(t) +
+                         ",\"service\":" + jsonString(id.service) + ",\"instance\":" + jsonString(id.instance) +
+                         ",\"breaker\":" + jsonString(id.breakerLabel());
+        if (origin)
+            out += ",\"origin\":\"" + QByteArray(origin) + '"';
+        for (const auto &[key, value] : rest)
+            out += ",\"" + QByteArray(key) + "\":" + value;
+        cli::out(out + '}');
         flush();
     };
-    QObject::connect(&alerts, &bw::AlertCenter::alertFired, [&](const bw::Alert &a) { alertLine("alert_fired", a); });
-    QObject::connect(&alerts, &bw::AlertCenter::alertResolved,
+    QObject::connect(&monitor, &bw::FleetMonitor::transition,
+                     [line](const bw::BreakerId &id, const bw::Transition &tr) {
+                         line("transition", tr.t, id, "simulated",
+                              {{"from", jsonString(bw::stateName(tr.from))},
+                               {"to", jsonString(bw::stateName(tr.to))},
+                               {"reason", jsonString(tr.reason.describe())}});
+                     });
+    // The real breakers' transitions, each once (the monitor re-sends the whole history when it changes).
+    QHash<bw::BreakerId, std::int64_t> realSeenUpTo;
+    QObject::connect(&monitor, &bw::FleetMonitor::observedTransitionsChanged,
+                     [line, &realSeenUpTo](const bw::BreakerId &id, const QList<bw::ObservedTransition> &all) {
+                         std::int64_t &upTo = realSeenUpTo[id];
+                         for (const bw::ObservedTransition &tr : all) {
+                             if (tr.t <= upTo)
+                                 continue;
+                             upTo = tr.t;
+                             if (tr.from == tr.to)
+                                 continue;
+                             line("transition", tr.t, id, "real",
+                                  {{"from", jsonString(bw::stateName(tr.from))},
+                                   {"to", jsonString(bw::stateName(tr.to))},
+                                   {"reason", jsonString(tr.betweenScrapes ? u"happened between two scrapes"_s
+                                                         : tr.fromGauge    ? u"read from the source's state"_s
+                                                                           : u"reported event"_s)},
+                                   {"between_scrapes", tr.betweenScrapes ? "true" : "false"}});
+                         }
+                     });
+    QObject::connect(&monitor, &bw::FleetMonitor::breakerAdded, [line, &monitor, now](const bw::BreakerId &id) {
+        const bw::BreakerStatus status = monitor.status(id);
+        line("breaker_found", now(), id, nullptr, {{"source", jsonString(bw::sourceName(status.source))}});
+    });
+    QObject::connect(&monitor, &bw::FleetMonitor::breakerRemoved,
+                     [line, now](const bw::BreakerId &id) { line("breaker_gone", now(), id, nullptr, {}); });
+    const auto alertLine = [line](const char *event, const bw::Alert &alert) {
+        line(event, alert.resolvedAtMs.value_or(alert.firedAtMs), bw::BreakerId::parse(alert.service),
+             alert.source == bw::AlertSource::Simulated ? "simulated" : "real",
+             {{"alert", jsonString(bw::alertKindName(alert.kind))}, {"summary", jsonString(alert.summary)}});
+    };
+    QObject::connect(&app.alerts(), &bw::AlertCenter::alertFired,
+                     [&](const bw::Alert &a) { alertLine("alert_fired", a); });
+    QObject::connect(&app.alerts(), &bw::AlertCenter::alertResolved,
                      [&](const bw::Alert &a) { alertLine("alert_resolved", a); });
-    QObject::connect(&watcher, &bw::ConfigWatcher::reloaded, [&monitor](const bw::Config &reloaded) {
-        monitor.setConfig(reloaded);
-        err(u"configuration reloaded: %1 services"_s.arg(reloaded.services.size()));
+    QObject::connect(&app, &bw::Application::configApplied, [](const bw::Config &reloaded) {
+        err(u"configuration reloaded: %1 instances"_s.arg(reloaded.services.size()));
         for (const QString &warning : reloaded.warnings)
             err(u"warning: "_s + warning);
     });
-    QObject::connect(&watcher, &bw::ConfigWatcher::reloadFailed, [](const QString &problem) {
+    QObject::connect(&app, &bw::Application::configReloadFailed, [](const QString &problem) {
         err(u"configuration not reloaded, the previous one stays in force: "_s + problem);
     });
 
@@ -166,11 +172,11 @@ int runServe(const QStringList &arguments)
     });
     stopCheck.start(std::chrono::milliseconds(100));
 
-    monitor.start();
-    err(u"watching %1 services from %2"_s.arg(config->services.size()).arg(parser.value(u"config"_s)));
+    app.start();
+    err(u"watching %1 instances from %2"_s.arg(config->services.size()).arg(parser.value(u"config"_s)));
     flush();
     const int code = QCoreApplication::exec();
-    monitor.stop();
+    app.stop();
     err(u"stopped"_s);
     flush();
     return code;

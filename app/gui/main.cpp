@@ -1,19 +1,10 @@
 // breakerwatch: the desktop console. Wiring only: configuration or the embedded demo fleet, prober, monitor, window.
-#include "alerts/alertcenter.h"
+#include "app/application.h"
 #include "config/configloader.h"
-#include "config/configwatcher.h"
-#include "control/auditlog.h"
-#include "control/breakercontrol.h"
 #include "demo/demofleet.h"
 #include "export/metricsexporter.h"
-#include "history/fleethistory.h"
-#include "history/historyrecorder.h"
 #include "mainwindow/mainwindow.h"
-#include "monitor/servicemonitor.h"
-#include "probe/httpprober.h"
 #include "store/datadir.h"
-#include "store/storerecorder.h"
-#include "store/storethread.h"
 #include "theme/theme.h"
 #include "whatif/replayhistory.h"
 #include "workbench/workbenchwidget.h"
@@ -97,49 +88,22 @@ int main(int argc, char *argv[])
     }
 
     QNetworkAccessManager network;
-    bw::HttpProber prober(&network);
-    bw::ServiceMonitor monitor(&prober, now);
-    monitor.setConfig(*config);
-    bw::FleetHistory history;
-    bw::AuditLog audit;
-    // History that survives a restart (the demo's only for the session, unless --data-dir asks for more).
-    // It works on a thread of its own (its durable commits are fsyncs). Opening it and restoring the last 24 h
-    // happen there too, while this thread waits: nothing else touches `history` before the window shows.
-    std::unique_ptr<bw::StoreThread> store;
-    QString storeProblem;
-    // The demo keeps its history in a folder of its own that goes at exit, so the workbench can replay it.
+    // The application core, as `serve` builds it; the window adds views. History survives a restart (the demo's
+    // only for the session, in a folder that goes at exit, unless --data-dir asks for more).
     QTemporaryDir demoData;
-    {
-        bw::StoreOptions options;
-        options.dataDir =
-            parser.isSet(u"data-dir"_s) || !fleet ? bw::resolveDataDir(parser.value(u"data-dir"_s)) : demoData.path();
-        store = std::make_unique<bw::StoreThread>(options, now);
-        QStringList names;
-        for (const bw::ServiceConfig &service : config->services)
-            names << service.name;
-        std::vector<bw::StoredAuditEntry> entries;
-        storeProblem = store->worker()->call([&](bw::HistoryStore &s) -> QString {
-            if (const bw::Status opened = s.open(now()); !opened)
-                return opened.error(); // polling goes on; the store retries and the window says why
-            if (auto read = s.auditEntries(now() - 24 * 3600 * 1000, now()))
-                entries = std::move(*read);
-            const auto restored = s.restore(history, names, now() - 24 * 3600 * 1000, now());
-            return restored ? QString() : restored.error();
-        });
-        for (const bw::StoredAuditEntry &e : entries)
-            audit.append({e.atMs, e.who, e.service, e.target, e.action, e.outcome, e.detail});
-    }
-    bw::HistoryRecorder recorder(&monitor, &history);
-    bw::AlertCenter alerts(&monitor, now);
-    std::unique_ptr<bw::StoreRecorder> storeRecorder;
-    if (store)
-        storeRecorder = std::make_unique<bw::StoreRecorder>(store->worker(), &monitor, &recorder, &alerts, &audit, now);
-    bw::BreakerControl control(&monitor, &prober, &audit, now);
-    bw::MetricsExporter exporter(&monitor);
+    bw::Application::Options options;
+    options.config = *config;
+    bw::StoreOptions storeOptions;
+    storeOptions.dataDir =
+        parser.isSet(u"data-dir"_s) || !fleet ? bw::resolveDataDir(parser.value(u"data-dir"_s)) : demoData.path();
+    options.store = storeOptions;
+    if (parser.isSet(u"config"_s))
+        options.watchedFile = parser.value(u"config"_s); // saving it applies it; a broken save keeps the last
+    bw::Application core(&network, now, catalog, options);
     if (parser.isSet(u"metrics-listen"_s)) {
         const auto where = bw::parseListenAddress(parser.value(u"metrics-listen"_s));
         const auto bound =
-            where ? exporter.listen(where->first, where->second) : bw::Result<quint16>(bw::Error{where.error()});
+            where ? core.exporter().listen(where->first, where->second) : bw::Result<quint16>(bw::Error{where.error()});
         if (!bound) {
             QMessageBox::critical(nullptr, QObject::tr("Breakerwatch"),
                                   QObject::tr("Cannot serve /metrics on %1:\n\n%2")
@@ -147,12 +111,13 @@ int main(int argc, char *argv[])
             return 1;
         }
     }
-    bw::MainWindow window({&monitor, &history, &recorder, &alerts, &audit, &control, now}, banner);
-    bw::WorkbenchContext workbenchContext{&monitor, &control, &network, {}, now};
-    if (store)
-        workbenchContext.recorded = [&store](const QString &service, std::int64_t from, std::int64_t to) {
-            return store->worker()->call(
-                [&](bw::HistoryStore &s) { return bw::historyFromStore(s, service, from, to); });
+    bw::MainWindow window(
+        {&core.monitor(), &core.history(), &core.recorder(), &core.alerts(), &core.audit(), &core.control(), now},
+        banner);
+    bw::WorkbenchContext workbenchContext{&core.monitor(), &core.control(), &network, {}, now};
+    if (bw::StoreWorker *store = core.store())
+        workbenchContext.recorded = [store](const QString &service, std::int64_t from, std::int64_t to) {
+            return store->call([&](bw::HistoryStore &s) { return bw::historyFromStore(s, service, from, to); });
         };
     auto *workbench = new bw::WorkbenchWidget(std::move(workbenchContext));
     window.addWorkbench(workbench);
@@ -162,21 +127,17 @@ int main(int argc, char *argv[])
         window.setTheme(
             static_cast<int>(bw::themeChoiceFromName(QSettings().value(u"theme"_s, u"system"_s).toString())));
     window.setConfigWarnings(config->warnings);
-    if (storeRecorder) {
-        QObject::connect(storeRecorder.get(), &bw::StoreRecorder::healthChanged, &window,
+    if (bw::StoreRecorder *storeRecorder = core.storeRecorder()) {
+        QObject::connect(storeRecorder, &bw::StoreRecorder::healthChanged, &window,
                          [&window](const bw::StoreHealth &health) { window.setStoreProblem(health.message); });
-        window.setStoreProblem(storeProblem.isEmpty() ? storeRecorder->health().message : storeProblem);
+        window.setStoreProblem(core.storeProblem().isEmpty() ? storeRecorder->health().message : core.storeProblem());
     }
-    // A configuration file is followed: saving it applies it; a broken save keeps the previous one in force.
-    std::unique_ptr<bw::ConfigWatcher> watcher;
-    if (parser.isSet(u"config"_s)) {
-        watcher = std::make_unique<bw::ConfigWatcher>(loader, *config);
-        window.follow(watcher.get());
-    }
+    if (core.watcher())
+        window.follow(core.watcher());
     if (parser.isSet(u"detail"_s))
         window.showDetailTab(parser.value(u"detail"_s));
-    if (parser.isSet(u"select"_s))
-        window.selectService(static_cast<int>(recorder.serviceNames().indexOf(parser.value(u"select"_s))));
+    if (parser.isSet(u"select"_s) && !window.selectBreakerNamed(parser.value(u"select"_s)))
+        qWarning().noquote() << "--select: no breaker" << parser.value(u"select"_s);
     if (parser.isSet(u"tab"_s))
         window.showMainTab(parser.value(u"tab"_s));
     if (parser.isSet(u"whatif-sample"_s)) {
@@ -194,7 +155,7 @@ int main(int argc, char *argv[])
         }
     }
     window.show();
-    monitor.start();
+    core.start();
 
     if (parser.isSet(u"screenshot"_s)) {
         const int seconds = parser.value(u"after"_s).toInt();

@@ -1,26 +1,19 @@
 #include "alerts/alertcenter.h"
 
-#include "monitor/servicemonitor.h"
+#include "monitor/fleetmonitor.h"
 
 #include <QSet>
 
 namespace bw {
 
-AlertCenter::AlertCenter(ServiceMonitor *monitor, Clock clock, AlertTracker::Rules rules, QObject *parent)
+AlertCenter::AlertCenter(FleetMonitor *monitor, Clock clock, AlertTracker::Rules rules, QObject *parent)
     : QObject(parent), m_monitor(monitor), m_clock(std::move(clock)), m_tracker(rules)
 {
-    connect(monitor, &ServiceMonitor::serviceUpdated, this,
-            [this](int, const ServiceStatus &status) { check(status, m_clock()); });
-    connect(monitor, &ServiceMonitor::servicesReset, this, [this] {
-        QSet<QString> present;
-        for (int i = 0; i < m_monitor->serviceCount(); ++i)
-            present.insert(m_monitor->status(i).name);
-        QSet<QString> known;
-        for (const Alert &alert : m_tracker.active())
-            known.insert(alert.service);
-        for (const QString &gone : known - present)
-            apply(m_tracker.forget(gone, m_clock()));
-    });
+    connect(monitor, &FleetMonitor::breakerUpdated, this,
+            [this](const BreakerId &, const BreakerStatus &status) { check(status, m_clock()); });
+    // A breaker that leaves (its instance left the configuration, or it stayed stale too long) resolves its alerts.
+    connect(monitor, &FleetMonitor::breakerRemoved, this,
+            [this](const BreakerId &id) { apply(m_tracker.forget(id.key(), m_clock())); });
     connect(&m_tick, &QTimer::timeout, this, &AlertCenter::evaluate);
     m_tick.start(std::chrono::seconds(1));
 }
@@ -34,11 +27,11 @@ int AlertCenter::activeCount() const
 void AlertCenter::evaluate()
 {
     const std::int64_t now = m_clock();
-    for (int i = 0; i < m_monitor->serviceCount(); ++i)
-        check(m_monitor->status(i), now);
+    for (const BreakerId &id : m_monitor->breakers())
+        check(m_monitor->status(id), now);
 }
 
-void AlertCenter::check(const ServiceStatus &status, std::int64_t now)
+void AlertCenter::check(const BreakerStatus &status, std::int64_t now)
 {
     if (status.lastCheckMs < 0 && status.lastScrapeMs < 0)
         return; // nothing known yet

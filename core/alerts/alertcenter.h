@@ -1,7 +1,7 @@
 #pragma once
 
 #include "alerts/alerttracker.h"
-#include "monitor/servicestatus.h"
+#include "fleet/breakerstatus.h"
 
 #include <QObject>
 #include <QTimer>
@@ -10,9 +10,9 @@
 
 namespace bw {
 
-class ServiceMonitor;
+class FleetMonitor;
 
-// Watches a ServiceMonitor's statuses for alert conditions (see AlertTracker), for the simulated and the
+// Watches a FleetMonitor's statuses for alert conditions (see AlertTracker), for the simulated and the
 // real breaker of every service. Re-evaluates on every update and once a second, so "open for 2 min"
 // fires on time between polls. Keeps every alert of the session for the alerts panel.
 class AlertCenter final : public QObject
@@ -20,7 +20,7 @@ class AlertCenter final : public QObject
     Q_OBJECT
 public:
     using Clock = std::function<std::int64_t()>;
-    AlertCenter(ServiceMonitor *monitor, Clock clock, AlertTracker::Rules rules = {}, QObject *parent = nullptr);
+    AlertCenter(FleetMonitor *monitor, Clock clock, AlertTracker::Rules rules = {}, QObject *parent = nullptr);
 
     // Every alert so far, oldest first; an active alert appears once, updated in place when it resolves.
     const QList<Alert> &alerts() const { return m_alerts; }
@@ -34,10 +34,10 @@ Q_SIGNALS:
     void alertsChanged();
 
 private:
-    void check(const ServiceStatus &status, std::int64_t now);
+    void check(const BreakerStatus &status, std::int64_t now);
     void apply(const QList<Alert> &changes);
 
-    ServiceMonitor *m_monitor;
+    FleetMonitor *m_monitor;
     Clock m_clock;
     AlertTracker m_tracker;
     QList<Alert> m_alerts;

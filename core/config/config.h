@@ -2,6 +2,7 @@
 
 #include "breaker/breakerpolicy.h"
 #include "config/secret.h"
+#include "fleet/breakerfilter.h"
 
 #include <QMap>
 #include <QMetaType>
@@ -88,8 +89,10 @@ struct MetricsSource
     QString requestsSelector; // e.g. http_requests_total{job="api"}; failures by failureCodes on `code`
     QString failureCodes = QStringLiteral("5..");
     QString durationHistogram; // e.g. http_request_duration_seconds (slow calls from buckets)
-    QString observedKind;      // resilience4j | gauge | opossum | "" (none)
-    QString observedName;      // breaker name / label value to pick
+    // observed_breaker: kept for old configurations. Every breaker family on the page is read whatever the kind;
+    // the name, if given, joins the service's breaker filter.
+    QString observedKind; // resilience4j | gauge | opossum | ""
+    QString observedName;
     bool operator==(const MetricsSource &) const = default;
 };
 
@@ -105,9 +108,12 @@ struct RemoteBreakerBinding
     bool operator==(const RemoteBreakerBinding &) const = default;
 };
 
+// One instance of a service: a `services:` entry, or one target of a scrape_configs job (several entries with the
+// same name are the instances of one service).
 struct ServiceConfig
 {
     QString name;
+    QString instance; // the target (host:port); empty: the host:port of the first URL (see instanceName())
     QMap<QString, QString> labels;
     std::optional<HttpSource> health;
     std::optional<MetricsSource> metrics;
@@ -115,8 +121,13 @@ struct ServiceConfig
     QList<QPair<QString, QString>> parameters;
     BreakerPolicy policy; // built and validated from preset + parameters
     std::optional<RemoteBreakerBinding> remote;
-    std::optional<HttpSource> hystrixStream; // hystrix.stream (server-sent events): the real breaker's state
-    QString hystrixCommand;                  // the HystrixCommand to follow; empty: the only one on the stream
+    std::optional<HttpSource> hystrixStream; // hystrix.stream (server-sent events): every command on it
+    QString hystrixCommand;                  // old configurations: joins the breaker filter
+    std::optional<HttpSource> actuator;      // GET /actuator/circuitbreakers: every Resilience4j breaker, settings
+    BreakerFilter breakers;                  // which named breakers to follow; empty: all that the sources show
+
+    // The instance's name: `instance`, else host:port of the first URL among health, metrics, actuator, stream.
+    QString instanceName() const;
     bool operator==(const ServiceConfig &) const = default;
 };
 
@@ -136,6 +147,8 @@ struct GlobalConfig
     std::int64_t bodySizeLimit = 10 * 1024 * 1024;
     std::int64_t slowMs = 2'000;
     int maxInFlight = 64;
+    // A breaker its source no longer shows is stale at once (greyed) and leaves after this long.
+    std::int64_t staleBreakerRetentionMs = 10 * 60'000;
     bool operator==(const GlobalConfig &) const = default;
 };
 

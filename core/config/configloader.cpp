@@ -342,11 +342,38 @@ public:
         return source;
     }
 
+    // `breakers: [a, b]` or `breakers: {names: [a, b], regex: "pay.*"}`.
+    Result<BreakerFilter> breakerFilter(const YAML::Node &node) const
+    {
+        BreakerFilter filter;
+        std::optional<YAML::Node> names; // not a YAML::Node assigned later: that would write into the node
+        if (node.IsMap()) {
+            if (Status s = keys(node, u"breakers"_s, {u"names"_s, u"regex"_s}); !s)
+                return Error{s.error()};
+            if (node["names"])
+                names.emplace(node["names"]);
+            if (node["regex"]) {
+                filter.pattern = QRegularExpression(u"^(?:"_s + scalar(node["regex"]) + u")$"_s);
+                if (!filter.pattern.isValid())
+                    return at(node["regex"], u"breakers.regex: "_s + filter.pattern.errorString());
+            }
+        } else {
+            names.emplace(node);
+        }
+        if (names) {
+            if (!names->IsSequence())
+                return at(*names, u"breakers must be a list of names or {names: [...], regex: ...}"_s);
+            for (const YAML::Node &name : *names)
+                filter.names << scalar(name);
+        }
+        return filter;
+    }
+
     Result<ServiceConfig> service(const YAML::Node &node, const PresetCatalog &catalog, QStringList &warnings) const
     {
         if (Status s = keys(node, u"a service"_s,
-                            {u"name"_s, u"labels"_s, u"health"_s, u"metrics"_s, u"breaker"_s, u"remote_breaker"_s,
-                             u"hystrix_stream"_s});
+                            {u"name"_s, u"instance"_s, u"labels"_s, u"health"_s, u"metrics"_s, u"breaker"_s,
+                             u"remote_breaker"_s, u"hystrix_stream"_s, u"actuator"_s, u"breakers"_s});
             !s)
             return Error{s.error()};
         ServiceConfig service;
@@ -354,6 +381,8 @@ public:
             return at(node, u"every service needs a name"_s);
         service.name = scalar(node["name"]).trimmed();
         const QString owner = u"service %1"_s.arg(service.name);
+        if (node["instance"])
+            service.instance = scalar(node["instance"]).trimmed();
         if (node["labels"]) {
             auto labels = stringMap(node["labels"], u"labels"_s);
             if (!labels)
@@ -389,7 +418,8 @@ public:
                 if (Status s = keys(observed, u"observed_breaker"_s, {u"kind"_s, u"name"_s}); !s)
                     return Error{s.error()};
                 m.observedKind = observed["kind"] ? scalar(observed["kind"]) : QString();
-                if (m.observedKind != u"resilience4j" && m.observedKind != u"gauge" && m.observedKind != u"opossum")
+                if (!m.observedKind.isEmpty() && m.observedKind != u"resilience4j" && m.observedKind != u"gauge" &&
+                    m.observedKind != u"opossum")
                     return at(observed, u"observed_breaker.kind must be resilience4j, gauge or opossum"_s);
                 if (observed["name"])
                     m.observedName = scalar(observed["name"]);
@@ -404,8 +434,25 @@ public:
             if (stream["command"])
                 service.hystrixCommand = scalar(stream["command"]);
         }
-        if (!service.health && !service.metrics)
-            return at(node, u"%1 needs a health or a metrics source"_s.arg(owner));
+        if (const YAML::Node actuator = node["actuator"]) {
+            auto source = http(actuator, owner + u" actuator"_s, warnings);
+            if (!source)
+                return Error{source.error()};
+            service.actuator = *source;
+        }
+        if (const YAML::Node breakers = node["breakers"]) {
+            auto filter = breakerFilter(breakers);
+            if (!filter)
+                return Error{filter.error()};
+            service.breakers = *filter;
+        }
+        // Old spellings of "follow this breaker" join the filter.
+        for (const QString &name :
+             {service.metrics ? service.metrics->observedName : QString(), service.hystrixCommand})
+            if (!name.isEmpty() && !service.breakers.names.contains(name))
+                service.breakers.names << name;
+        if (!service.health && !service.metrics && !service.actuator && !service.hystrixStream)
+            return at(node, u"%1 needs a health, metrics, actuator or hystrix_stream source"_s.arg(owner));
         if (const YAML::Node breaker = node["breaker"]) {
             if (Status s = keys(breaker, u"breaker"_s, {u"preset"_s, u"parameters"_s}); !s)
                 return Error{s.error()};
@@ -472,9 +519,10 @@ Status importScrapeConfigs(const Reader &reader, const YAML::Node &list, const Q
     if (!list.IsSequence())
         return reader.at(list, u"scrape_configs must be a list"_s);
     for (const YAML::Node &job : list) {
-        if (Status s = reader.keys(job, u"a scrape config"_s,
-                                   {u"job_name"_s, u"metrics_path"_s, u"scheme"_s, u"static_configs"_s,
-                                    u"file_sd_configs"_s, u"scrape_interval"_s, u"scrape_timeout"_s, u"breaker"_s});
+        if (Status s =
+                reader.keys(job, u"a scrape config"_s,
+                            {u"job_name"_s, u"metrics_path"_s, u"scheme"_s, u"static_configs"_s, u"file_sd_configs"_s,
+                             u"scrape_interval"_s, u"scrape_timeout"_s, u"breaker"_s, u"breakers"_s});
             !s)
             return s;
         if (!job["job_name"])
@@ -495,6 +543,13 @@ Status importScrapeConfigs(const Reader &reader, const YAML::Node &list, const Q
         auto policy = catalog.build(preset);
         if (!policy)
             return reader.at(job, policy.error());
+        BreakerFilter filter;
+        if (job["breakers"]) {
+            auto read = reader.breakerFilter(job["breakers"]);
+            if (!read)
+                return Error{read.error()};
+            filter = *read;
+        }
 
         // Target groups: (targets, labels, origin file or "")
         struct Group
@@ -569,7 +624,9 @@ Status importScrapeConfigs(const Reader &reader, const YAML::Node &list, const Q
         for (const Group &group : groups) {
             for (const QString &target : group.targets) {
                 ServiceConfig service;
-                service.name = jobName + u'/' + target;
+                service.name = jobName; // as Prometheus names them: job -> service, target -> instance
+                service.instance = target;
+                service.breakers = filter;
                 service.labels = group.labels;
                 service.labels.insert(u"job"_s, jobName);
                 service.labels.insert(u"instance"_s, target);
@@ -624,9 +681,9 @@ Result<Config> ConfigLoader::loadText(const QByteArray &text, const QString &sou
             !s)
             return Error{s.error()};
         if (const YAML::Node global = root["global"]) {
-            if (Status s = reader.keys(
-                    global, u"global"_s,
-                    {u"interval"_s, u"timeout"_s, u"body_size_limit"_s, u"slow_threshold"_s, u"max_in_flight"_s});
+            if (Status s = reader.keys(global, u"global"_s,
+                                       {u"interval"_s, u"timeout"_s, u"body_size_limit"_s, u"slow_threshold"_s,
+                                        u"max_in_flight"_s, u"stale_breakers_leave_after"_s});
                 !s)
                 return Error{s.error()};
             if (global["interval"]) {
@@ -640,6 +697,12 @@ Result<Config> ConfigLoader::loadText(const QByteArray &text, const QString &sou
                 if (!v)
                     return Error{v.error()};
                 config.global.timeoutMs = *v;
+            }
+            if (global["stale_breakers_leave_after"]) {
+                auto v = reader.duration(global["stale_breakers_leave_after"], u"global.stale_breakers_leave_after"_s);
+                if (!v)
+                    return Error{v.error()};
+                config.global.staleBreakerRetentionMs = *v;
             }
             if (global["slow_threshold"]) {
                 auto v = reader.duration(global["slow_threshold"], u"global.slow_threshold"_s);
@@ -672,14 +735,16 @@ Result<Config> ConfigLoader::loadText(const QByteArray &text, const QString &sou
         if (const YAML::Node services = root["services"]) {
             if (!services.IsSequence())
                 return reader.at(services, u"services must be a list"_s);
-            QSet<QString> names;
+            QSet<QString> names; // name and instance: several entries of one name are its instances
             for (const YAML::Node &node : services) {
                 auto service = reader.service(node, m_catalog, config.warnings);
                 if (!service)
                     return Error{service.error()};
-                if (names.contains(service->name))
-                    return reader.at(node, u"duplicate service name \"%1\""_s.arg(service->name));
-                names.insert(service->name);
+                const QString key = service->name + u'@' + service->instanceName();
+                if (names.contains(key))
+                    return reader.at(node, u"duplicate service \"%1\" (instance %2): give each instance its own "
+                                           u"instance: or URL"_s.arg(service->name, service->instanceName()));
+                names.insert(key);
                 config.services.push_back(*service);
             }
         }

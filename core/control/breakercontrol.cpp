@@ -1,6 +1,6 @@
 #include "control/breakercontrol.h"
 
-#include "monitor/servicemonitor.h"
+#include "monitor/fleetmonitor.h"
 
 using namespace Qt::StringLiterals;
 
@@ -41,32 +41,31 @@ QString operatorActionConsequence(OperatorAction action, bool remote)
     return {};
 }
 
-BreakerControl::BreakerControl(ServiceMonitor *monitor, HttpProber *prober, AuditLog *audit, Clock clock,
-                               QObject *parent)
+BreakerControl::BreakerControl(FleetMonitor *monitor, HttpProber *prober, AuditLog *audit, Clock clock, QObject *parent)
     : QObject(parent), m_monitor(monitor), m_prober(prober), m_audit(audit), m_clock(std::move(clock))
 {}
 
-AuditEntry BreakerControl::entry(int index, const QString &target, OperatorAction action) const
+AuditEntry BreakerControl::entry(const BreakerId &id, const QString &target, OperatorAction action) const
 {
     AuditEntry e;
     e.atMs = m_clock();
     e.who = operatorName();
-    e.service = m_monitor->status(index).name;
+    e.service = id.key();
     e.target = target;
     e.action = operatorActionName(action);
     return e;
 }
 
-Status BreakerControl::applyPolicy(int index, const QString &preset, const QList<QPair<QString, QString>> &parameters,
-                                   const BreakerPolicy &policy)
+Status BreakerControl::applyPolicy(const BreakerId &id, const QString &preset,
+                                   const QList<QPair<QString, QString>> &parameters, const BreakerPolicy &policy)
 {
-    if (index < 0 || index >= m_monitor->serviceCount())
-        return Error{u"no service #%1"_s.arg(index)};
-    const Status result = m_monitor->applyPolicy(index, preset, parameters, policy);
+    if (!m_monitor->contains(id))
+        return Error{u"no breaker %1"_s.arg(id.key())};
+    const Status result = m_monitor->applyPolicy(id, preset, parameters, policy);
     AuditEntry e;
     e.atMs = m_clock();
     e.who = operatorName();
-    e.service = m_monitor->status(index).name;
+    e.service = id.key();
     e.target = u"simulated breaker"_s;
     e.action = u"apply policy"_s;
     e.outcome = result ? u"done"_s : u"refused"_s;
@@ -78,42 +77,42 @@ Status BreakerControl::applyPolicy(int index, const QString &preset, const QList
     return result;
 }
 
-Status BreakerControl::actOnSimulated(int index, OperatorAction action)
+Status BreakerControl::actOnSimulated(const BreakerId &id, OperatorAction action)
 {
-    if (index < 0 || index >= m_monitor->serviceCount())
-        return Error{u"no service #%1"_s.arg(index)};
+    if (!m_monitor->contains(id))
+        return Error{u"no breaker %1"_s.arg(id.key())};
     Status result = success();
     switch (action) {
     case OperatorAction::Reset:
-        result = m_monitor->reset(index);
+        result = m_monitor->reset(id);
         break;
     case OperatorAction::ForceOpen:
-        result = m_monitor->forceOpen(index);
+        result = m_monitor->forceOpen(id);
         break;
     case OperatorAction::Disable:
-        result = m_monitor->disable(index);
+        result = m_monitor->disable(id);
         break;
     case OperatorAction::MetricsOnly:
-        result = m_monitor->metricsOnly(index);
+        result = m_monitor->metricsOnly(id);
         break;
     }
-    AuditEntry e = entry(index, u"simulated breaker"_s, action);
+    AuditEntry e = entry(id, u"simulated breaker"_s, action);
     e.outcome = result ? u"done"_s : u"refused"_s;
-    e.detail = result ? u"now %1"_s.arg(stateName(m_monitor->status(index).state)) : result.error();
+    e.detail = result ? u"now %1"_s.arg(stateName(m_monitor->status(id).state)) : result.error();
     m_audit->append(e);
     return result;
 }
 
-bool BreakerControl::hasRemote(int index) const
+bool BreakerControl::hasRemote(const BreakerId &id) const
 {
-    const ServiceConfig *config = m_monitor->serviceConfig(index);
-    return config && config->remote.has_value();
+    return m_monitor->remoteBinding(id).has_value();
 }
 
-Status BreakerControl::actOnRemote(int index, OperatorAction action)
+Status BreakerControl::actOnRemote(const BreakerId &id, OperatorAction action)
 {
-    if (!hasRemote(index))
-        return Error{u"%1 has no remote_breaker in the configuration"_s.arg(m_monitor->status(index).name)};
+    const std::optional<RemoteBreakerBinding> binding = m_monitor->remoteBinding(id);
+    if (!binding)
+        return Error{u"%1 has no remote_breaker or actuator in the configuration"_s.arg(id.key())};
     RemoteAction remote = RemoteAction::Reset;
     switch (action) {
     case OperatorAction::Reset:
@@ -128,19 +127,30 @@ Status BreakerControl::actOnRemote(int index, OperatorAction action)
     case OperatorAction::MetricsOnly:
         return Error{u"metrics only is not offered for real breakers"_s};
     }
-    AuditEntry e = entry(index, u"real breaker"_s, action);
+    AuditEntry e = entry(id, u"real breaker"_s, action);
     e.outcome = u"pending"_s;
     const int auditIndex = m_audit->append(e);
-    auto *client = new RemoteBreakerClient(m_prober, *m_monitor->serviceConfig(index)->remote,
-                                           m_monitor->config().global.timeoutMs, this);
-    const QString service = e.service;
-    client->perform(remote, [this, client, auditIndex, index, service](const RemoteActionResult &result) {
+    auto *client = new RemoteBreakerClient(m_prober, *binding, m_monitor->config().global.timeoutMs, this);
+    client->perform(remote, [this, client, auditIndex, id](const RemoteActionResult &result) {
         static const QString outcomes[] = {u"done"_s, u"refused"_s, u"unknown"_s};
         m_audit->complete(auditIndex, outcomes[static_cast<int>(result.outcome)], result.message);
-        Q_EMIT remoteFinished(index, service, result);
+        Q_EMIT remoteFinished(id, result);
         client->deleteLater();
     });
     return success();
+}
+
+QList<BreakerId> BreakerControl::actOnRemoteEverywhere(const BreakerId &id, OperatorAction action,
+                                                       QStringList *problems)
+{
+    QList<BreakerId> started;
+    for (const BreakerId &instance : m_monitor->instancesOf(id)) {
+        if (const Status s = actOnRemote(instance, action); s)
+            started << instance;
+        else if (problems)
+            *problems << u"%1: %2"_s.arg(instance.instance, s.error());
+    }
+    return started;
 }
 
 } // namespace bw

@@ -2,6 +2,7 @@
 
 #include "common/result.h"
 #include "control/auditlog.h"
+#include "fleet/breakerid.h"
 #include "remote/remotebreakerclient.h"
 
 #include <QObject>
@@ -11,7 +12,7 @@
 namespace bw {
 
 class HttpProber;
-class ServiceMonitor;
+class FleetMonitor;
 
 enum class OperatorAction : std::uint8_t
 {
@@ -34,25 +35,28 @@ class BreakerControl final : public QObject
     Q_OBJECT
 public:
     using Clock = std::function<std::int64_t()>;
-    BreakerControl(ServiceMonitor *monitor, HttpProber *prober, AuditLog *audit, Clock clock,
-                   QObject *parent = nullptr);
+    BreakerControl(FleetMonitor *monitor, HttpProber *prober, AuditLog *audit, Clock clock, QObject *parent = nullptr);
 
-    Status actOnSimulated(int index, OperatorAction action);
-    // Puts a what-if candidate in charge of the simulated breaker (ServiceMonitor::applyPolicy), audited as
+    Status actOnSimulated(const BreakerId &id, OperatorAction action);
+    // Puts a what-if candidate in charge of the simulated breaker (FleetMonitor::applyPolicy), audited as
     // "apply policy" with the preset and every parameter in the detail.
-    Status applyPolicy(int index, const QString &preset, const QList<QPair<QString, QString>> &parameters,
+    Status applyPolicy(const BreakerId &id, const QString &preset, const QList<QPair<QString, QString>> &parameters,
                        const BreakerPolicy &policy);
-    bool hasRemote(int index) const;
+    // Whether the real breaker can be changed (FleetMonitor::remoteBinding).
+    bool hasRemote(const BreakerId &id) const;
     // Starts the request; the outcome arrives through remoteFinished(). An error if there is nothing to call.
-    Status actOnRemote(int index, OperatorAction action);
+    Status actOnRemote(const BreakerId &id, OperatorAction action);
+    // The same action on the breaker of every instance of its service: one request and one audit entry per
+    // instance. Returns the instances started; the others' reasons go to `problems`.
+    QList<BreakerId> actOnRemoteEverywhere(const BreakerId &id, OperatorAction action, QStringList *problems = nullptr);
 
 Q_SIGNALS:
-    void remoteFinished(int index, const QString &service, const bw::RemoteActionResult &result);
+    void remoteFinished(const bw::BreakerId &id, const bw::RemoteActionResult &result);
 
 private:
-    AuditEntry entry(int index, const QString &target, OperatorAction action) const;
+    AuditEntry entry(const BreakerId &id, const QString &target, OperatorAction action) const;
 
-    ServiceMonitor *m_monitor;
+    FleetMonitor *m_monitor;
     HttpProber *m_prober;
     AuditLog *m_audit;
     Clock m_clock;

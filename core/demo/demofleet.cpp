@@ -13,7 +13,7 @@ DemoFleet::DemoFleet(DemoService::Clock clock, std::int64_t wallEpochMs, QObject
 {
     // Taking requests in batches of up to 5 ms saves about 2 % of a core at 1,000 requests a second (one wake-up
     // per batch, not per request). 10 ms saved a little more but slowed answers enough to hold a poller capped at
-    // 64 requests in flight (ServiceMonitor) below its rate at 3 requests per service per second.
+    // 64 requests in flight (FleetMonitor) below its rate at 3 requests per service per second.
     m_reactor.setCoalescing(std::chrono::milliseconds(5));
 }
 

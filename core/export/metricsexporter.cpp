@@ -1,7 +1,7 @@
 #include "export/metricsexporter.h"
 
 #include "httpserver/httpserver.h"
-#include "monitor/servicemonitor.h"
+#include "monitor/fleetmonitor.h"
 
 using namespace Qt::StringLiterals;
 
@@ -69,18 +69,17 @@ int stateGaugeValue(BreakerState state)
     return 0;
 }
 
-MetricsExporter::MetricsExporter(ServiceMonitor *monitor, QObject *parent) : QObject(parent), m_monitor(monitor)
+MetricsExporter::MetricsExporter(FleetMonitor *monitor, QObject *parent) : QObject(parent), m_monitor(monitor)
 {
-    connect(monitor, &ServiceMonitor::transition, this, [this](int index, const Transition &tr) {
-        Counters &c = m_counters[m_monitor->status(index).name];
+    connect(monitor, &FleetMonitor::transition, this, [this](const BreakerId &id, const Transition &tr) {
+        Counters &c = m_counters[id];
         c.opens[0] += isOpen(tr.to) && !isOpen(tr.from);
         c.recoveries[0] += isRecovery(tr.from, tr.to);
     });
-    connect(monitor, &ServiceMonitor::observedTransitionsChanged, this,
-            [this](int index, const QList<ObservedTransition> &all) {
-                const QString name = m_monitor->status(index).name;
-                std::int64_t &seenUpTo = m_realTransitionsSeen[name]; // 0: nothing yet
-                Counters &c = m_counters[name];
+    connect(monitor, &FleetMonitor::observedTransitionsChanged, this,
+            [this](const BreakerId &id, const QList<ObservedTransition> &all) {
+                std::int64_t &seenUpTo = m_realTransitionsSeen[id]; // 0: nothing yet
+                Counters &c = m_counters[id];
                 for (const ObservedTransition &tr : all) {
                     if (tr.t <= seenUpTo)
                         continue;
@@ -105,14 +104,15 @@ QByteArray MetricsExporter::render() const
         {"breakerwatch_breaker_state", "gauge", "Breaker state: 0 closed, 1 open, 2 half-open."},
         {"breakerwatch_breaker_opens_total", "counter", "Transitions into open."},
         {"breakerwatch_breaker_recoveries_total", "counter", "Transitions into closed from open or half-open."},
+        {"breakerwatch_breaker_stale", "gauge", "1 when the breaker's source no longer shows it."},
         {"breakerwatch_breaker_failures_total", "counter", "Failed calls seen by the simulated breaker."},
         {"breakerwatch_breaker_calls_total", "counter", "Calls seen by the simulated breaker (polls and traffic)."},
         {"breakerwatch_probe_success", "gauge", "1 when the latest poll of the service succeeded."},
         {"breakerwatch_probe_duration_seconds", "gauge", "Latency of the latest poll of the service."},
     };
-    std::vector<ServiceStatus> statuses;
-    for (int i = 0; i < m_monitor->serviceCount(); ++i)
-        statuses.push_back(m_monitor->status(i));
+    std::vector<BreakerStatus> statuses;
+    for (const BreakerId &id : m_monitor->breakers())
+        statuses.push_back(m_monitor->status(id));
 
     QByteArray out;
     out.reserve(static_cast<qsizetype>(statuses.size()) * 900 + 1024);
@@ -120,43 +120,48 @@ QByteArray MetricsExporter::render() const
         const Family &family = families[f];
         out += QByteArray("# HELP ") + family.name + ' ' + family.help + "\n# TYPE " + family.name + ' ' + family.type +
                '\n';
-        for (const ServiceStatus &s : statuses) {
-            const QByteArray service = "service=\"" + labelValue(s.name) + '"';
-            const Counters counters = m_counters.value(s.name);
-            const auto line = [&](const QByteArray &labels, const QByteArray &value) {
-                out += QByteArray(family.name) + '{' + labels + "} " + value + '\n';
+        for (const BreakerStatus &s : statuses) {
+            const QByteArray labels = "service=\"" + labelValue(s.id.service) + "\",instance=\"" +
+                                      labelValue(s.id.instance) + "\",breaker=\"" + labelValue(s.id.breakerLabel()) +
+                                      '"';
+            const Counters counters = m_counters.value(s.id);
+            const auto line = [&](const QByteArray &lineLabels, const QByteArray &value) {
+                out += QByteArray(family.name) + '{' + lineLabels + "} " + value + '\n';
             };
+            const auto both = [&](std::int64_t simulated, std::int64_t real) {
+                line(labels + ",origin=\"simulated\"", QByteArray::number(simulated));
+                if (s.observedState)
+                    line(labels + ",origin=\"real\"", QByteArray::number(real));
+            };
+            const bool polled = s.id.isHealth() && s.lastCheckMs >= 0;
             switch (f) {
             case 0:
-                line(service + ",breaker=\"simulated\"", QByteArray::number(stateGaugeValue(s.state)));
-                if (s.observedState)
-                    line(service + ",breaker=\"real\"", QByteArray::number(stateGaugeValue(*s.observedState)));
+                both(stateGaugeValue(s.state), s.observedState ? stateGaugeValue(*s.observedState) : 0);
                 break;
             case 1:
-                line(service + ",breaker=\"simulated\"", QByteArray::number(counters.opens[0]));
-                if (s.observedState)
-                    line(service + ",breaker=\"real\"", QByteArray::number(counters.opens[1]));
+                both(counters.opens[0], counters.opens[1]);
                 break;
             case 2:
-                line(service + ",breaker=\"simulated\"", QByteArray::number(counters.recoveries[0]));
-                if (s.observedState)
-                    line(service + ",breaker=\"real\"", QByteArray::number(counters.recoveries[1]));
+                both(counters.recoveries[0], counters.recoveries[1]);
                 break;
             case 3:
-                line(service, QByteArray::number(s.failures + s.trafficFailures));
+                line(labels, s.stale ? "1" : "0");
                 break;
             case 4:
-                line(service, QByteArray::number(s.polls + s.trafficCalls));
+                line(labels, QByteArray::number(s.failures + s.trafficFailures));
                 break;
             case 5:
-                if (s.lastCheckMs >= 0)
-                    line(service, s.lastOutcome == ProbeOutcomeKind::Success || s.lastOutcome == ProbeOutcomeKind::Slow
-                                      ? "1"
-                                      : "0");
+                line(labels, QByteArray::number(s.polls + s.trafficCalls));
                 break;
             case 6:
-                if (s.lastCheckMs >= 0)
-                    line(service, QByteArray::number(s.lastLatencyMs / 1000.0, 'g', 6));
+                if (polled)
+                    line(labels, s.lastOutcome == ProbeOutcomeKind::Success || s.lastOutcome == ProbeOutcomeKind::Slow
+                                     ? "1"
+                                     : "0");
+                break;
+            case 7:
+                if (polled)
+                    line(labels, QByteArray::number(s.lastLatencyMs / 1000.0, 'g', 6));
                 break;
             }
         }

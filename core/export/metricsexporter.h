@@ -1,7 +1,7 @@
 #pragma once
 
 #include "common/result.h"
-#include "monitor/servicestatus.h"
+#include "fleet/breakerstatus.h"
 
 #include <QByteArray>
 #include <QHash>
@@ -13,25 +13,27 @@
 namespace bw {
 
 class HttpServer;
-class ServiceMonitor;
+class FleetMonitor;
 
 // Breakerwatch's own /metrics, in the Prometheus text format, so the data of record can live in Prometheus
-// (or Thanos, Mimir, VictoriaMetrics). Per service:
-//   breakerwatch_breaker_state{service,breaker}         gauge: 0 closed, 1 open, 2 half-open
+// (or Thanos, Mimir, VictoriaMetrics). Every breaker of every instance carries the labels service, instance and
+// breaker (the breaker's own name; "health" for the instance's health breaker), and origin where both exist:
+//   breakerwatch_breaker_state{...,origin}              gauge: 0 closed, 1 open, 2 half-open
 //                                                       (forced open counts as open; disabled and
-//                                                       metrics-only as closed); breaker = simulated | real
-//   breakerwatch_breaker_opens_total{service,breaker}   counter: transitions into open
-//   breakerwatch_breaker_recoveries_total{...}          counter: transitions into closed from open or half-open
-//   breakerwatch_breaker_failures_total{service}        counter: failed calls the simulated breaker saw
-//   breakerwatch_breaker_calls_total{service}           counter: every call it saw (polls and traffic)
-//   breakerwatch_probe_success{service}                 gauge: 1 when the latest poll succeeded
-//   breakerwatch_probe_duration_seconds{service}        gauge: the latest poll's latency
-// Counters are kept per service name, so a configuration reload does not reset them.
+//                                                       metrics-only as closed); origin = simulated | real
+//   breakerwatch_breaker_opens_total{...,origin}        counter: transitions into open
+//   breakerwatch_breaker_recoveries_total{...,origin}   counter: transitions into closed from open or half-open
+//   breakerwatch_breaker_stale{...}                     gauge: 1 when its source no longer shows the breaker
+//   breakerwatch_breaker_failures_total{...}            counter: failed calls the simulated breaker saw
+//   breakerwatch_breaker_calls_total{...}               counter: every call it saw (polls and traffic)
+//   breakerwatch_probe_success{service,instance}        gauge: 1 when the instance's latest poll succeeded
+//   breakerwatch_probe_duration_seconds{...}            gauge: the latest poll's latency
+// Counters are kept per breaker id, so a configuration reload does not reset them.
 class MetricsExporter final : public QObject
 {
     Q_OBJECT
 public:
-    explicit MetricsExporter(ServiceMonitor *monitor, QObject *parent = nullptr);
+    explicit MetricsExporter(FleetMonitor *monitor, QObject *parent = nullptr);
     ~MetricsExporter() override;
 
     // The page as it is now.
@@ -46,9 +48,9 @@ private:
         std::int64_t recoveries[2] = {0, 0};
     };
 
-    ServiceMonitor *m_monitor;
-    QHash<QString, Counters> m_counters;
-    QHash<QString, std::int64_t> m_realTransitionsSeen; // observed history is re-sent whole: count only new ones
+    FleetMonitor *m_monitor;
+    QHash<BreakerId, Counters> m_counters;
+    QHash<BreakerId, std::int64_t> m_realTransitionsSeen; // observed history is re-sent whole: count only new ones
     std::unique_ptr<HttpServer> m_server;
 };
 

@@ -181,8 +181,10 @@ Result<HealthVerdict> readSpring(const QJsonObject &root)
     verdict.detail = joined(notUp);
     // Breakers are extra information here: the application's own status decides.
     if (const auto section = resilience4jSection(root)) {
-        if (auto breakers = resilience4jBreakers(*section))
+        if (auto breakers = resilience4jBreakers(*section)) {
             verdict.breakers = std::move(*breakers);
+            verdict.breakersFrom = BreakerSource::HealthIndicator;
+        }
     }
     return verdict;
 }
@@ -197,6 +199,7 @@ Result<HealthVerdict> readResilience4jHealth(const QJsonObject &root)
         return Error{breakers.error()};
     HealthVerdict verdict;
     verdict.breakers = std::move(*breakers);
+    verdict.breakersFrom = BreakerSource::HealthIndicator;
     QStringList notUp;
     if (*section != root) {
         const auto components = springComponents(root);
@@ -341,11 +344,18 @@ Result<HealthVerdict> readCircuitBreakerPage(const QJsonObject &root)
         breaker.name = it.key();
         breaker.state = *state;
         breaker.failedCalls = *failures;
+        for (const QStringView key : {u"failure_threshold", u"recovery_timeout", u"success_threshold"}) {
+            const QJsonValue value = entry.value(key);
+            if (value.isDouble() || value.isString())
+                breaker.settings.append(
+                    {key.toString(), value.isString() ? value.toString() : QString::number(value.toDouble())});
+        }
         if (rejectsAll(*state)) {
             verdict.status = Status::Down;
             open.append(u"%1 %2"_s.arg(it.key(), stateName(*state)));
         }
         verdict.breakers.append(std::move(breaker));
+        verdict.breakersFrom = BreakerSource::StatusPage;
     }
     verdict.detail = joined(open);
     return verdict;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "fleet/breakersource.h"
 #include "observed/observedbreakerstate.h"
 
 #include <QList>
@@ -39,6 +40,7 @@ struct HealthVerdict
     QString detail; // one line for people, naming what is not up: "db DOWN", "etcd failed"; empty when all is well
     QList<ComponentHealth> components;
     QList<ObservedBreakerState> breakers; // from a circuit-breaker page or the Resilience4j health indicator
+    BreakerSource breakersFrom = BreakerSource::StatusPage; // which of the two, when there are breakers
 
     bool operator==(const HealthVerdict &) const = default;
 };

@@ -7,9 +7,10 @@
 
 namespace bw {
 
-// The display store of a whole fleet: one ServiceHistory per service, addressed by the service's index (the same
-// index as ServiceMonitor's). appendSample()/appendState() are the live tick; the views read through the const
-// accessors. Times are epoch ms passed in by the caller; nothing here reads a clock or owns a timer.
+// The display store of a whole fleet: one ServiceHistory per breaker, addressed by row (HistoryRecorder maps each
+// BreakerId to its row and keeps the rows in step with the monitor's breakers). appendSample()/appendState() are the
+// live tick; the views read through the const accessors. Times are epoch ms passed in by the caller; nothing here reads
+// a clock or owns a timer.
 //
 // Threading: none. Feed and read it on one thread (the GUI thread, fed by queued signals from the monitor).
 // Errors: an out-of-range service index is ignored by the appenders and gives empty results to the readers; late

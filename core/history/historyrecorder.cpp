@@ -1,6 +1,6 @@
 #include "history/historyrecorder.h"
 
-#include "monitor/servicemonitor.h"
+#include "monitor/fleetmonitor.h"
 
 #include <algorithm>
 
@@ -22,15 +22,18 @@ double p95(const std::deque<std::pair<std::int64_t, double>> &latencies)
 }
 } // namespace
 
-HistoryRecorder::HistoryRecorder(ServiceMonitor *monitor, FleetHistory *history, QObject *parent)
+HistoryRecorder::HistoryRecorder(FleetMonitor *monitor, FleetHistory *history, QObject *parent)
     : QObject(parent), m_monitor(monitor), m_history(history)
 {
-    connect(monitor, &ServiceMonitor::servicesReset, this, &HistoryRecorder::onServicesReset);
-    connect(monitor, &ServiceMonitor::serviceUpdated, this, &HistoryRecorder::onUpdated);
-    connect(monitor, &ServiceMonitor::transition, this, &HistoryRecorder::onTransition);
-    connect(monitor, &ServiceMonitor::observedTransitionsChanged, this, &HistoryRecorder::onObserved);
-    for (int i = 0; i < monitor->serviceCount(); ++i)
-        m_names << monitor->status(i).name;
+    connect(monitor, &FleetMonitor::breakersChanged, this, &HistoryRecorder::onBreakersChanged);
+    connect(monitor, &FleetMonitor::breakerUpdated, this, &HistoryRecorder::onUpdated);
+    connect(monitor, &FleetMonitor::transition, this, &HistoryRecorder::onTransition);
+    connect(monitor, &FleetMonitor::observedTransitionsChanged, this, &HistoryRecorder::onObserved);
+    m_ids = monitor->breakers();
+    for (qsizetype i = 0; i < m_ids.size(); ++i) {
+        m_names << m_ids[i].key();
+        m_rowById.insert(m_ids[i], static_cast<int>(i));
+    }
     m_history->resize(static_cast<int>(m_names.size())); // keeps what was restored
     m_recent.resize(static_cast<std::size_t>(m_names.size()));
     for (int i = 0; i < m_history->serviceCount(); ++i) // restored observed history is not appended again
@@ -40,26 +43,34 @@ HistoryRecorder::HistoryRecorder(ServiceMonitor *monitor, FleetHistory *history,
             m_recent[static_cast<std::size_t>(i)].lastObservedMs = run->start;
 }
 
-void HistoryRecorder::onServicesReset()
+void HistoryRecorder::onBreakersChanged()
 {
+    const QList<BreakerId> ids = m_monitor->breakers();
+    if (ids == m_ids)
+        return;
     QStringList names;
+    QHash<BreakerId, int> rows;
     std::vector<int> previous;
     std::vector<Recent> recent;
-    for (int i = 0; i < m_monitor->serviceCount(); ++i) {
-        names << m_monitor->status(i).name;
-        const auto old = static_cast<int>(m_names.indexOf(names.back()));
+    for (qsizetype i = 0; i < ids.size(); ++i) {
+        names << ids[i].key();
+        rows.insert(ids[i], static_cast<int>(i));
+        const int old = m_rowById.value(ids[i], -1);
         previous.push_back(old);
         recent.push_back(old >= 0 ? std::move(m_recent[static_cast<std::size_t>(old)]) : Recent{});
     }
     m_history->remap(previous);
+    m_ids = ids;
+    m_rowById = std::move(rows);
     m_names = names;
     m_recent = std::move(recent);
     Q_EMIT servicesChanged();
 }
 
-void HistoryRecorder::onUpdated(int index, const ServiceStatus &status)
+void HistoryRecorder::onUpdated(const BreakerId &id, const BreakerStatus &status)
 {
-    if (index < 0 || index >= static_cast<int>(m_recent.size()))
+    const int index = rowOf(id);
+    if (index < 0)
         return;
     Recent &recent = m_recent[static_cast<std::size_t>(index)];
     const std::int64_t t = std::max(status.lastCheckMs, status.lastScrapeMs);
@@ -103,14 +114,17 @@ void HistoryRecorder::onUpdated(int index, const ServiceStatus &status)
         Q_EMIT sampled(status.name, sample);
 }
 
-void HistoryRecorder::onTransition(int index, const Transition &transition)
+void HistoryRecorder::onTransition(const BreakerId &id, const Transition &transition)
 {
-    m_history->appendTransition(index, TrackKind::Simulated, transition);
+    const int index = rowOf(id);
+    if (index >= 0)
+        m_history->appendTransition(index, TrackKind::Simulated, transition);
 }
 
-void HistoryRecorder::onObserved(int index, const QList<ObservedTransition> &transitions)
+void HistoryRecorder::onObserved(const BreakerId &id, const QList<ObservedTransition> &transitions)
 {
-    if (index < 0 || index >= static_cast<int>(m_recent.size()))
+    const int index = rowOf(id);
+    if (index < 0)
         return;
     // The store only appends: transitions the monitor re-ordered into the past (late events) stay as first seen.
     Recent &recent = m_recent[static_cast<std::size_t>(index)];
@@ -118,7 +132,9 @@ void HistoryRecorder::onObserved(int index, const QList<ObservedTransition> &tra
         if (tr.t <= recent.lastObservedMs)
             continue;
         m_history->appendState(index, TrackKind::Observed, tr.t, tr.to,
-                               tr.fromGauge ? QStringView(u"read from the gauge") : QStringView(u"reported event"));
+                               tr.betweenScrapes ? QStringView(u"happened between two scrapes (from the counters)")
+                               : tr.fromGauge    ? QStringView(u"read from the gauge")
+                                                 : QStringView(u"reported event"));
         recent.lastObservedMs = tr.t;
     }
 }

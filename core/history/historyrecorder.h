@@ -1,9 +1,11 @@
 #pragma once
 
+#include "fleet/breakerid.h"
+#include "fleet/breakerstatus.h"
 #include "history/fleethistory.h"
-#include "monitor/servicestatus.h"
 #include "observed/observedtransition.h"
 
+#include <QHash>
 #include <QObject>
 #include <QStringList>
 
@@ -14,7 +16,7 @@
 
 namespace bw {
 
-class ServiceMonitor;
+class FleetMonitor;
 
 // One poll as recorded: what the history store keeps per poll. NaN: not measured at this poll.
 struct PollSample
@@ -28,7 +30,7 @@ struct PollSample
     std::optional<BreakerState> observedState;
 };
 
-// Feeds the display store from a ServiceMonitor: per service and poll, the error rate (the traffic's when the
+// Feeds the display store from a FleetMonitor: per service and poll, the error rate (the traffic's when the
 // service's counters feed the breaker, else the breaker window's) and the latency of the poll, plus the p95 of
 // the polls of the last minute; the simulated breaker's transitions with their reasons; the observed breaker's
 // states. After a configuration reload, services keep their history by name. A history already filled for the
@@ -38,13 +40,17 @@ class HistoryRecorder final : public QObject
 {
     Q_OBJECT
 public:
-    HistoryRecorder(ServiceMonitor *monitor, FleetHistory *history, QObject *parent = nullptr);
+    HistoryRecorder(FleetMonitor *monitor, FleetHistory *history, QObject *parent = nullptr);
 
-    // The services in store order (the monitor's order).
+    // The breakers in display-store order (the monitor's order): row i of the FleetHistory is ids()[i].
+    const QList<BreakerId> &ids() const { return m_ids; }
+    // Their keys (BreakerId::key()), the names the history store files them under.
     const QStringList &serviceNames() const { return m_names; }
+    // The row of a breaker in the FleetHistory, -1 if unknown.
+    int rowOf(const BreakerId &id) const { return m_rowById.value(id, -1); }
 
 Q_SIGNALS:
-    // The store's services changed (a reload): views must re-read names and indexes.
+    // The breakers changed (a reload, a breaker found or gone): views must re-read ids and rows.
     void servicesChanged();
     // A sample was recorded for a service (for the history store).
     void sampled(const QString &service, const bw::PollSample &sample);
@@ -57,13 +63,15 @@ private:
         std::int64_t lastObservedMs = -1;
         std::deque<std::pair<std::int64_t, double>> latencies; // (t, ms) of the last minute, for the p95
     };
-    void onServicesReset();
-    void onUpdated(int index, const ServiceStatus &status);
-    void onTransition(int index, const Transition &transition);
-    void onObserved(int index, const QList<ObservedTransition> &transitions);
+    void onBreakersChanged();
+    void onUpdated(const BreakerId &id, const BreakerStatus &status);
+    void onTransition(const BreakerId &id, const Transition &transition);
+    void onObserved(const BreakerId &id, const QList<ObservedTransition> &transitions);
 
-    ServiceMonitor *m_monitor;
+    FleetMonitor *m_monitor;
     FleetHistory *m_history;
+    QList<BreakerId> m_ids;
+    QHash<BreakerId, int> m_rowById;
     QStringList m_names;
     std::vector<Recent> m_recent;
 };

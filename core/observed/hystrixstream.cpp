@@ -246,6 +246,16 @@ std::optional<HystrixCommandSample> HystrixStreamParser::parseCommand(QByteArray
         }
         std::sort(sample.latencyExecute.begin(), sample.latencyExecute.end());
     }
+    for (auto it = root->constBegin(); it != root->constEnd(); ++it) {
+        if (!it.key().startsWith(u"propertyValue_"))
+            continue;
+        const QJsonValue value = it.value();
+        if (value.isDouble() || value.isBool() || value.isString())
+            sample.properties.append({it.key(), value.isString() ? value.toString()
+                                                : value.isBool()
+                                                    ? QString::fromLatin1(value.toBool() ? "true" : "false")
+                                                    : QString::number(value.toDouble())});
+    }
     return sample;
 }
 

@@ -26,6 +26,8 @@ struct HystrixCommandSample
     std::int64_t rollingCountShortCircuited = 0;
     std::optional<double> latencyExecuteMeanMs;
     QList<QPair<double, double>> latencyExecute; // (percentile, ms), sorted by percentile: (50, 8), (99.5, 92)
+    // propertyValue_* fields as written (the breaker's settings): propertyValue_circuitBreakerErrorThresholdPercentage
+    QList<QPair<QString, QString>> properties;
 };
 
 // An incremental Server-Sent Events parser for hystrix.stream. Feed it chunks as they arrive; lines

@@ -60,6 +60,7 @@ void HystrixStreamClient::open()
 {
     closeReply();
     m_parser.reset();
+    Q_EMIT opening();
     QNetworkRequest request = toNetworkRequest(m_request, m_request.url, true);
     request.setRawHeader("Accept", "text/event-stream");
     request.setTransferTimeout(0); // the idle timer below decides when the stream is dead

@@ -30,6 +30,8 @@ public:
     void setIdleTimeout(std::chrono::milliseconds timeout) { m_idle.setInterval(timeout); }
 
 Q_SIGNALS:
+    // A new connection is being opened: what follows may start with a backlog.
+    void opening();
     void commands(const QList<bw::HystrixCommandSample> &samples);
     // The stream is down or sent something unreadable; it is being retried. For people; no credentials.
     void problem(const QString &message);

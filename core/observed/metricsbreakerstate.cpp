@@ -80,7 +80,7 @@ MetricBreakerStates MetricsBreakerState::prefixedGauge(const std::vector<MetricS
         if (sample.name != "circuit_breaker_state" && !sample.name.endsWith("_circuit_breaker_state"))
             continue;
         MetricBreakerState state;
-        state.name = QString::fromUtf8(sample.hasLabel("service") ? sample.label("service") : sample.label("name"));
+        state.name = QString::fromUtf8(sample.hasLabel("name") ? sample.label("name") : sample.label("service"));
         state.endpoint = QString::fromUtf8(sample.label("endpoint"));
         state.timestampMs = sample.timestampMs;
         if (sample.value == 0) {

@@ -2,6 +2,8 @@
 
 #include "breaker/breakerstate.h"
 
+#include <QList>
+#include <QPair>
 #include <QString>
 
 #include <optional>
@@ -19,6 +21,9 @@ struct ObservedBreakerState
     std::optional<int> bufferedCalls;
     std::optional<int> failedCalls;
     std::optional<int> notPermittedCalls;
+    // The breaker's settings as the source reports them, in its own names and spelling: failureRateThreshold
+    // "50.0%" (actuator), failure_threshold "5" and recovery_timeout "60" (a status page).
+    QList<QPair<QString, QString>> settings;
 
     bool operator==(const ObservedBreakerState &) const = default;
 };

@@ -45,6 +45,12 @@ Result<ObservedBreakerState> Resilience4jActuator::readBreakerDetails(const QStr
             return fail(count.error());
         *target = *count;
     }
+    for (const QStringView key : {u"failureRateThreshold", u"slowCallRateThreshold"}) {
+        const QJsonValue value = details.value(key);
+        if (value.isString() || value.isDouble())
+            breaker.settings.append(
+                {key.toString(), value.isString() ? value.toString() : QString::number(value.toDouble())});
+    }
     return breaker;
 }
 

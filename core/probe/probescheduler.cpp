@@ -46,6 +46,15 @@ void ProbeScheduler::setTargets(const std::vector<ScheduledTarget> &targets)
         tick();
 }
 
+void ProbeScheduler::pollAllNow()
+{
+    const std::int64_t now = m_clock();
+    for (auto &[id, entry] : m_entries)
+        entry.nextDue = std::min(entry.nextDue, now);
+    if (m_running)
+        tick();
+}
+
 void ProbeScheduler::start()
 {
     m_running = true;

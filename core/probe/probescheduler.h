@@ -45,6 +45,8 @@ public:
     void stop();
     // Dispatches whatever is due at clock(); the internal timer calls it, tests may call it after moving time.
     void tick();
+    // Makes every target due now (its cadence continues from here): a one-shot look at everything (discover).
+    void pollAllNow();
 
     int inFlight() const { return m_inFlight; }
     int queued() const { return static_cast<int>(m_queue.size()); }

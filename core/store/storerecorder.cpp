@@ -3,7 +3,7 @@
 #include "alerts/alertcenter.h"
 #include "control/auditlog.h"
 #include "history/historyrecorder.h"
-#include "monitor/servicemonitor.h"
+#include "monitor/fleetmonitor.h"
 #include "store/storeworker.h"
 
 #include <cmath>
@@ -23,7 +23,7 @@ void StoreRecorder::post(Fn &&fn)
     QMetaObject::invokeMethod(m_store, std::forward<Fn>(fn), Qt::QueuedConnection);
 }
 
-StoreRecorder::StoreRecorder(StoreWorker *store, ServiceMonitor *monitor, HistoryRecorder *history, AlertCenter *alerts,
+StoreRecorder::StoreRecorder(StoreWorker *store, FleetMonitor *monitor, HistoryRecorder *history, AlertCenter *alerts,
                              AuditLog *audit, Clock clock, QObject *parent)
     : QObject(parent), m_store(store), m_monitor(monitor),
       m_auditKeyBase(clock() * 1000) // unique per session: audit entries are keyed by session and index
@@ -42,14 +42,12 @@ StoreRecorder::StoreRecorder(StoreWorker *store, ServiceMonitor *monitor, Histor
         o.observedState = sample.observedState;
         post([store = m_store, service, o] { store->appendObservation(service, o); });
     });
-    connect(monitor, &ServiceMonitor::transition, this, [this](int index, const Transition &tr) {
-        post([store = m_store, service = m_monitor->status(index).name, tr] {
-            store->appendTransition(service, TrackKind::Simulated, tr);
-        });
+    connect(monitor, &FleetMonitor::transition, this, [this](const BreakerId &id, const Transition &tr) {
+        post([store = m_store, service = id.key(), tr] { store->appendTransition(service, TrackKind::Simulated, tr); });
     });
-    connect(monitor, &ServiceMonitor::observedTransitionsChanged, this,
-            [this](int index, const QList<ObservedTransition> &all) {
-                const QString name = m_monitor->status(index).name;
+    connect(monitor, &FleetMonitor::observedTransitionsChanged, this,
+            [this](const BreakerId &id, const QList<ObservedTransition> &all) {
+                const QString name = id.key();
                 std::int64_t &upTo = m_observedUpTo[name]; // the store only appends: late rewrites stay as seen
                 for (const ObservedTransition &tr : all) {
                     if (tr.t <= upTo)

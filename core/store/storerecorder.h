@@ -12,7 +12,7 @@ namespace bw {
 class AlertCenter;
 class AuditLog;
 class HistoryRecorder;
-class ServiceMonitor;
+class FleetMonitor;
 class StoreWorker;
 
 // Writes what the monitor sees into the history store: every recorded poll (flushed every 2 s), every
@@ -26,7 +26,7 @@ class StoreRecorder final : public QObject
     Q_OBJECT
 public:
     using Clock = std::function<std::int64_t()>;
-    StoreRecorder(StoreWorker *store, ServiceMonitor *monitor, HistoryRecorder *history, AlertCenter *alerts,
+    StoreRecorder(StoreWorker *store, FleetMonitor *monitor, HistoryRecorder *history, AlertCenter *alerts,
                   AuditLog *audit, Clock clock, QObject *parent = nullptr);
     ~StoreRecorder() override;
 
@@ -45,7 +45,7 @@ private:
     void update(const StoreHealth &health);
 
     StoreWorker *m_store;
-    ServiceMonitor *m_monitor;
+    FleetMonitor *m_monitor;
     std::int64_t m_auditKeyBase;
     QHash<QString, std::int64_t> m_observedUpTo;
     StoreHealth m_health;

@@ -7,7 +7,7 @@
 // issue 4 states. --poll all keeps whatever else the configuration has the monitor poll (metrics, events).
 // Usage: bench_fleet DEMO_BINARY [--services N] [--seconds S] [--poll health|all]. Prints one JSON line.
 #include "config/configloader.h"
-#include "monitor/servicemonitor.h"
+#include "monitor/fleetmonitor.h"
 #include "probe/httpprober.h"
 
 #include <QCoreApplication>
@@ -103,17 +103,18 @@ int main(int argc, char *argv[])
     clock.start();
     QNetworkAccessManager network;
     bw::HttpProber prober(&network);
-    bw::ServiceMonitor monitor(&prober, [&clock] { return clock.elapsed(); });
+    bw::FleetMonitor monitor(&prober, [&clock] { return clock.elapsed(); });
     monitor.setConfig(*config);
     std::int64_t polls = 0;
     std::int64_t failed = 0;
     std::int64_t requests = 0; // every HTTP exchange with the demo, whatever the monitor makes of it
     QObject::connect(&network, &QNetworkAccessManager::finished, &app, [&requests] { ++requests; });
-    QObject::connect(&monitor, &bw::ServiceMonitor::serviceUpdated, &app, [&](int, const bw::ServiceStatus &status) {
-        ++polls;
-        failed +=
-            status.lastOutcome != bw::ProbeOutcomeKind::Success && status.lastOutcome != bw::ProbeOutcomeKind::Slow;
-    });
+    QObject::connect(&monitor, &bw::FleetMonitor::breakerUpdated, &app,
+                     [&](const bw::BreakerId &, const bw::BreakerStatus &status) {
+                         ++polls;
+                         failed += status.lastOutcome != bw::ProbeOutcomeKind::Success &&
+                                   status.lastOutcome != bw::ProbeOutcomeKind::Slow;
+                     });
 
     // Event-loop latency: how late a 10 ms timer fires while the poller works.
     std::vector<double> lateness;

@@ -22,7 +22,7 @@
 // BM_DurableTransition  one transition per synchronous=FULL transaction (an fsync each): p50/p99, transitions/s.
 // BM_RecordTransition/direct  the GUI thread's cost of recording one simulated-breaker transition before the store
 //                     had its own thread: HistoryStore::appendTransition on the calling thread (a durable commit).
-// BM_RecordTransition/queued  the same now: ServiceMonitor::transition -> StoreRecorder, which copies it into a queued
+// BM_RecordTransition/queued  the same now: FleetMonitor::transition -> StoreRecorder, which copies it into a queued
 //                     call to the StoreThread; timed on the calling thread only, the worker then drained (not timed).
 //
 // --smoke (ctest): 20 services x 1 h and 10 x 2 h, one iteration each, with the cross-checks (every observation and
@@ -36,7 +36,7 @@
 #include "control/auditlog.h"
 #include "history/fleethistory.h"
 #include "history/historyrecorder.h"
-#include "monitor/servicemonitor.h"
+#include "monitor/fleetmonitor.h"
 #include "probe/httpprober.h"
 #include "store/historystore.h"
 #include "store/storerecorder.h"
@@ -450,7 +450,7 @@ void BM_RecordTransition(benchmark::State &state)
             "services:\n  - name: svc-1\n    health: {url: 'http://127.0.0.1:1/'}\n", QStringLiteral("b.yml"), {});
         QNetworkAccessManager network;
         bw::HttpProber prober(&network);
-        bw::ServiceMonitor monitor(&prober, clock);
+        bw::FleetMonitor monitor(&prober, clock);
         monitor.setConfig(*config);
         bw::FleetHistory history;
         bw::HistoryRecorder recorder(&monitor, &history);
@@ -465,7 +465,7 @@ void BM_RecordTransition(benchmark::State &state)
         for (auto _ : state) {
             const bw::Transition tr = benchTransition(n++, t += 250);
             const auto t0 = Clock::now();
-            Q_EMIT monitor.transition(0, tr);
+            Q_EMIT monitor.transition(bw::BreakerId{QStringLiteral("svc-1"), {}, {}}, tr);
             ms.push_back(seconds(Clock::now() - t0) * 1e3);
             state.PauseTiming();
             store.worker()->call([](bw::HistoryStore &) {}); // the worker writes it; transitions come one at a time

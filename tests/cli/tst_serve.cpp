@@ -53,7 +53,10 @@ void TestServe::servesMetricsAndLogsTransitions()
         reply->deleteLater();
         return body;
     };
-    QTRY_VERIFY_WITH_TIMEOUT(metrics().contains("breakerwatch_probe_success{service=\"checkout\"} 1"), 10'000);
+    const QByteArray checkout =
+        "service=\"checkout\",instance=\"127.0.0.1:" + QByteArray::number(fleet.services()[0]->port()) + "\"";
+    QTRY_VERIFY_WITH_TIMEOUT(
+        metrics().contains(QByteArray("breakerwatch_probe_success{" + checkout + ",breaker=\"health\"} 1")), 10'000);
 
     // A fault opens the simulated breaker: a transition line, then the state gauge says open.
     fleet.services()[1]->injectFault(bw::BehaviourMode::Down, 60'000);
@@ -65,9 +68,20 @@ void TestServe::servesMetricsAndLogsTransitions()
             line = l;
     const QJsonObject transition = QJsonDocument::fromJson(line).object();
     QCOMPARE(transition[u"event"_s].toString(), u"transition"_s);
+    // The same four fields name the breaker everywhere: service, instance, breaker, origin.
     QCOMPARE(transition[u"service"_s].toString(), u"search"_s);
+    const QString searchInstance = u"127.0.0.1:%1"_s.arg(fleet.services()[1]->port());
+    QCOMPARE(transition[u"instance"_s].toString(), searchInstance);
+    QCOMPARE(transition[u"breaker"_s].toString(), u"health"_s);
+    QCOMPARE(transition[u"origin"_s].toString(), u"simulated"_s);
     QVERIFY(!transition[u"reason"_s].toString().isEmpty());
-    QVERIFY(metrics().contains("breakerwatch_breaker_state{service=\"search\",breaker=\"simulated\"} 1"));
+    const QByteArray search =
+        "service=\"search\",instance=\"127.0.0.1:" + QByteArray::number(fleet.services()[1]->port()) + "\"";
+    QVERIFY(metrics().contains(
+        QByteArray("breakerwatch_breaker_state{" + search + ",breaker=\"health\",origin=\"simulated\"} 1")));
+    // The real breakers found on the demo's pages are announced.
+    QVERIFY2(output.contains("\"event\":\"breaker_found\"") && output.contains("\"breaker\":\"downstream\""),
+             output.constData());
 
     // A broken save keeps it running with the previous configuration, and says so.
     QVERIFY(config.open(QIODevice::WriteOnly | QIODevice::Truncate));
@@ -96,11 +110,14 @@ void TestServe::servesMetricsAndLogsTransitions()
     };
     const QString data = dir.filePath(u"data"_s);
     const auto [csvCode, csv] = cli({u"history"_s, u"export"_s, u"--data-dir"_s, data, u"--transitions"_s});
-    QVERIFY2(csvCode == 0 && csv.startsWith("t_ms,") && csv.contains(",search,simulated,closed,open,"),
+    // The store files each breaker under its key (service@instance for an instance's health breaker).
+    const QString searchKey = u"search@"_s + searchInstance;
+    QVERIFY2(csvCode == 0 && csv.startsWith("t_ms,") &&
+                 csv.contains(QByteArray("," + searchKey.toUtf8() + ",simulated,closed,open,")),
              csv.constData());
     const QString events = dir.filePath(u"search.jsonl"_s);
     const auto [jsonlCode, jsonlOut] =
-        cli({u"history"_s, u"export"_s, u"--data-dir"_s, data, u"--service"_s, u"search"_s, u"--out"_s, events});
+        cli({u"history"_s, u"export"_s, u"--data-dir"_s, data, u"--service"_s, searchKey, u"--out"_s, events});
     QVERIFY2(jsonlCode == 0, jsonlOut.constData());
     const auto [replayCode, replay] = cli({u"replay"_s, u"--in"_s, events, u"--preset"_s, u"resilience4j"_s, u"--set"_s,
                                            u"minimumNumberOfCalls=5"_s, u"--set"_s, u"slidingWindowSize=10"_s});

@@ -147,7 +147,13 @@ void TestServeFullDisk::fullDiskDegradesTheStoreAndPollingGoesOn()
     QByteArray output;
     const auto readErrors = [&] { return errors += shell.readAllStandardError(); };
     QTRY_VERIFY2_WITH_TIMEOUT(readErrors().contains("history in "), errors.constData(), 10'000);
-    QTRY_VERIFY_WITH_TIMEOUT(metrics().contains("breakerwatch_probe_success{service=\"checkout\"} 1"), 10'000);
+    // Each instance's health breaker is filed (and exported) under service and instance.
+    const QString checkoutKey = u"checkout@127.0.0.1:%1"_s.arg(fleet.services()[0]->port());
+    const QString searchKey = u"search@127.0.0.1:%1"_s.arg(fleet.services()[1]->port());
+    QTRY_VERIFY_WITH_TIMEOUT(
+        metrics().contains(QByteArray("breakerwatch_probe_success{service=\"checkout\",instance=\"127.0.0.1:" +
+                                      QByteArray::number(fleet.services()[0]->port()) + "\",breaker=\"health\"} 1")),
+        10'000);
     // The store's first flush (2 s after the start) grows the log: it has written before the disk fills.
     const auto walBytes = [&] {
         const qsizetype before = errors.count("bw-fulldisk: wal ");
@@ -183,7 +189,9 @@ void TestServeFullDisk::fullDiskDegradesTheStoreAndPollingGoesOn()
     QCOMPARE(transition[u"service"_s].toString(), u"search"_s);
     const auto openedAt = static_cast<std::int64_t>(transition[u"t"_s].toDouble());
     QVERIFY(openedAt >= degradedAt - 1000);
-    QVERIFY(metrics().contains("breakerwatch_breaker_state{service=\"search\",breaker=\"simulated\"} 1"));
+    QVERIFY(metrics().contains(QByteArray("breakerwatch_breaker_state{service=\"search\",instance=\"127.0.0.1:" +
+                                          QByteArray::number(fleet.services()[1]->port()) +
+                                          "\",breaker=\"health\",origin=\"simulated\"} 1")));
     readErrors();
     QVERIFY2(!errors.contains("history store ok again"), errors.constData()); // still full
 
@@ -208,13 +216,13 @@ void TestServeFullDisk::fullDiskDegradesTheStoreAndPollingGoesOn()
     bw::HistoryStore store(options);
     const bw::Status opened = store.open(wallNow());
     QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error()));
-    const auto transitions = store.transitions(u"search"_s, degradedAt - 1000, wallNow() + 1);
+    const auto transitions = store.transitions(searchKey, degradedAt - 1000, wallNow() + 1);
     QVERIFY(transitions.ok());
     bool openStored = false;
     for (const bw::StoredTransition &t : *transitions)
         openStored |= t.track == bw::TrackKind::Simulated && t.t == openedAt && t.to == bw::BreakerState::Open;
     QVERIFY2(openStored, "the transition made while the disk was full is not in the file");
-    for (const QString &service : {u"checkout"_s, u"search"_s}) {
+    for (const QString &service : {checkoutKey, searchKey}) {
         const auto before = store.observations(service, 0, writtenBy);
         QVERIFY(before.ok());
         QVERIFY2(!before->empty(), qPrintable(service + u": the polls written before the disk filled are lost"_s));

@@ -71,7 +71,8 @@ void TestConfigLoader::shippedExampleLoads()
     QCOMPARE(checkout.policy.openDurationMs, 30'000);
     QCOMPARE(checkout.remote->auth.password.reveal(), u"pw"_s);
     QCOMPARE(config->services[1].policy.preset, u"opossum"_s);
-    QCOMPARE(config->services[2].name, u"node/127.0.0.1:9100"_s);
+    QCOMPARE(config->services[2].name, u"node"_s); // job -> service, target -> instance
+    QCOMPARE(config->services[2].instanceName(), u"127.0.0.1:9100"_s);
     QCOMPARE(config->services[2].metrics->http.intervalMs, 30'000);
     QCOMPARE(config->global.bodySizeLimit, 10 * 1024 * 1024);
     QCOMPARE(config->prometheus->url, QUrl(u"http://127.0.0.1:9090"_s));
@@ -127,8 +128,9 @@ void TestConfigLoader::errorsNameFileLineAndColumn_data()
                                         << u"bw.yml:3:19: service a health url"_s;
     QTest::newRow("url with credentials") << QByteArray("services:\n  - name: a\n    health: {url: 'http://u:p@h/'}\n")
                                           << u"must not carry credentials"_s;
-    QTest::newRow("duplicate names") << kMinimal + kMinimal.mid(10) << u"duplicate service name \"api\""_s;
-    QTest::newRow("no source") << QByteArray("services:\n  - name: a\n") << u"needs a health or a metrics source"_s;
+    QTest::newRow("duplicate names") << kMinimal + kMinimal.mid(10) << u"duplicate service \"api\" (instance"_s;
+    QTest::newRow("no source") << QByteArray("services:\n  - name: a\n")
+                               << u"needs a health, metrics, actuator or hystrix_stream source"_s;
     QTest::newRow("bad preset parameter")
         << kMinimal + "    breaker: {preset: opossum, parameters: {resetTimout: 5s}}\n"
         << u"bw.yml:4:14: service api breaker: preset opossum has no parameter \"resetTimout\"; valid parameters"_s;
@@ -201,7 +203,9 @@ void TestConfigLoader::scrapeConfigsBecomeServices()
                              "    file_sd_configs: [{files: ['targets*.json']}]\n");
     QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error()));
     QCOMPARE(config->services.size(), std::size_t{3});
-    QCOMPARE(config->services[0].name, u"node/127.0.0.1:9100"_s);
+    QCOMPARE(config->services[0].name, u"node"_s);
+    QCOMPARE(config->services[0].instance, u"127.0.0.1:9100"_s);
+    QCOMPARE(config->services[1].instance, u"10.1.0.1:9100"_s);
     QCOMPARE(config->services[0].metrics->http.url, QUrl(u"http://127.0.0.1:9100/metrics"_s));
     QCOMPARE(config->services[0].labels.value(u"env"_s), u"dev"_s);
     QCOMPARE(config->services[2].labels.value(u"rack"_s), u"r1"_s);
@@ -221,7 +225,8 @@ void TestConfigLoader::brokenFileSdKeepsPreviousTargets()
     const auto second = load(text, &*first);
     QVERIFY2(second.ok(), qPrintable(second.ok() ? QString() : second.error()));
     QCOMPARE(second->services.size(), std::size_t{2});
-    QCOMPARE(second->services[1].name, u"web/10.2.0.1:80"_s);
+    QCOMPARE(second->services[1].name, u"web"_s);
+    QCOMPARE(second->services[1].instance, u"10.2.0.1:80"_s);
     QCOMPARE(second->warnings.size(), 1);
     QVERIFY(second->warnings[0].contains(u"sd.json"_s));
     QVERIFY(second->warnings[0].contains(u"keeping the previous targets"_s));

@@ -4,7 +4,7 @@
 #include "control/breakercontrol.h"
 #include "demo/demofleet.h"
 #include "httpserver/httpserver.h"
-#include "monitor/servicemonitor.h"
+#include "monitor/fleetmonitor.h"
 #include "probe/httpprober.h"
 
 #include <QElapsedTimer>
@@ -28,9 +28,11 @@ private:
     QNetworkAccessManager m_network;
     std::unique_ptr<bw::HttpProber> m_prober;
     std::unique_ptr<bw::DemoFleet> m_fleet;
-    std::unique_ptr<bw::ServiceMonitor> m_monitor;
+    std::unique_ptr<bw::FleetMonitor> m_monitor;
     bw::AuditLog m_audit;
     std::unique_ptr<bw::BreakerControl> m_control;
+    bw::BreakerId m_checkout;
+    bw::BreakerId m_searchReal;
 };
 
 void TestBreakerControl::initTestCase()
@@ -42,25 +44,31 @@ void TestBreakerControl::initTestCase()
     const bw::PresetCatalog catalog;
     const auto config = bw::ConfigLoader(catalog).loadText(m_fleet->configYaml(500), u"demo"_s, {});
     QVERIFY(config.ok());
-    m_monitor = std::make_unique<bw::ServiceMonitor>(m_prober.get(), [this] { return m_clock.elapsed(); });
+    m_monitor = std::make_unique<bw::FleetMonitor>(m_prober.get(), [this] { return m_clock.elapsed(); });
     m_monitor->setConfig(*config);
     m_control = std::make_unique<bw::BreakerControl>(m_monitor.get(), m_prober.get(), &m_audit,
                                                      [this] { return m_clock.elapsed(); });
+    m_checkout = {u"checkout"_s, config->services[0].instanceName(), {}};
+    m_searchReal = {u"search"_s, config->services[1].instanceName(), u"downstream"_s};
+    // The real breaker named by remote_breaker is found on the first scrape.
+    m_monitor->start();
+    QTRY_VERIFY_WITH_TIMEOUT(m_monitor->contains(m_searchReal), 5000);
+    m_monitor->stop();
 }
 
 void TestBreakerControl::simulatedActionsAreAudited()
 {
-    QVERIFY(m_control->actOnSimulated(0, bw::OperatorAction::ForceOpen).ok());
-    QCOMPARE(m_monitor->status(0).state, bw::BreakerState::ForcedOpen);
-    QVERIFY(m_control->actOnSimulated(0, bw::OperatorAction::Disable).ok());
-    const bw::Status again = m_control->actOnSimulated(0, bw::OperatorAction::Disable);
+    QVERIFY(m_control->actOnSimulated(m_checkout, bw::OperatorAction::ForceOpen).ok());
+    QCOMPARE(m_monitor->status(m_checkout).state, bw::BreakerState::ForcedOpen);
+    QVERIFY(m_control->actOnSimulated(m_checkout, bw::OperatorAction::Disable).ok());
+    const bw::Status again = m_control->actOnSimulated(m_checkout, bw::OperatorAction::Disable);
     QVERIFY(!again.ok());
-    QVERIFY(m_control->actOnSimulated(0, bw::OperatorAction::Reset).ok());
-    QCOMPARE(m_monitor->status(0).state, bw::BreakerState::Closed);
+    QVERIFY(m_control->actOnSimulated(m_checkout, bw::OperatorAction::Reset).ok());
+    QCOMPARE(m_monitor->status(m_checkout).state, bw::BreakerState::Closed);
 
     const QList<bw::AuditEntry> &log = m_audit.entries();
     QCOMPARE(log.size(), 4);
-    QCOMPARE(log[0].service, u"checkout"_s);
+    QCOMPARE(log[0].service, m_checkout.key()); // audited per instance
     QCOMPARE(log[0].target, u"simulated breaker"_s);
     QCOMPARE(log[0].action, u"force open"_s);
     QCOMPARE(log[0].outcome, u"done"_s);
@@ -70,21 +78,22 @@ void TestBreakerControl::simulatedActionsAreAudited()
     QCOMPARE(log[2].detail, again.error());
     QCOMPARE(log[3].action, u"reset"_s);
     QVERIFY(log[3].atMs >= log[0].atMs);
-    QVERIFY(!m_control->actOnSimulated(42, bw::OperatorAction::Reset).ok());
+    QVERIFY(!m_control->actOnSimulated({u"nobody"_s, u"x:1"_s, {}}, bw::OperatorAction::Reset).ok());
     QCOMPARE(m_audit.entries().size(), 4); // nothing to audit for a service that does not exist
 }
 
 void TestBreakerControl::remoteForceOpenAndReset()
 {
-    QVERIFY(m_control->hasRemote(1));
+    QVERIFY(m_control->hasRemote(m_searchReal));
     QSignalSpy finished(m_control.get(), &bw::BreakerControl::remoteFinished);
     QSignalSpy changed(&m_audit, &bw::AuditLog::entryChanged);
     const qsizetype before = m_audit.entries().size();
 
-    QVERIFY(m_control->actOnRemote(1, bw::OperatorAction::ForceOpen).ok());
+    QVERIFY(m_control->actOnRemote(m_searchReal, bw::OperatorAction::ForceOpen).ok());
     QCOMPARE(m_audit.entries().back().outcome, u"pending"_s); // written before the answer
     QTRY_COMPARE(finished.size(), 1);
-    const auto result = finished.at(0).at(2).value<bw::RemoteActionResult>();
+    QCOMPARE(finished.at(0).at(0).value<bw::BreakerId>(), m_searchReal);
+    const auto result = finished.at(0).at(1).value<bw::RemoteActionResult>();
     QCOMPARE(result.outcome, bw::RemoteActionResult::Outcome::Done);
     QCOMPARE(m_fleet->services()[1]->breaker().snapshot().state, bw::BreakerState::ForcedOpen);
     QCOMPARE(m_audit.entries().size(), before + 1);
@@ -92,10 +101,10 @@ void TestBreakerControl::remoteForceOpenAndReset()
     QCOMPARE(m_audit.entries().back().target, u"real breaker"_s);
     QCOMPARE(changed.size(), 1);
 
-    QVERIFY(m_control->actOnRemote(1, bw::OperatorAction::Reset).ok());
+    QVERIFY(m_control->actOnRemote(m_searchReal, bw::OperatorAction::Reset).ok());
     QTRY_COMPARE(finished.size(), 2);
     QCOMPARE(m_fleet->services()[1]->breaker().snapshot().state, bw::BreakerState::Closed);
-    QVERIFY(!m_control->actOnRemote(1, bw::OperatorAction::MetricsOnly).ok());
+    QVERIFY(!m_control->actOnRemote(m_searchReal, bw::OperatorAction::MetricsOnly).ok());
 }
 
 void TestBreakerControl::remoteWithoutAnswerIsUnknown()
@@ -110,12 +119,12 @@ void TestBreakerControl::remoteWithoutAnswerIsUnknown()
     const bw::PresetCatalog catalog;
     const auto config = bw::ConfigLoader(catalog).loadText(yaml, u"t.yml"_s, {});
     QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error()));
-    bw::ServiceMonitor monitor(m_prober.get(), [this] { return m_clock.elapsed(); });
+    bw::FleetMonitor monitor(m_prober.get(), [this] { return m_clock.elapsed(); });
     monitor.setConfig(*config);
     bw::AuditLog audit;
     bw::BreakerControl control(&monitor, m_prober.get(), &audit, [this] { return m_clock.elapsed(); });
     QSignalSpy finished(&control, &bw::BreakerControl::remoteFinished);
-    QVERIFY(control.actOnRemote(0, bw::OperatorAction::Reset).ok());
+    QVERIFY(control.actOnRemote({u"quiet"_s, u"127.0.0.1:1"_s, {}}, bw::OperatorAction::Reset).ok());
     QTRY_COMPARE_WITH_TIMEOUT(finished.size(), 1, 3000);
     QCOMPARE(audit.entries().front().outcome, u"unknown"_s);
     QVERIFY2(audit.entries().front().detail.contains(u"may"_s), qPrintable(audit.entries().front().detail));

@@ -1,8 +1,8 @@
 // HystrixStreamClient against a real loopback server that streams server-sent events over a long-lived
 // connection: events arrive as sent, and a closed, silent or failing stream is re-opened. Also the whole way
-// through ServiceMonitor: a `hystrix_stream` service shows its command's breaker.
+// through FleetMonitor: a `hystrix_stream` service shows its command's breaker.
 #include "config/configloader.h"
-#include "monitor/servicemonitor.h"
+#include "monitor/fleetmonitor.h"
 #include "observed/hystrixstreamclient.h"
 #include "probe/httpprober.h"
 
@@ -167,20 +167,25 @@ void TestHystrixStreamClient::monitorShowsTheCommandsBreaker()
     bw::HttpProber prober(&m_network);
     QElapsedTimer clock;
     clock.start();
-    bw::ServiceMonitor monitor(&prober, [&clock] { return clock.elapsed(); });
+    bw::FleetMonitor monitor(&prober, [&clock] { return clock.elapsed(); });
     monitor.setConfig(*config);
     monitor.start();
     QTRY_COMPARE(server.connections.size(), 1);
+    const bw::BreakerId chargeCard{u"cards"_s, config->services[0].instanceName(), u"ChargeCard"_s};
 
+    // The command the old `command:` key names is followed (it joins the filter); GetUser is not.
     server.send(sseEvent("GetUser", false) + sseEvent("ChargeCard", false));
-    QTRY_COMPARE(monitor.status(0).observedState, std::optional(bw::BreakerState::Closed));
+    QTRY_COMPARE(monitor.status(chargeCard).observedState, std::optional(bw::BreakerState::Closed));
+    QVERIFY(!monitor.contains({u"cards"_s, chargeCard.instance, u"GetUser"_s}));
     server.send(sseEvent("GetUser", false) + sseEvent("ChargeCard", true));
-    QTRY_COMPARE(monitor.status(0).observedState, std::optional(bw::BreakerState::Open));
-    QCOMPARE(monitor.observedTransitions(0).back().to, bw::BreakerState::Open);
+    QTRY_COMPARE(monitor.status(chargeCard).observedState, std::optional(bw::BreakerState::Open));
+    QCOMPARE(monitor.observedTransitions(chargeCard).back().to, bw::BreakerState::Open);
+    QVERIFY(monitor.status(chargeCard).observedOpenMayBeHalfOpen); // isCircuitBreakerOpen is `!closed`
 
     server.connections.back()->disconnectFromHost(); // the stream drops: said, and the last state stays
-    QTRY_VERIFY(monitor.status(0).observedProblem.contains(u"hystrix stream down"_s));
-    QCOMPARE(monitor.status(0).observedState, std::optional(bw::BreakerState::Open));
+    QTRY_VERIFY(monitor.status(chargeCard).observedProblem.contains(u"hystrix stream down"_s));
+    QCOMPARE(monitor.status(chargeCard).observedState, std::optional(bw::BreakerState::Open));
+    QVERIFY(monitor.status(chargeCard).stale);
     monitor.stop();
 }
 

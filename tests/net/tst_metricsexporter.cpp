@@ -4,7 +4,7 @@
 #include "config/configloader.h"
 #include "demo/demofleet.h"
 #include "export/metricsexporter.h"
-#include "monitor/servicemonitor.h"
+#include "monitor/fleetmonitor.h"
 #include "probe/httpprober.h"
 #include "prometheus/expositionparser.h"
 
@@ -80,9 +80,12 @@ private:
     QNetworkAccessManager m_network;
     std::unique_ptr<bw::HttpProber> m_prober;
     std::unique_ptr<bw::DemoFleet> m_fleet;
-    std::unique_ptr<bw::ServiceMonitor> m_monitor;
+    std::unique_ptr<bw::FleetMonitor> m_monitor;
     std::unique_ptr<bw::MetricsExporter> m_exporter;
     quint16 m_port = 0;
+    bw::BreakerId m_checkout;
+    bw::BreakerId m_search;
+    bw::BreakerId m_checkoutReal;
 };
 
 void TestMetricsExporter::initTestCase()
@@ -94,36 +97,52 @@ void TestMetricsExporter::initTestCase()
     const bw::PresetCatalog catalog;
     const auto config = bw::ConfigLoader(catalog).loadText(m_fleet->configYaml(250), u"demo"_s, {});
     QVERIFY(config.ok());
-    m_monitor = std::make_unique<bw::ServiceMonitor>(m_prober.get(), [this] { return m_clock.elapsed(); });
+    m_monitor = std::make_unique<bw::FleetMonitor>(m_prober.get(), [this] { return m_clock.elapsed(); });
     m_monitor->setConfig(*config);
     m_exporter = std::make_unique<bw::MetricsExporter>(m_monitor.get());
     const auto port = m_exporter->listen(QHostAddress::LocalHost, 0);
     QVERIFY2(port.ok(), qPrintable(port.ok() ? QString() : port.error()));
     m_port = *port;
     m_monitor->start();
-    QTRY_VERIFY(m_monitor->status(0).observedState.has_value() && m_monitor->status(2).polls > 0);
+    m_checkout = {u"checkout"_s, config->services[0].instanceName(), {}};
+    m_search = {u"search"_s, config->services[1].instanceName(), {}};
+    m_checkoutReal = {u"checkout"_s, m_checkout.instance, u"downstream"_s};
+    const bw::BreakerId third{config->services[2].name, config->services[2].instanceName(), {}};
+    QTRY_VERIFY(m_monitor->status(m_checkoutReal).observedState.has_value() && m_monitor->status(third).polls > 0);
 }
 
 void TestMetricsExporter::pageCountsAndLints()
 {
-    QVERIFY(m_monitor->forceOpen(1).ok());
-    QVERIFY(m_monitor->reset(1).ok());
-    QVERIFY(m_monitor->forceOpen(1).ok());
+    QVERIFY(m_monitor->forceOpen(m_search).ok());
+    QVERIFY(m_monitor->reset(m_search).ok());
+    QVERIFY(m_monitor->forceOpen(m_search).ok());
     int status = 0;
     const QByteArray page = fetch(m_network, QUrl(u"http://127.0.0.1:%1/metrics"_s.arg(m_port)), &status);
     QCOMPARE(status, 200);
-    const QByteArray search = "search";
-    QCOMPARE(sampleValue(page, "breakerwatch_breaker_state", {{"service", search}, {"breaker", "simulated"}}), 1.0);
-    QCOMPARE(sampleValue(page, "breakerwatch_breaker_opens_total", {{"service", search}, {"breaker", "simulated"}}),
-             2.0);
+    // Every series names its breaker four ways: service, instance, breaker (its name; "health") and origin.
+    const QByteArray searchInstance = m_search.instance.toUtf8();
+    const QByteArray checkoutInstance = m_checkout.instance.toUtf8();
+    const auto search = [&](const char *origin) {
+        return QList<QPair<QByteArray, QByteArray>>{
+            {"service", "search"}, {"instance", searchInstance}, {"breaker", "health"}, {"origin", origin}};
+    };
+    QCOMPARE(sampleValue(page, "breakerwatch_breaker_state", search("simulated")), 1.0);
+    QCOMPARE(sampleValue(page, "breakerwatch_breaker_opens_total", search("simulated")), 2.0);
+    QCOMPARE(sampleValue(page, "breakerwatch_breaker_recoveries_total", search("simulated")), 1.0);
     QCOMPARE(
-        sampleValue(page, "breakerwatch_breaker_recoveries_total", {{"service", search}, {"breaker", "simulated"}}),
-        1.0);
-    QCOMPARE(sampleValue(page, "breakerwatch_breaker_state", {{"service", "checkout"}, {"breaker", "real"}}), 0.0);
-    QCOMPARE(sampleValue(page, "breakerwatch_probe_success", {{"service", "checkout"}}), 1.0);
-    QVERIFY(sampleValue(page, "breakerwatch_probe_duration_seconds", {{"service", "checkout"}}) > 0);
-    QVERIFY(sampleValue(page, "breakerwatch_breaker_calls_total", {{"service", "checkout"}}) > 0);
-    QVERIFY(m_monitor->reset(1).ok());
+        sampleValue(
+            page, "breakerwatch_breaker_state",
+            {{"service", "checkout"}, {"instance", checkoutInstance}, {"breaker", "downstream"}, {"origin", "real"}}),
+        0.0);
+    QCOMPARE(sampleValue(page, "breakerwatch_breaker_stale",
+                         {{"service", "checkout"}, {"instance", checkoutInstance}, {"breaker", "downstream"}}),
+             0.0);
+    const QList<QPair<QByteArray, QByteArray>> checkout{
+        {"service", "checkout"}, {"instance", checkoutInstance}, {"breaker", "health"}};
+    QCOMPARE(sampleValue(page, "breakerwatch_probe_success", checkout), 1.0);
+    QVERIFY(sampleValue(page, "breakerwatch_probe_duration_seconds", checkout) > 0);
+    QVERIFY(sampleValue(page, "breakerwatch_breaker_calls_total", checkout) > 0);
+    QVERIFY(m_monitor->reset(m_search).ok());
 
     if (!ExternalServer::available(u"promtool"_s))
         QSKIP("promtool is not installed (scripts/test installs it)");
@@ -177,8 +196,8 @@ void TestMetricsExporter::prometheusFiresTheOpenAlert()
     QVERIFY(config.open(QIODevice::WriteOnly));
     config.write(u"global: {scrape_interval: 1s, evaluation_interval: 1s}\n"
                  u"rule_files: ['%1']\n"
-                 u"scrape_configs:\n  - job_name: breakerwatch\n    static_configs: [{targets: ['127.0.0.1:%2']}]\n"_s
-                     .arg(rulesFile.fileName())
+                 u"scrape_configs:\n  - job_name: breakerwatch\n    honor_labels: true\n"
+                 u"    static_configs: [{targets: ['127.0.0.1:%2']}]\n"_s.arg(rulesFile.fileName())
                      .arg(m_port)
                      .toUtf8());
     config.close();

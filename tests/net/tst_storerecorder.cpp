@@ -7,7 +7,7 @@
 #include "control/breakercontrol.h"
 #include "demo/demofleet.h"
 #include "history/historyrecorder.h"
-#include "monitor/servicemonitor.h"
+#include "monitor/fleetmonitor.h"
 #include "probe/httpprober.h"
 #include "store/historystore.h"
 #include "store/storerecorder.h"
@@ -57,13 +57,16 @@ void TestStoreRecorder::restartShowsTheSameHistory()
     const bw::PresetCatalog catalog;
     const auto config = bw::ConfigLoader(catalog).loadText(fleet.configYaml(200), u"demo"_s, {});
     QVERIFY(config.ok());
-    const QStringList names{u"checkout"_s, u"search"_s};
+    const bw::BreakerId checkout{u"checkout"_s, config->services[0].instanceName(), {}};
+    const bw::BreakerId search{u"search"_s, config->services[1].instanceName(), {}};
+    // The store files each breaker under its key.
+    const QStringList names{checkout.key(), search.key()};
 
     std::vector<bw::TrackTransition> written;
     QString writtenReason;
     {
         bw::HttpProber prober(&m_network);
-        bw::ServiceMonitor monitor(&prober, clock);
+        bw::FleetMonitor monitor(&prober, clock);
         monitor.setConfig(*config);
         bw::FleetHistory history;
         bw::HistoryRecorder recorder(&monitor, &history);
@@ -75,13 +78,14 @@ void TestStoreRecorder::restartShowsTheSameHistory()
         bw::StoreRecorder storeRecorder(store.worker(), &monitor, &recorder, &alerts, &audit, clock);
         monitor.start();
         fleet.services()[1]->injectFault(bw::BehaviourMode::Down, 60'000);
-        QTRY_COMPARE_WITH_TIMEOUT(monitor.status(1).state, bw::BreakerState::Open, 8000);
-        QVERIFY(control.actOnSimulated(1, bw::OperatorAction::ForceOpen).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(monitor.status(search).state, bw::BreakerState::Open, 8000);
+        QVERIFY(control.actOnSimulated(search, bw::OperatorAction::ForceOpen).ok());
         QTest::qWait(500);
         monitor.stop();
-        written = history.service(1).track(bw::TrackKind::Simulated).transitions(0, now() + 1);
+        const int row = recorder.rowOf(search);
+        written = history.service(row).track(bw::TrackKind::Simulated).transitions(0, now() + 1);
         QVERIFY(written.size() >= 2);
-        writtenReason = history.service(1).reasonText(written.front().reason);
+        writtenReason = history.service(row).reasonText(written.front().reason);
         QVERIFY(storeRecorder.health().ok());
     } // the store thread writes what is queued and closes the file: the "application" stops
 
@@ -107,7 +111,7 @@ void TestStoreRecorder::restartShowsTheSameHistory()
     QCOMPARE(audit->size(), std::size_t{1});
     QCOMPARE(audit->front().action, u"force open"_s);
     QCOMPARE(audit->front().outcome, u"done"_s);
-    QCOMPARE(audit->front().service, u"search"_s);
+    QCOMPARE(audit->front().service, search.key());
 }
 
 void TestStoreRecorder::unwritableStoreIsDegradedAndPollingGoesOn()
@@ -125,7 +129,7 @@ void TestStoreRecorder::unwritableStoreIsDegradedAndPollingGoesOn()
         u"t.yml"_s, {});
     QVERIFY(config.ok());
     bw::HttpProber prober(&m_network);
-    bw::ServiceMonitor monitor(&prober, clock);
+    bw::FleetMonitor monitor(&prober, clock);
     monitor.setConfig(*config);
     bw::FleetHistory history;
     bw::HistoryRecorder recorder(&monitor, &history);
@@ -139,7 +143,7 @@ void TestStoreRecorder::unwritableStoreIsDegradedAndPollingGoesOn()
     QVERIFY(!storeRecorder.health().ok());
     QVERIFY(!storeRecorder.health().message.isEmpty());
     monitor.start();
-    QTRY_VERIFY(monitor.status(0).polls >= 3); // polling goes on
+    QTRY_VERIFY(monitor.status({u"a"_s, u"127.0.0.1:1"_s, {}}).polls >= 3); // polling goes on
     storeRecorder.flush();
     QVERIFY(!storeRecorder.health().ok());
     QVERIFY(storeRecorder.health().bufferedObservations > 0); // kept in memory for a retry
@@ -166,7 +170,7 @@ void TestStoreRecorder::storeWorksOnItsOwnThread()
     const auto config = bw::ConfigLoader(catalog).loadText(kOneService, u"t.yml"_s, {});
     QVERIFY(config.ok());
     bw::HttpProber prober(&m_network);
-    bw::ServiceMonitor monitor(&prober, clock);
+    bw::FleetMonitor monitor(&prober, clock);
     monitor.setConfig(*config); // not started: the test plays the monitor's signals
     bw::FleetHistory history;
     bw::HistoryRecorder recorder(&monitor, &history);
@@ -192,7 +196,7 @@ void TestStoreRecorder::storeWorksOnItsOwnThread()
         },
         Qt::QueuedConnection);
     const std::int64_t t = now();
-    Q_EMIT monitor.transition(0, opening(t)); // returns although the store cannot write now
+    Q_EMIT monitor.transition(bw::BreakerId{u"a"_s, {}, {}}, opening(t)); // returns although the store cannot write now
     audit.append({t, u"tester"_s, u"a"_s, u"simulated breaker"_s, u"force open"_s, u"done"_s, {}});
     gate.release();
     storeRecorder.flush(); // waits for the worker
@@ -229,7 +233,7 @@ void TestStoreRecorder::endingTheStoreThreadWritesEverythingQueued()
     constexpr int kRecords = 200;
     {
         bw::HttpProber prober(&m_network);
-        bw::ServiceMonitor monitor(&prober, clock);
+        bw::FleetMonitor monitor(&prober, clock);
         monitor.setConfig(*config);
         bw::FleetHistory history;
         bw::HistoryRecorder recorder(&monitor, &history);
@@ -249,7 +253,7 @@ void TestStoreRecorder::endingTheStoreThreadWritesEverythingQueued()
             sample.errorRate = 0;
             sample.ok = true;
             Q_EMIT recorder.sampled(u"a"_s, sample);
-            Q_EMIT monitor.transition(0, opening(t0 + i * 10));
+            Q_EMIT monitor.transition(bw::BreakerId{u"a"_s, {}, {}}, opening(t0 + i * 10));
             audit.append({t0 + i * 10, u"tester"_s, u"a"_s, u"simulated breaker"_s, u"reset"_s, u"done"_s,
                           u"entry %1"_s.arg(i)});
         }

@@ -15,7 +15,7 @@
 #include "models/alertmodel.h"
 #include "models/servicegroupproxy.h"
 #include "models/servicetablemodel.h"
-#include "monitor/servicemonitor.h"
+#include "monitor/fleetmonitor.h"
 #include "probe/httpprober.h"
 #include "timeline/timelineview.h"
 #include "workbench/candidatelistmodel.h"
@@ -59,8 +59,10 @@ private Q_SLOTS:
     void whatIfFollowsTheSelectedService();
 
 private:
-    int rowOf(const QString &name) const;
-    QString cell(int row, int column) const;
+    // The breaker the table names so (the service's name for its health breaker, service/breaker for a named one).
+    bw::BreakerId idOf(const QString &name) const;
+    // The table's cell for a breaker now (rows move as breakers are found).
+    QString cell(const bw::BreakerId &id, int column) const;
     void screenshot(const QString &name);
     std::int64_t now() const { return m_wallStart + m_clock.elapsed(); }
 
@@ -69,7 +71,7 @@ private:
     std::unique_ptr<bw::DemoFleet> m_fleet;
     QNetworkAccessManager m_network;
     std::unique_ptr<bw::HttpProber> m_prober;
-    std::unique_ptr<bw::ServiceMonitor> m_monitor;
+    std::unique_ptr<bw::FleetMonitor> m_monitor;
     bw::FleetHistory m_history;
     std::unique_ptr<bw::HistoryRecorder> m_recorder;
     std::unique_ptr<bw::AlertCenter> m_alerts;
@@ -95,7 +97,7 @@ void TestMainWindow::initTestCase()
     const auto config = bw::ConfigLoader(catalog).loadText(m_fleet->configYaml(300), u"<demo>"_s, {});
     QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error()));
     m_prober = std::make_unique<bw::HttpProber>(&m_network);
-    m_monitor = std::make_unique<bw::ServiceMonitor>(m_prober.get(), clock);
+    m_monitor = std::make_unique<bw::FleetMonitor>(m_prober.get(), clock);
     m_monitor->setConfig(*config);
     m_recorder = std::make_unique<bw::HistoryRecorder>(m_monitor.get(), &m_history);
     bw::AlertTracker::Rules rules;
@@ -103,7 +105,7 @@ void TestMainWindow::initTestCase()
     m_alerts = std::make_unique<bw::AlertCenter>(m_monitor.get(), clock, rules);
     m_control = std::make_unique<bw::BreakerControl>(m_monitor.get(), m_prober.get(), &m_audit, clock);
     m_model = std::make_unique<bw::ServiceTableModel>(m_monitor.get());
-    m_model->setHistory(&m_history, clock);
+    m_model->setHistory(&m_history, m_recorder.get(), clock);
     m_tester = std::make_unique<QAbstractItemModelTester>(m_model.get(),
                                                           QAbstractItemModelTester::FailureReportingMode::QtTest);
     m_window = std::make_unique<bw::MainWindow>(
@@ -126,18 +128,18 @@ void TestMainWindow::initTestCase()
     m_monitor->start();
 }
 
-int TestMainWindow::rowOf(const QString &name) const
+bw::BreakerId TestMainWindow::idOf(const QString &name) const
 {
     for (int row = 0; row < m_model->rowCount(); ++row) {
         if (m_model->index(row, bw::ServiceTableModel::NameColumn).data().toString() == name)
-            return row;
+            return m_model->idAt(row);
     }
-    return -1;
+    return {};
 }
 
-QString TestMainWindow::cell(int row, int column) const
+QString TestMainWindow::cell(const bw::BreakerId &id, int column) const
 {
-    return m_model->index(row, column).data().toString();
+    return m_model->index(m_model->rowOf(id), column).data().toString();
 }
 
 void TestMainWindow::screenshot(const QString &name)
@@ -151,17 +153,18 @@ void TestMainWindow::liveDemoFleetOpensBreakers()
     QCOMPARE(m_model->rowCount(), 8);
     QVERIFY(m_window->findChild<QLabel *>(u"demoBanner"_s));
     QCOMPARE(m_window->windowTitle(), u"Breakerwatch — demo fleet"_s);
-    const int dead = rowOf(u"ledger"_s);
-    const int healthy = rowOf(u"checkout"_s);
+    const bw::BreakerId dead = idOf(u"ledger"_s);
+    const bw::BreakerId healthy = idOf(u"checkout"_s);
     // The dead service refuses connections: after five polls (minimumNumberOfCalls) its breaker opens.
     QTRY_COMPARE_WITH_TIMEOUT(cell(dead, bw::ServiceTableModel::StateColumn), u"OPEN"_s, 15'000);
     QCOMPARE(cell(dead, bw::ServiceTableModel::OutcomeColumn), u"connection refused"_s);
     QVERIFY(cell(dead, bw::ServiceTableModel::ReasonColumn).contains(u">= 50%"_s));
     QCOMPARE(cell(healthy, bw::ServiceTableModel::StateColumn), u"CLOSED"_s);
     // The service's own breaker and traffic come from its /metrics page; the store gets the error rate.
-    QTRY_COMPARE(cell(healthy, bw::ServiceTableModel::ObservedColumn), u"CLOSED"_s);
+    // The real breaker is a row of its own, found on the first scrape.
+    QTRY_COMPARE(cell(idOf(u"checkout/downstream"_s), bw::ServiceTableModel::ObservedColumn), u"CLOSED"_s);
     QVERIFY(cell(healthy, bw::ServiceTableModel::TrafficColumn).contains(u"req/s"_s));
-    QTRY_VERIFY(!m_model->index(healthy, bw::ServiceTableModel::ErrorRateColumn)
+    QTRY_VERIFY(!m_model->index(m_model->rowOf(healthy), bw::ServiceTableModel::ErrorRateColumn)
                      .data(bw::ServiceTableModel::SparklineRole)
                      .value<QList<QPointF>>()
                      .isEmpty());
@@ -191,16 +194,16 @@ void TestMainWindow::selectingAServiceShowsItsDetail()
     QVERIFY(proxyRow >= 0);
     const QRect rect = view->visualRect(view->model()->index(proxyRow, 0));
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, rect.center());
-    const int ledger = rowOf(u"ledger"_s);
-    QCOMPARE(m_window->selectedService(), ledger);
+    const bw::BreakerId ledger = idOf(u"ledger"_s);
+    QCOMPARE(m_window->selectedBreaker(), std::optional(ledger));
     QVERIFY2(title->text().contains(u"ledger"_s), qPrintable(title->text()));
-    QCOMPARE(timeline->selectedService(), ledger);
+    QCOMPARE(timeline->selectedService(), m_recorder->rowOf(ledger)); // the timeline draws history rows
     // The charts follow the selection and show the service's history.
     auto *charts = m_window->findChild<bw::ServiceCharts *>(u"serviceCharts"_s);
     auto *flapping = m_window->findChild<bw::FlappingChart *>(u"flappingChart"_s);
     QVERIFY(charts && flapping);
-    QCOMPARE(charts->service(), ledger);
-    QCOMPARE(flapping->service(), ledger);
+    QCOMPARE(charts->service(), m_recorder->rowOf(ledger));
+    QCOMPARE(flapping->service(), m_recorder->rowOf(ledger));
     QTRY_VERIFY(!charts->showsNoData(bw::ServiceCharts::Pane::Latency));
     // The event log shows the breaker's transitions with reasons.
     auto *log = m_window->findChild<QTableView *>(u"eventLog"_s);
@@ -208,16 +211,16 @@ void TestMainWindow::selectingAServiceShowsItsDetail()
     QTRY_VERIFY(log->model()->rowCount() > 0);
     QVERIFY(log->model()->index(0, 2).data().toString().contains(u"OPEN"_s));
     // Activating a service in the timeline selects it in the table.
-    const int checkout = rowOf(u"checkout"_s);
-    Q_EMIT timeline->serviceActivated(checkout);
-    QCOMPARE(m_window->selectedService(), checkout);
+    const bw::BreakerId checkout = idOf(u"checkout"_s);
+    Q_EMIT timeline->serviceActivated(m_recorder->rowOf(checkout));
+    QCOMPARE(m_window->selectedBreaker(), std::optional(checkout));
     QCOMPARE(view->currentIndex().data().toString(), u"checkout"_s);
 }
 
 void TestMainWindow::confirmedResetClosesAndIsAudited()
 {
-    const int dead = rowOf(u"ledger"_s);
-    m_window->selectService(dead);
+    const bw::BreakerId dead = idOf(u"ledger"_s);
+    m_window->selectBreaker(dead);
     QTRY_COMPARE(cell(dead, bw::ServiceTableModel::StateColumn), u"OPEN"_s);
     screenshot(u"detail.png"_s);
     m_confirmations.clear();
@@ -226,13 +229,13 @@ void TestMainWindow::confirmedResetClosesAndIsAudited()
     QVERIFY(reset);
     QTest::mouseClick(reset, Qt::LeftButton);
     QCOMPARE(m_confirmations.size(), 1);
-    QVERIFY2(m_confirmations[0].startsWith(u"Reset the simulated breaker of ledger?"_s),
+    QVERIFY2(m_confirmations[0].startsWith(u"Reset the simulated breaker of ledger on "_s),
              qPrintable(m_confirmations[0]));
     QVERIFY(m_confirmations[0].contains(u"closes"_s));
     QCOMPARE(cell(dead, bw::ServiceTableModel::StateColumn), u"CLOSED"_s);
     QCOMPARE(cell(dead, bw::ServiceTableModel::ReasonColumn), u"operator: reset"_s);
     QCOMPARE(m_audit.entries().size(), 1);
-    QCOMPARE(m_audit.entries()[0].service, u"ledger"_s);
+    QCOMPARE(m_audit.entries()[0].service, dead.key()); // audited per instance
     QCOMPARE(m_audit.entries()[0].action, u"reset"_s);
     QCOMPARE(m_audit.entries()[0].outcome, u"done"_s);
     // The event log shows the operator's action.
@@ -249,12 +252,14 @@ void TestMainWindow::confirmedResetClosesAndIsAudited()
 
 void TestMainWindow::cancelledActionChangesNothing()
 {
-    const int healthy = rowOf(u"checkout"_s);
-    m_window->selectService(healthy);
+    const bw::BreakerId healthy = idOf(u"checkout"_s);
+    m_window->selectBreaker(healthy);
     m_confirmAnswer = false;
     const qsizetype audited = m_audit.entries().size();
     QTest::keySequence(m_window.get(), QKeySequence(u"Ctrl+Shift+O"_s)); // force open, cancelled
-    QCOMPARE(m_confirmations.back().section(u'\n', 0, 0), u"Force open the simulated breaker of checkout?"_s);
+    QVERIFY2(
+        m_confirmations.back().section(u'\n', 0, 0).startsWith(u"Force open the simulated breaker of checkout on "_s),
+        qPrintable(m_confirmations.back()));
     QCOMPARE(cell(healthy, bw::ServiceTableModel::StateColumn), u"CLOSED"_s);
     QCOMPARE(m_audit.entries().size(), audited);
     m_confirmAnswer = true;
@@ -266,13 +271,14 @@ void TestMainWindow::alertAppearsWhenTheOutageServiceOpens()
     const QString outage = m_fleet->services()[2]->name();
     QCOMPARE(bw::modeName(m_fleet->services()[2]->modeAt(0)), u"outage"_s);
     m_fleet->services()[2]->injectFault(bw::BehaviourMode::Down, 60'000);
-    const int row = rowOf(outage);
+    const bw::BreakerId row = idOf(outage);
     QTRY_VERIFY_WITH_TIMEOUT(cell(row, bw::ServiceTableModel::StateColumn) != u"CLOSED"_s, 10'000);
     auto *alerts = m_window->findChild<QTableView *>(u"alerts"_s);
     QVERIFY(alerts);
-    const auto firingFor = [alerts, outage] {
+    const QString outageKey = row.key();
+    const auto firingFor = [alerts, outageKey] {
         for (int r = 0; r < alerts->model()->rowCount(); ++r)
-            if (alerts->model()->index(r, bw::AlertModel::ServiceColumn).data().toString() == outage &&
+            if (alerts->model()->index(r, bw::AlertModel::ServiceColumn).data().toString() == outageKey &&
                 alerts->model()->index(r, bw::AlertModel::StatusColumn).data().toString() == u"FIRING")
                 return true;
         return false;
@@ -296,7 +302,7 @@ void TestMainWindow::filtersAndSorting()
     QTest::keyClicks(filter, u"ledg"_s);
     QCOMPARE(view->model()->rowCount(), 1);
     filter->clear();
-    QCOMPARE(view->model()->rowCount(), 8);
+    QCOMPARE(view->model()->rowCount(), m_model->rowCount());
     // "Breaker not closed" keeps only services with a breaker that is not closed.
     state->setCurrentIndex(state->findText(u"Breaker not closed"_s));
     QVERIFY(view->model()->rowCount() < 8);
@@ -304,7 +310,7 @@ void TestMainWindow::filtersAndSorting()
     for (int r = 0; r < view->model()->rowCount(); ++r)
         QVERIFY(view->model()->index(r, 0).data(bw::ServiceTableModel::NotClosedRole).toBool());
     state->setCurrentIndex(0);
-    QCOMPARE(view->model()->rowCount(), 8);
+    QCOMPARE(view->model()->rowCount(), m_model->rowCount());
     // Sorting by breaker state puts the open ones first.
     view->sortByColumn(bw::ServiceTableModel::StateColumn, Qt::DescendingOrder);
     QVERIFY(view->model()->index(0, bw::ServiceTableModel::StateColumn).data().toString() != u"CLOSED"_s);
@@ -320,8 +326,10 @@ void TestMainWindow::groupingByALabel()
     QVERIFY(groupBy->findData(u"behaviour"_s) > 0);
     QVERIFY(groupBy->findData(u"fleet"_s) > 0);
     groupBy->setCurrentIndex(groupBy->findData(u"fleet"_s));
-    QCOMPARE(view->model()->rowCount(), 9); // one header, eight services
-    QCOMPARE(view->model()->index(0, 0).data().toString().left(28), u"fleet = demo · 8 service(s) "_s);
+    const int breakers = m_model->rowCount();          // eight health breakers and the real ones found
+    QCOMPARE(view->model()->rowCount(), breakers + 1); // one header
+    QVERIFY2(view->model()->index(0, 0).data().toString().startsWith(u"fleet = demo · %1 breaker(s) "_s.arg(breakers)),
+             qPrintable(view->model()->index(0, 0).data().toString()));
     QCOMPARE(view->columnSpan(0, 0), int(bw::ServiceTableModel::ColumnCount));
     groupBy->setCurrentIndex(groupBy->findData(u"behaviour"_s));
     QStringList headers;
@@ -330,7 +338,7 @@ void TestMainWindow::groupingByALabel()
             headers << view->model()->index(r, 0).data().toString().section(u" · "_s, 0, 0);
     QVERIFY2(headers.size() >= 5, qPrintable(headers.join(u", ")));
     QVERIFY(headers.contains(u"behaviour = dead"_s));
-    QCOMPARE(view->model()->rowCount(), 8 + headers.size());
+    QCOMPARE(view->model()->rowCount(), m_model->rowCount() + headers.size());
     // Sorting still works inside groups, and selecting a service row selects that service.
     view->sortByColumn(bw::ServiceTableModel::NameColumn, Qt::AscendingOrder);
     const int deadHeader = [&] {
@@ -342,10 +350,10 @@ void TestMainWindow::groupingByALabel()
     QVERIFY(deadHeader >= 0);
     QCOMPARE(view->model()->index(deadHeader + 1, 0).data().toString(), u"ledger"_s);
     view->setCurrentIndex(view->model()->index(deadHeader + 1, 0));
-    QCOMPARE(m_window->selectedService(), rowOf(u"ledger"_s));
+    QCOMPARE(m_window->selectedBreaker(), std::optional(idOf(u"ledger"_s)));
     screenshot(u"grouped.png"_s);
     groupBy->setCurrentIndex(0);
-    QCOMPARE(view->model()->rowCount(), 8);
+    QCOMPARE(view->model()->rowCount(), m_model->rowCount());
 }
 
 void TestMainWindow::darkTheme()
@@ -375,7 +383,7 @@ void TestMainWindow::configFileIsFollowed()
     QVERIFY(config.ok());
     // A window of its own over its own monitor, started from the file.
     const auto clock = [this] { return now(); };
-    bw::ServiceMonitor monitor(m_prober.get(), clock);
+    bw::FleetMonitor monitor(m_prober.get(), clock);
     monitor.setConfig(*config);
     bw::FleetHistory history;
     bw::HistoryRecorder recorder(&monitor, &history);
@@ -385,6 +393,8 @@ void TestMainWindow::configFileIsFollowed()
     bw::MainWindow window({&monitor, &history, &recorder, &alerts, &audit, &control, clock});
     bw::ConfigWatcher watcher(loader, *config);
     watcher.setSettleDelay(std::chrono::milliseconds(20));
+    // As the application core does: a reload is applied to the monitor; the window says so.
+    connect(&watcher, &bw::ConfigWatcher::reloaded, &monitor, &bw::FleetMonitor::setConfig);
     window.follow(&watcher);
     window.show();
     auto *table = window.findChild<QTableView *>(u"services"_s);
@@ -437,8 +447,8 @@ void TestMainWindow::whatIfFollowsTheSelectedService()
     auto *workbench = new bw::WorkbenchWidget(
         bw::WorkbenchContext{m_monitor.get(), m_control.get(), &m_network, {}, [this] { return now(); }});
     m_window->addWorkbench(workbench);
-    const int row = rowOf(m_fleet->services()[3]->name());
-    m_window->selectService(row);
+    const bw::BreakerId row = idOf(m_fleet->services()[3]->name());
+    m_window->selectBreaker(row);
     auto *tune = m_window->findChild<QAction *>(u"tuneWhatIf"_s);
     QVERIFY(tune);
     QCOMPARE(tune->shortcut(), QKeySequence(Qt::CTRL | Qt::Key_3));
@@ -446,7 +456,7 @@ void TestMainWindow::whatIfFollowsTheSelectedService()
     auto *tabs = m_window->findChild<QTabWidget *>(u"mainTabs"_s);
     QVERIFY(tabs);
     QCOMPARE(tabs->currentWidget(), workbench);
-    QCOMPARE(workbench->service(), row);
+    QCOMPARE(workbench->service(), std::optional(row));
     QVERIFY(workbench->candidateModel()->at(0).name.contains(m_fleet->services()[3]->name()));
     m_window->showMainTab(u"overview"_s);
     QVERIFY(tabs->currentWidget() != workbench);

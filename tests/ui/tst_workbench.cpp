@@ -12,7 +12,7 @@
 #include "demo/servicebehaviour.h"
 #include "history/fleethistory.h"
 #include "history/historyrecorder.h"
-#include "monitor/servicemonitor.h"
+#include "monitor/fleetmonitor.h"
 #include "probe/httpprober.h"
 #include "store/historystore.h"
 #include "store/storerecorder.h"
@@ -60,7 +60,7 @@ private Q_SLOTS:
 private:
     void screenshot(const QString &name);
     std::int64_t now() const { return m_wallStart + m_clock.elapsed(); }
-    int serviceIndex(const QString &name) const;
+    bw::BreakerId healthBreaker(const QString &service) const;
 
     QElapsedTimer m_clock;
     std::int64_t m_wallStart = QDateTime::currentMSecsSinceEpoch();
@@ -68,7 +68,7 @@ private:
     std::unique_ptr<bw::DemoFleet> m_fleet;
     QNetworkAccessManager m_network;
     std::unique_ptr<bw::HttpProber> m_prober;
-    std::unique_ptr<bw::ServiceMonitor> m_monitor;
+    std::unique_ptr<bw::FleetMonitor> m_monitor;
     bw::Config m_config;
     bw::FleetHistory m_history;
     std::unique_ptr<bw::HistoryRecorder> m_recorder;
@@ -82,12 +82,12 @@ private:
     QStringList m_confirmations;
 };
 
-int TestWorkbench::serviceIndex(const QString &name) const
+bw::BreakerId TestWorkbench::healthBreaker(const QString &service) const
 {
-    for (int i = 0; i < m_monitor->serviceCount(); ++i)
-        if (m_monitor->status(i).name == name)
-            return i;
-    return -1;
+    for (const bw::BreakerId &id : m_monitor->breakers())
+        if (id.service == service && id.isHealth())
+            return id;
+    return {};
 }
 
 void TestWorkbench::screenshot(const QString &name)
@@ -108,7 +108,7 @@ void TestWorkbench::initTestCase()
     const auto config = bw::ConfigLoader(catalog).loadText(m_fleet->configYaml(250), u"<demo>"_s, {});
     QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error()));
     m_prober = std::make_unique<bw::HttpProber>(&m_network);
-    m_monitor = std::make_unique<bw::ServiceMonitor>(m_prober.get(), clock);
+    m_monitor = std::make_unique<bw::FleetMonitor>(m_prober.get(), clock);
     m_config = *config;
     m_monitor->setConfig(*config);
     m_recorder = std::make_unique<bw::HistoryRecorder>(m_monitor.get(), &m_history);
@@ -151,8 +151,8 @@ void TestWorkbench::recordedHistoryFromTheStore()
     // The default scenario's outage service, forced down after a healthy start: its recorded polls hold an outage.
     const QString name = m_fleet->services()[2]->name();
     QCOMPARE(bw::modeName(m_fleet->services()[2]->modeAt(0)), u"outage"_s);
-    const int outage = serviceIndex(name);
-    QVERIFY(outage >= 0);
+    const bw::BreakerId outage = healthBreaker(name);
+    QVERIFY(m_monitor->contains(outage));
     m_workbench->setService(outage);
     QTest::qWait(1500);
     m_fleet->services()[2]->injectFault(bw::BehaviourMode::Down, 60'000);
@@ -301,7 +301,7 @@ void TestWorkbench::cancelStopsASweep()
 
 void TestWorkbench::applyToLiveIsConfirmedAndAudited()
 {
-    const int service = m_workbench->service();
+    const bw::BreakerId service = *m_workbench->service();
     auto *candidates = m_workbench->candidateModel();
     const int row = candidates->rowCount() - 1; // the adopted sweep point
     m_workbench->selectCandidate(row);
@@ -310,9 +310,9 @@ void TestWorkbench::applyToLiveIsConfirmedAndAudited()
     QVERIFY2(applied.ok(), qPrintable(applied.ok() ? QString() : applied.error()));
     QCOMPARE(m_confirmations.size(), 1);
     QVERIFY(m_confirmations.front().contains(m_monitor->status(service).name));
-    const bw::ServiceConfig *config = m_monitor->serviceConfig(service);
-    QCOMPARE(config->preset, u"resilience4j"_s);
-    QVERIFY(config->parameters.contains({u"failureRateThreshold"_s, u"30"_s}));
+    const bw::BreakerStatus live = m_monitor->status(service);
+    QCOMPARE(live.preset, u"resilience4j"_s);
+    QVERIFY(live.parameters.contains({u"failureRateThreshold"_s, u"30"_s}));
     QCOMPARE(static_cast<int>(m_audit.entries().size()), auditBefore + 1);
     const bw::AuditEntry &entry = m_audit.entries().back();
     QCOMPARE(entry.action, u"apply policy"_s);
@@ -326,7 +326,7 @@ void TestWorkbench::applyToLiveIsConfirmedAndAudited()
 void TestWorkbench::reloadBringsBackTheConfiguredPolicy()
 {
     // An applied policy lasts until the configuration is loaded again; the workbench then shows the file's.
-    const int service = m_workbench->service();
+    const std::optional<bw::BreakerId> service = m_workbench->service();
     QCOMPARE(m_workbench->candidateModel()->at(0).values.value(u"failureRateThreshold"_s).toDouble(), 30.0);
     m_monitor->setConfig(m_config);
     QCOMPARE(m_workbench->service(), service);

@@ -16,7 +16,7 @@
 #include "models/servicefilterproxy.h"
 #include "models/servicegroupproxy.h"
 #include "models/servicetablemodel.h"
-#include "monitor/servicemonitor.h"
+#include "monitor/fleetmonitor.h"
 #include "theme/theme.h"
 #include "timeline/timelineview.h"
 
@@ -180,7 +180,7 @@ MainWindow::MainWindow(const DashboardContext &context, const QString &bannerTex
                 m_serviceModel->index(m_serviceModel->rowCount() - 1, ServiceTableModel::P95Column));
     });
     tick->start(std::chrono::seconds(1));
-    connect(m_ctx.monitor, &ServiceMonitor::serviceUpdated, m_timeline, &TimelineView::historyChanged);
+    connect(m_ctx.monitor, &FleetMonitor::breakerUpdated, m_timeline, &TimelineView::historyChanged);
 
     // A first start fills most of the screen (the layout is remembered after that).
     const QRect available = screen() ? screen()->availableGeometry() : QRect(0, 0, 1600, 1000);
@@ -190,7 +190,7 @@ MainWindow::MainWindow(const DashboardContext &context, const QString &bannerTex
     m_overviewSplit->setSizes({300, 400});
     restoreLayout();
     refreshStatusBar();
-    selectService(m_ctx.monitor->serviceCount() > 0 ? 0 : -1);
+    selectBreaker(m_serviceModel->rowCount() > 0 ? std::optional(m_serviceModel->idAt(0)) : std::nullopt);
 }
 
 MainWindow::~MainWindow() = default;
@@ -243,7 +243,7 @@ QWidget *MainWindow::buildOverview(const QString &bannerText)
     layout->addLayout(filters);
 
     m_serviceModel = new ServiceTableModel(m_ctx.monitor, this);
-    m_serviceModel->setHistory(m_ctx.history, m_ctx.clock);
+    m_serviceModel->setHistory(m_ctx.history, m_ctx.recorder, m_ctx.clock);
     m_serviceProxy = new ServiceFilterProxy(this);
     m_serviceProxy->setSourceModel(m_serviceModel);
     connect(m_serviceFilter, &QLineEdit::textChanged, m_serviceProxy, &QSortFilterProxyModel::setFilterFixedString);
@@ -267,12 +267,13 @@ QWidget *MainWindow::buildOverview(const QString &bannerText)
     });
     connect(m_groupBy, &QComboBox::currentIndexChanged, this,
             [this] { m_groupProxy->setGroupLabel(m_groupBy->currentData().toString()); });
-    connect(m_ctx.monitor, &ServiceMonitor::servicesReset, this, &MainWindow::refreshGroupChoices);
+    connect(m_ctx.monitor, &FleetMonitor::breakersChanged, this, &MainWindow::refreshGroupChoices);
     refreshGroupChoices();
     m_serviceView->setObjectName(u"services"_s);
     m_serviceView->sortByColumn(-1, Qt::AscendingOrder);
     m_serviceView->setItemDelegateForColumn(ServiceTableModel::ErrorRateColumn, new SparklineDelegate(this));
     m_serviceView->setColumnWidth(ServiceTableModel::NameColumn, 150);
+    m_serviceView->setColumnWidth(ServiceTableModel::InstanceColumn, 120);
     m_serviceView->setColumnWidth(ServiceTableModel::StateColumn, 95);
     m_serviceView->setColumnWidth(ServiceTableModel::ObservedColumn, 95);
     m_serviceView->setColumnWidth(ServiceTableModel::ErrorRateColumn, 170);
@@ -285,7 +286,7 @@ QWidget *MainWindow::buildOverview(const QString &bannerText)
             [this](const QModelIndex &current) {
                 const QModelIndex source = m_serviceProxy->mapToSource(m_groupProxy->mapToSource(current));
                 if (source.isValid())
-                    selectService(source.row());
+                    selectBreaker(m_serviceModel->idAt(source.row()));
             });
 
     m_timeline = new TimelineView(m_ctx.history, m_ctx.clock, m_overviewSplit);
@@ -295,9 +296,14 @@ QWidget *MainWindow::buildOverview(const QString &bannerText)
     m_timeline->setSpan(bannerText.isEmpty() ? 15 * 60'000 : 5 * 60'000);
     connect(m_ctx.recorder, &HistoryRecorder::servicesChanged, this, [this] {
         m_timeline->setServiceNames(m_ctx.recorder->serviceNames());
-        selectService(std::min(m_selected, m_ctx.monitor->serviceCount() - 1));
+        // The selection follows its breaker to its new row, or goes if the breaker went.
+        selectBreaker(m_selected && m_ctx.monitor->contains(*m_selected) ? m_selected : std::nullopt);
     });
-    connect(m_timeline, &TimelineView::serviceActivated, this, &MainWindow::selectService);
+    // The timeline draws the display history's rows; the recorder says which breaker a row is.
+    connect(m_timeline, &TimelineView::serviceActivated, this, [this](int row) {
+        if (row >= 0 && row < m_ctx.recorder->ids().size())
+            selectBreaker(m_ctx.recorder->ids()[row]);
+    });
     m_overviewSplit->addWidget(m_serviceView);
     m_overviewSplit->addWidget(m_timeline);
     m_overviewSplit->setStretchFactor(0, 3);
@@ -388,10 +394,7 @@ QWidget *MainWindow::buildAlerts()
     view->setColumnWidth(AlertModel::ServiceColumn, 140);
     view->setColumnWidth(AlertModel::KindColumn, 110);
     connect(view, &QTableView::activated, this, [this](const QModelIndex &index) {
-        const QString service = m_alertModel->index(index.row(), AlertModel::ServiceColumn).data().toString();
-        const int found = static_cast<int>(m_ctx.recorder->serviceNames().indexOf(service));
-        if (found >= 0)
-            selectService(found);
+        selectBreakerNamed(m_alertModel->index(index.row(), AlertModel::ServiceColumn).data().toString());
     });
     return view;
 }
@@ -454,14 +457,14 @@ void MainWindow::addWorkbench(WorkbenchWidget *workbench)
     m_mainTabs->insertTab(1, workbench, tr("&What-if"));
     m_mainTabs->setTabToolTip(1, tr("Replay a service's history through other breaker policies and compare"));
     workbench->setConfirmer(m_confirm);
-    if (m_selected >= 0)
-        workbench->setService(m_selected);
+    if (m_selected)
+        workbench->setService(*m_selected);
     connect(workbench, &WorkbenchWidget::problem, this,
             [this](const QString &message) { statusBar()->showMessage(message, 10'000); });
     m_breakerMenu->addSeparator();
     QAction *tune = m_breakerMenu->addAction(tr("Tune in the &what-if workbench"), this, [this] {
-        if (m_selected >= 0)
-            m_workbench->setService(m_selected);
+        if (m_selected)
+            m_workbench->setService(*m_selected);
         m_mainTabs->setCurrentWidget(m_workbench);
     });
     tune->setObjectName(u"tuneWhatIf"_s);
@@ -478,31 +481,40 @@ void MainWindow::showMainTab(const QString &name)
     }
 }
 
-void MainWindow::selectService(int index)
+bool MainWindow::selectBreakerNamed(const QString &key)
 {
-    if (m_workbench && index >= 0)
-        m_workbench->setService(index);
-    if (index >= m_ctx.monitor->serviceCount())
-        index = -1;
-    m_selected = index;
-    m_timeline->setSelectedService(index);
-    const QModelIndex proxyIndex =
-        m_groupProxy->mapFromSource(m_serviceProxy->mapFromSource(m_serviceModel->index(index, 0)));
+    const BreakerId id = BreakerId::parse(key);
+    if (!m_ctx.monitor->contains(id))
+        return false;
+    selectBreaker(id);
+    return true;
+}
+
+void MainWindow::selectBreaker(const std::optional<BreakerId> &wanted)
+{
+    const std::optional<BreakerId> id = wanted && m_ctx.monitor->contains(*wanted) ? wanted : std::nullopt;
+    if (m_workbench && id)
+        m_workbench->setService(*id);
+    m_selected = id;
+    // The history-backed views address the display history's rows.
+    const int historyRow = id ? m_ctx.recorder->rowOf(*id) : -1;
+    m_timeline->setSelectedService(historyRow);
+    const QModelIndex proxyIndex = m_groupProxy->mapFromSource(
+        m_serviceProxy->mapFromSource(m_serviceModel->index(id ? m_serviceModel->rowOf(*id) : -1, 0)));
     if (proxyIndex.isValid() && m_serviceView->currentIndex().row() != proxyIndex.row())
         m_serviceView->setCurrentIndex(proxyIndex);
-    const QString name = index >= 0 ? m_ctx.monitor->status(index).name : QString();
-    m_eventLog->setService(index, name);
-    m_charts->setService(index, name);
-    m_flapping->setService(index, name);
+    const QString name = id ? id->key() : QString();
+    m_eventLog->setService(historyRow, name);
+    m_charts->setService(historyRow, name);
+    m_flapping->setService(historyRow, name);
     refreshDetail();
 }
 
 void MainWindow::refreshGroupChoices()
 {
     QStringList keys;
-    for (int i = 0; i < m_ctx.monitor->serviceCount(); ++i)
-        if (const ServiceConfig *config = m_ctx.monitor->serviceConfig(i))
-            keys << config->labels.keys();
+    for (const ServiceConfig &config : m_ctx.monitor->config().services)
+        keys << config.labels.keys();
     keys.removeDuplicates();
     keys.removeIf([](const QString &key) { return key.startsWith(u"__"_s); }); // internal, e.g. __file_sd
     keys.sort();
@@ -519,10 +531,10 @@ void MainWindow::refreshGroupChoices()
 
 void MainWindow::refreshDetail()
 {
-    const bool any = m_selected >= 0;
+    const bool any = m_selected.has_value();
     for (QAction *action : std::as_const(m_simulatedActions))
         action->setEnabled(any);
-    const bool remote = any && m_ctx.control->hasRemote(m_selected);
+    const bool remote = any && m_ctx.control->hasRemote(*m_selected);
     for (QAction *action : std::as_const(m_remoteActions))
         action->setEnabled(remote);
     m_remoteRow->setVisible(remote);
@@ -531,7 +543,7 @@ void MainWindow::refreshDetail()
         m_detailFacts->setText(tr("Select a service in the table or the timeline."));
         return;
     }
-    const ServiceStatus s = m_ctx.monitor->status(m_selected);
+    const BreakerStatus s = m_ctx.monitor->status(*m_selected);
     const std::int64_t now = m_ctx.clock();
     QString title = u"<h3>%1 — simulated <span style='color:%2'>%3</span>"_s.arg(
         s.name.toHtmlEscaped(), s.state == BreakerState::Closed ? u"#009E73"_s : u"#D55E00"_s, stateWord(s.state));
@@ -545,9 +557,33 @@ void MainWindow::refreshDetail()
                       formatDurationMs(std::max<std::int64_t>(0, now - s.stateSinceMs)));
     if (!s.lastReason.isEmpty())
         facts << tr("Why: %1").arg(s.lastReason);
-    facts << tr("Fed by %1")
-                 .arg(s.feed == BreakerFeed::PollsAndTraffic ? tr("health polls and traffic counters")
-                                                             : tr("health polls"));
+    switch (s.feed) {
+    case BreakerFeed::Polls:
+        facts << tr("Simulation fed by health polls");
+        break;
+    case BreakerFeed::PollsAndTraffic:
+        facts << tr("Simulation fed by health polls and traffic counters");
+        break;
+    case BreakerFeed::OwnCalls:
+        facts << tr("Simulation fed by this breaker's own calls (%1)").arg(sourceName(s.source));
+        break;
+    case BreakerFeed::Nothing:
+        facts << tr("Simulation not fed: its %1 source reports the state but no calls").arg(sourceName(s.source));
+        break;
+    }
+    if (s.policyFromSource)
+        facts << tr("Policy: %1, started from the real breaker's settings").arg(s.preset);
+    if (!s.settings.isEmpty()) {
+        QStringList settings;
+        for (const auto &[key, value] : s.settings)
+            settings << key + u' ' + value;
+        facts << tr("Real breaker's settings: %1").arg(settings.join(u", "_s));
+    }
+    if (s.observedOpenMayBeHalfOpen)
+        facts << tr("The stream reports open or half-open alike (hystrix: isCircuitBreakerOpen = not closed)");
+    if (s.stale)
+        facts << tr("Stale: its source no longer shows it (since %1)")
+                     .arg(QDateTime::fromMSecsSinceEpoch(s.lastSeenMs).toString(u"HH:mm:ss"_s));
     if (!s.url.isEmpty())
         facts << s.url;
     if (!s.scrapeProblem.isEmpty())
@@ -565,27 +601,28 @@ void MainWindow::refreshDetail()
 
 void MainWindow::act(OperatorAction action, bool remote)
 {
-    if (m_selected < 0)
+    if (!m_selected)
         return;
-    const QString service = m_ctx.monitor->status(m_selected).name;
+    const BreakerId id = *m_selected;
+    // "checkout on 10.0.0.7:8080", "checkout/paymentGateway on 10.0.0.7:8080": what people call it.
+    const QString service = (id.isHealth() ? id.service : id.service + u'/' + id.breaker) + tr(" on ") + id.instance;
     const QString what = operatorActionName(action);
     const QString title =
         remote ? tr("%1 the real breaker of %2?").arg(what.left(1).toUpper() + what.mid(1), service)
                : tr("%1 the simulated breaker of %2?").arg(what.left(1).toUpper() + what.mid(1), service);
     QString text = operatorActionConsequence(action, remote);
     if (remote) {
-        if (const ServiceConfig *config = m_ctx.monitor->serviceConfig(m_selected); config && config->remote)
+        if (const auto binding = m_ctx.monitor->remoteBinding(id))
             text += u"\n\n"_s + tr("One request to %1. It is not retried: if no answer comes, the outcome is "
                                    "\"unknown\" and you should check the breaker before trying again.")
-                                    .arg(config->remote->url.toString(QUrl::RemoveUserInfo));
+                                    .arg(binding->url.toString(QUrl::RemoveUserInfo));
     }
     text += u"\n\n"_s + tr("The action is recorded in the audit log under your name (%1).").arg(operatorName());
     if (!m_confirm(title, text)) {
         statusBar()->showMessage(tr("Cancelled: nothing was changed"), 5000);
         return;
     }
-    const Status result =
-        remote ? m_ctx.control->actOnRemote(m_selected, action) : m_ctx.control->actOnSimulated(m_selected, action);
+    const Status result = remote ? m_ctx.control->actOnRemote(id, action) : m_ctx.control->actOnSimulated(id, action);
     if (!result)
         statusBar()->showMessage(tr("%1 refused: %2").arg(what, result.error()), 10'000);
     else
@@ -601,8 +638,10 @@ void MainWindow::refreshStatusBar()
     int down = 0;
     int waiting = 0;
     std::int64_t polls = 0;
-    for (int i = 0; i < m_ctx.monitor->serviceCount(); ++i) {
-        const ServiceStatus s = m_ctx.monitor->status(i);
+    for (const BreakerId &id : m_ctx.monitor->breakers()) {
+        if (!id.isHealth())
+            continue; // polls are the instances' (their health breakers)
+        const BreakerStatus s = m_ctx.monitor->status(id);
         polls += s.polls;
         if (s.lastCheckMs < 0)
             ++waiting;
@@ -669,7 +708,7 @@ void MainWindow::showDetailTab(const QString &name)
 void MainWindow::exportChart()
 {
     const bool flapping = m_detailTabs->currentWidget() == m_flapping;
-    const QString name = m_selected >= 0 ? m_ctx.monitor->status(m_selected).name : u"service"_s;
+    const QString name = m_selected ? m_selected->key() : u"service"_s;
     const QString file = QFileDialog::getSaveFileName(this, tr("Export chart"),
                                                       u"%1-%2.png"_s.arg(name, flapping ? u"flapping"_s : u"charts"_s),
                                                       tr("PNG image (*.png);;SVG drawing (*.svg)"));
@@ -709,10 +748,10 @@ void MainWindow::setConfigWarnings(const QStringList &warnings)
 
 void MainWindow::follow(ConfigWatcher *watcher)
 {
+    // The application core applies a reloaded configuration; the window says so.
     connect(watcher, &ConfigWatcher::reloaded, this, [this](const Config &config) {
-        m_ctx.monitor->setConfig(config);
         statusBar()->showMessage(
-            tr("Configuration reloaded: %n service(s)", nullptr, static_cast<int>(config.services.size())), 5000);
+            tr("Configuration reloaded: %n instance(s)", nullptr, static_cast<int>(config.services.size())), 5000);
         setConfigProblem({});
         setConfigWarnings(config.warnings);
     });

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "fleet/breakerid.h"
+
 #include "control/breakercontrol.h"
 
 #include <QMainWindow>
@@ -31,7 +33,7 @@ class FleetHistory;
 class HistoryRecorder;
 class ServiceFilterProxy;
 class ServiceGroupProxy;
-class ServiceMonitor;
+class FleetMonitor;
 class ServiceTableModel;
 class TimelineView;
 struct Alert;
@@ -40,7 +42,7 @@ class WorkbenchWidget;
 // What the window shows and acts on; nothing here is owned by the window.
 struct DashboardContext
 {
-    ServiceMonitor *monitor = nullptr;
+    FleetMonitor *monitor = nullptr;
     const FleetHistory *history = nullptr;
     HistoryRecorder *recorder = nullptr;
     AlertCenter *alerts = nullptr;
@@ -72,8 +74,11 @@ public:
     void follow(ConfigWatcher *watcher);
 
     // The service shown in the detail pane (the monitor's index), -1 for none.
-    int selectedService() const { return m_selected; }
-    void selectService(int index);
+    // The breaker shown in the detail pane, if any.
+    std::optional<BreakerId> selectedBreaker() const { return m_selected; }
+    void selectBreaker(const std::optional<BreakerId> &id);
+    // By the key people know it by (BreakerId::key(), e.g. "checkout/paymentGateway@10.0.0.7:8080"); false if none.
+    bool selectBreakerNamed(const QString &key);
 
     // Asks the operator to confirm an action; replaceable so tests can answer. Returns true to go ahead.
     using Confirmer = std::function<bool(const QString &title, const QString &text)>;
@@ -115,7 +120,7 @@ private:
     WorkbenchWidget *m_workbench = nullptr;
     QPalette m_systemPalette;
     Confirmer m_confirm;
-    int m_selected = -1;
+    std::optional<BreakerId> m_selected;
 
     ServiceTableModel *m_serviceModel = nullptr;
     ServiceFilterProxy *m_serviceProxy = nullptr;

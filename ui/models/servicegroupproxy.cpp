@@ -147,10 +147,10 @@ QVariant ServiceGroupProxy::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         if (index.column() != 0)
             return {};
-        return row.notClosed > 0 ? tr("%1 = %2 · %n service(s) · %3 not closed", nullptr, row.members)
+        return row.notClosed > 0 ? tr("%1 = %2 · %n breaker(s) · %3 not closed", nullptr, row.members)
                                        .arg(m_label, row.group)
                                        .arg(row.notClosed)
-                                 : tr("%1 = %2 · %n service(s)", nullptr, row.members).arg(m_label, row.group);
+                                 : tr("%1 = %2 · %n breaker(s)", nullptr, row.members).arg(m_label, row.group);
     case Qt::FontRole: {
         QFont bold;
         bold.setBold(true);

@@ -1,7 +1,8 @@
 #include "models/servicetablemodel.h"
 
 #include "history/fleethistory.h"
-#include "monitor/servicemonitor.h"
+#include "history/historyrecorder.h"
+#include "monitor/fleetmonitor.h"
 
 #include <QColor>
 #include <QPointF>
@@ -31,24 +32,27 @@ QColor stateColour(BreakerState state)
     return {};
 }
 
-bool flapping(const ServiceStatus &s)
+bool flapping(const BreakerStatus &s)
 {
     return s.opensLast10Min > ServiceTableModel::kFlapOpens || s.observedOpensLast10Min > ServiceTableModel::kFlapOpens;
 }
 
 } // namespace
 
-ServiceTableModel::ServiceTableModel(ServiceMonitor *monitor, QObject *parent)
+ServiceTableModel::ServiceTableModel(FleetMonitor *monitor, QObject *parent)
     : QAbstractTableModel(parent), m_monitor(monitor)
 {
     reload();
-    connect(monitor, &ServiceMonitor::serviceUpdated, this, &ServiceTableModel::update);
-    connect(monitor, &ServiceMonitor::servicesReset, this, &ServiceTableModel::reload);
+    connect(monitor, &FleetMonitor::breakerUpdated, this, &ServiceTableModel::update);
+    connect(monitor, &FleetMonitor::breakerAdded, this, &ServiceTableModel::insertBreaker);
+    connect(monitor, &FleetMonitor::breakerRemoved, this, &ServiceTableModel::removeBreaker);
 }
 
-void ServiceTableModel::setHistory(const FleetHistory *history, std::function<std::int64_t()> clock)
+void ServiceTableModel::setHistory(const FleetHistory *history, const HistoryRecorder *recorder,
+                                   std::function<std::int64_t()> clock)
 {
     m_history = history;
+    m_recorder = recorder;
     m_clock = std::move(clock);
 }
 
@@ -56,17 +60,60 @@ void ServiceTableModel::reload()
 {
     beginResetModel();
     m_rows.clear();
-    for (int i = 0; i < m_monitor->serviceCount(); ++i)
-        m_rows.push_back(m_monitor->status(i));
+    for (const BreakerId &id : m_monitor->breakers())
+        m_rows.push_back(m_monitor->status(id));
     endResetModel();
 }
 
-void ServiceTableModel::update(int row, const ServiceStatus &status)
+namespace {
+auto byId(const std::vector<BreakerStatus> &rows, const BreakerId &id)
 {
-    if (row < 0 || row >= rowCount())
+    return std::lower_bound(rows.begin(), rows.end(), id,
+                            [](const BreakerStatus &row, const BreakerId &key) { return row.id < key; });
+}
+} // namespace
+
+int ServiceTableModel::rowOf(const BreakerId &id) const
+{
+    const auto it = byId(m_rows, id);
+    return it != m_rows.end() && it->id == id ? static_cast<int>(it - m_rows.begin()) : -1;
+}
+
+void ServiceTableModel::insertBreaker(const BreakerId &id)
+{
+    if (rowOf(id) >= 0)
+        return;
+    const int row = static_cast<int>(byId(m_rows, id) - m_rows.begin()); // the monitor's order: by id
+    beginInsertRows({}, row, row);
+    m_rows.insert(m_rows.begin() + row, m_monitor->status(id));
+    endInsertRows();
+}
+
+void ServiceTableModel::removeBreaker(const BreakerId &id)
+{
+    const int row = rowOf(id);
+    if (row < 0)
+        return;
+    beginRemoveRows({}, row, row);
+    m_rows.erase(m_rows.begin() + row);
+    endRemoveRows();
+}
+
+void ServiceTableModel::update(const BreakerId &id, const BreakerStatus &status)
+{
+    const int row = rowOf(id);
+    if (row < 0)
         return;
     m_rows[static_cast<std::size_t>(row)] = status;
     Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+}
+
+int ServiceTableModel::historyRow(int row) const
+{
+    if (!m_history || !m_recorder || !m_clock)
+        return -1;
+    const int found = m_recorder->rowOf(m_rows[static_cast<std::size_t>(row)].id);
+    return found < m_history->serviceCount() ? found : -1;
 }
 
 int ServiceTableModel::rowCount(const QModelIndex &parent) const
@@ -79,9 +126,10 @@ int ServiceTableModel::columnCount(const QModelIndex &parent) const
     return parent.isValid() ? 0 : ColumnCount;
 }
 
-QVariant ServiceTableModel::sparkline(int row) const
+QVariant ServiceTableModel::sparkline(int modelRow) const
 {
-    if (!m_history || !m_clock || row >= m_history->serviceCount())
+    const int row = historyRow(modelRow);
+    if (row < 0)
         return {};
     const std::int64_t now = m_clock();
     QList<QPointF> points;
@@ -91,11 +139,12 @@ QVariant ServiceTableModel::sparkline(int row) const
     return QVariant::fromValue(points);
 }
 
-double ServiceTableModel::recentErrorRate(int row, double fallback) const
+double ServiceTableModel::recentErrorRate(int modelRow, double fallback) const
 {
     // A single scrape's batch is a handful of calls, so its rate jumps between 0 and 100 %; the last minute's
     // mean is what an operator wants to read.
-    if (!m_history || !m_clock || row >= m_history->serviceCount())
+    const int row = historyRow(modelRow);
+    if (row < 0)
         return fallback;
     const std::int64_t now = m_clock();
     double sum = 0;
@@ -107,9 +156,10 @@ double ServiceTableModel::recentErrorRate(int row, double fallback) const
     return count > 0 ? sum / count : fallback;
 }
 
-double ServiceTableModel::latestP95(int row) const
+double ServiceTableModel::latestP95(int modelRow) const
 {
-    if (!m_history || !m_clock || row >= m_history->serviceCount())
+    const int row = historyRow(modelRow);
+    if (row < 0)
         return -1;
     const std::int64_t now = m_clock();
     const auto points = m_history->buckets(row, SeriesKind::LatencyP95, now - 60'000, now + 1, 1);
@@ -120,18 +170,20 @@ QVariant ServiceTableModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const ServiceStatus &s = m_rows[static_cast<std::size_t>(index.row())];
+    const BreakerStatus &s = m_rows[static_cast<std::size_t>(index.row())];
     const bool polled = s.lastCheckMs >= 0;
     switch (role) {
     case StateRole:
         return static_cast<int>(s.state);
     case FlappingRole:
         return flapping(s);
+    case StaleRole:
+        return s.stale;
     case NotClosedRole:
         return s.state != BreakerState::Closed || (s.observedState && *s.observedState != BreakerState::Closed);
     case LabelsRole: {
         QVariantMap labels;
-        if (const ServiceConfig *config = m_monitor->serviceConfig(index.row()))
+        if (const ServiceConfig *config = m_monitor->instanceConfig(s.id))
             for (auto it = config->labels.cbegin(); it != config->labels.cend(); ++it)
                 labels.insert(it.key(), it.value());
         return labels;
@@ -144,7 +196,8 @@ QVariant ServiceTableModel::data(const QModelIndex &index, int role) const
     if (role == Qt::ToolTipRole) {
         switch (index.column()) {
         case NameColumn:
-            return s.url;
+            return s.stale ? tr("%1\nStale: %2").arg(s.url, s.observedProblem)
+                           : tr("%1\nFound by its %2 source").arg(s.url, sourceName(s.source));
         case OutcomeColumn:
             return s.lastMessage;
         case ObservedColumn:
@@ -169,6 +222,8 @@ QVariant ServiceTableModel::data(const QModelIndex &index, int role) const
             return s.lastReason;
         }
     }
+    if (role == Qt::ForegroundRole && s.stale)
+        return QColor(0x80, 0x80, 0x80); // greyed: the source no longer shows it; it leaves after a while
     if (role == Qt::ForegroundRole && index.column() == StateColumn)
         return stateColour(s.state);
     if (role == Qt::ForegroundRole && index.column() == ObservedColumn && s.observedState)
@@ -195,12 +250,16 @@ QVariant ServiceTableModel::data(const QModelIndex &index, int role) const
                                  : s.windowFailurePercent;
     switch (index.column()) {
     case NameColumn:
-        return s.name;
+        return s.id.isHealth() ? s.id.service : s.id.service + u'/' + s.id.breaker;
+    case InstanceColumn:
+        return s.id.instance;
     case StateColumn:
         return sort ? QVariant(static_cast<int>(s.state)) : QVariant(stateName(s.state).toUpper());
     case ObservedColumn:
         if (sort)
             return s.observedState ? static_cast<int>(*s.observedState) : -1;
+        if (s.observedState && s.observedOpenMayBeHalfOpen && *s.observedState == BreakerState::Open)
+            return tr("OPEN / HALF-OPEN"); // hystrix.stream only says "not closed"
         if (s.observedState)
             return stateName(*s.observedState).toUpper();
         return s.observedProblem.isEmpty() ? u"–"_s : tr("unknown");
@@ -248,7 +307,9 @@ QVariant ServiceTableModel::headerData(int section, Qt::Orientation orientation,
         return {};
     switch (section) {
     case NameColumn:
-        return tr("Service");
+        return tr("Service / breaker");
+    case InstanceColumn:
+        return tr("Instance");
     case StateColumn:
         return tr("Breaker");
     case ObservedColumn:

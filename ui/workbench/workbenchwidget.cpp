@@ -2,7 +2,7 @@
 
 #include "charts/tradeoffchart.h"
 #include "control/breakercontrol.h"
-#include "monitor/servicemonitor.h"
+#include "monitor/fleetmonitor.h"
 #include "whatif/pareto.h"
 #include "whatif/prometheusbackfill.h"
 #include "whatif/samplehistory.h"
@@ -148,17 +148,17 @@ WorkbenchWidget::WorkbenchWidget(WorkbenchContext context, QWidget *parent)
     });
     connect(m_runner, &WhatIfRunner::finished, this, &WorkbenchWidget::onBatch);
     if (m_context.monitor)
-        connect(m_context.monitor, &ServiceMonitor::servicesReset, this, [this] {
-            const QString name = m_serviceBox->currentText();
-            m_serviceBox->clear();
-            for (int i = 0; i < m_context.monitor->serviceCount(); ++i)
-                m_serviceBox->addItem(m_context.monitor->status(i).name);
-            const int again = m_serviceBox->findText(name);
+        connect(m_context.monitor, &FleetMonitor::breakersChanged, this, [this] {
+            const std::optional<BreakerId> was = service();
+            fillServiceBox();
             m_service = -1; // the live policy may have changed with the configuration: show it afresh
-            setService(again >= 0 ? again : (m_serviceBox->count() > 0 ? 0 : -1));
+            if (was && m_ids.contains(*was))
+                setService(*was);
+            else if (!m_ids.isEmpty())
+                setService(m_ids.front());
         });
-    if (m_context.monitor && m_context.monitor->serviceCount() > 0)
-        setService(0);
+    if (!m_ids.isEmpty())
+        setService(m_ids.front());
     updateActions();
 }
 
@@ -185,9 +185,7 @@ void WorkbenchWidget::buildUi()
     historyBar->addWidget(m_source);
     m_serviceBox = new QComboBox(this);
     m_serviceBox->setToolTip(tr("The service whose live policy is \"current\" and whose history is loaded"));
-    if (m_context.monitor)
-        for (int i = 0; i < m_context.monitor->serviceCount(); ++i)
-            m_serviceBox->addItem(m_context.monitor->status(i).name);
+    fillServiceBox();
     historyBar->addWidget(m_serviceBox);
     m_range = new QComboBox(this);
     for (int hours : {1, 6, 24, 72})
@@ -205,7 +203,10 @@ void WorkbenchWidget::buildUi()
     historyBar->addWidget(m_historyLabel, 1);
     layout->addLayout(historyBar);
     connect(m_load, &QPushButton::clicked, this, &WorkbenchWidget::loadHistory);
-    connect(m_serviceBox, &QComboBox::activated, this, [this](int index) { setService(index); });
+    connect(m_serviceBox, &QComboBox::activated, this, [this](int index) {
+        if (index >= 0 && index < m_ids.size())
+            setService(m_ids[index]);
+    });
     connect(m_source, &QComboBox::currentIndexChanged, this, [this] { updateActions(); });
 
     auto *split = new QSplitter(Qt::Horizontal, this);
@@ -461,9 +462,26 @@ void WorkbenchWidget::showTab(const QString &name)
     m_tabs->setCurrentIndex(name == u"sweep"_s ? 1 : 0);
 }
 
-void WorkbenchWidget::setService(int index)
+void WorkbenchWidget::fillServiceBox()
 {
-    if (!m_context.monitor || index < 0 || index >= m_context.monitor->serviceCount())
+    const QSignalBlocker block(m_serviceBox);
+    m_serviceBox->clear();
+    m_ids = m_context.monitor ? m_context.monitor->breakers() : QList<BreakerId>{};
+    for (const BreakerId &id : std::as_const(m_ids))
+        m_serviceBox->addItem(id.key());
+}
+
+std::optional<BreakerId> WorkbenchWidget::service() const
+{
+    if (m_service < 0 || m_service >= m_ids.size())
+        return std::nullopt;
+    return m_ids[m_service];
+}
+
+void WorkbenchWidget::setService(const BreakerId &id)
+{
+    const int index = static_cast<int>(m_ids.indexOf(id));
+    if (!m_context.monitor || index < 0)
         return;
     if (index == m_service && m_candidates->rowCount() > 0)
         return;
@@ -474,13 +492,14 @@ void WorkbenchWidget::setService(int index)
 
 void WorkbenchWidget::refreshCurrentPolicy()
 {
-    const ServiceConfig *config = m_context.monitor ? m_context.monitor->serviceConfig(m_service) : nullptr;
-    if (!config)
+    const std::optional<BreakerId> id = service();
+    if (!m_context.monitor || !id || !m_context.monitor->contains(*id))
         return;
+    const BreakerStatus live = m_context.monitor->status(*id);
     WorkbenchCandidate current;
-    current.name = tr("Current: %1").arg(config->name);
-    current.preset = config->preset;
-    auto values = m_catalog.resolveText(config->preset, config->parameters);
+    current.name = tr("Current: %1").arg(live.name);
+    current.preset = live.preset;
+    auto values = m_catalog.resolveText(live.preset, live.parameters);
     current.values = values ? *values : ParameterValues{};
     // Keep the user's candidates when only the live policy changed.
     std::vector<WorkbenchCandidate> kept;
@@ -658,7 +677,7 @@ void WorkbenchWidget::loadRecorded()
         return;
     const std::int64_t now = m_context.clock();
     const std::int64_t from = now - m_range->currentData().toLongLong() * kHourMs;
-    const QString name = m_context.monitor->status(m_service).name;
+    const QString name = m_context.monitor->status(m_ids.value(m_service)).name;
     // Days of 1 s polls take a moment to decode: read them off the GUI thread; Cancel drops the answer.
     if (m_reader.joinable())
         m_reader.join();
@@ -712,7 +731,7 @@ void WorkbenchWidget::loadPrometheus()
     if (m_context.monitor) {
         dialog.setServer(m_context.monitor->config().prometheus.value_or(PrometheusServerConfig{}));
         if (m_service >= 0)
-            dialog.setService(m_context.monitor->status(m_service).name);
+            dialog.setService(m_context.monitor->status(m_ids.value(m_service)).name);
     }
     dialog.setRange(m_context.clock() - 6 * kHourMs, m_context.clock());
     if (dialog.exec() != QDialog::Accepted)
@@ -975,7 +994,7 @@ Status WorkbenchWidget::applySelectedToLive()
     if (row <= 0 || !m_context.control || m_service < 0)
         return Error{tr("Select a candidate to apply.")};
     const WorkbenchCandidate &c = m_candidates->at(row);
-    const QString service = m_context.monitor->status(m_service).name;
+    const QString service = m_context.monitor->status(m_ids.value(m_service)).name;
     const auto parameters = c.parameterText(m_catalog);
     auto policy = m_catalog.build(c.preset, c.values);
     if (!policy)
@@ -986,7 +1005,7 @@ Status WorkbenchWidget::applySelectedToLive()
                       "into your configuration.")
                        .arg(service, c.name, c.preset)))
         return Error{QString()};
-    const Status applied = m_context.control->applyPolicy(m_service, c.preset, parameters, *policy);
+    const Status applied = m_context.control->applyPolicy(m_ids.value(m_service), c.preset, parameters, *policy);
     if (!applied)
         return applied;
     const QString name = c.name;
@@ -1003,7 +1022,8 @@ void WorkbenchWidget::exportSelected()
     const WorkbenchCandidate &c = m_candidates->at(row);
     ExportPolicyDialog dialog(
         &m_catalog, PolicyDocument{c.preset, c.parameterText(m_catalog)},
-        m_service >= 0 && m_context.monitor ? m_context.monitor->status(m_service).name : u"backend"_s, this);
+        m_service >= 0 && m_context.monitor ? m_context.monitor->status(m_ids.value(m_service)).name : u"backend"_s,
+        this);
     dialog.exec();
 }
 

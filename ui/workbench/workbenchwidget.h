@@ -1,5 +1,7 @@
 #pragma once
 
+#include "fleet/breakerid.h"
+
 #include "breaker/presetcatalog.h"
 #include "common/result.h"
 #include "whatif/prometheusbackfill.h"
@@ -30,7 +32,7 @@ class BreakerControl;
 class CandidateListModel;
 class PolicyParameterModel;
 class PrometheusBackfill;
-class ServiceMonitor;
+class FleetMonitor;
 class SweepHeatMap;
 class TradeoffChart;
 class WhatIfResultModel;
@@ -39,7 +41,7 @@ class WhatIfTimeline;
 // What the workbench needs from the application. Nothing is owned.
 struct WorkbenchContext
 {
-    ServiceMonitor *monitor = nullptr;
+    FleetMonitor *monitor = nullptr;
     BreakerControl *control = nullptr;
     QNetworkAccessManager *network = nullptr; // for Prometheus backfills
     // A service's recorded history over [from, to) epoch ms; empty when there is no history store.
@@ -60,8 +62,9 @@ public:
     ~WorkbenchWidget() override;
 
     // The service whose policy is "current" and whose history "Recorded" loads; follows the dashboard.
-    void setService(int index);
-    int service() const { return m_service; }
+    // The breaker whose live policy is "current" and whose history is loaded; ignored when unknown.
+    void setService(const BreakerId &id);
+    std::optional<BreakerId> service() const;
     void setHistory(ReplayHistory history);
     bool hasHistory() const { return m_history != nullptr; }
     // Asks before applying to the live breaker; a dialog by default (tests answer themselves).
@@ -110,6 +113,7 @@ private:
     void loadHistory();
     void loadJsonl();
     void loadPrometheus();
+    void fillServiceBox();
     void refreshCurrentPolicy();
     void showCandidate(int row);
     void refreshSweepAxes();
@@ -125,7 +129,8 @@ private:
 
     WorkbenchContext m_context;
     PresetCatalog m_catalog;
-    int m_service = -1;
+    int m_service = -1;     // row of m_serviceBox
+    QList<BreakerId> m_ids; // m_serviceBox's items
     std::shared_ptr<ReplayHistory> m_history;
     std::vector<Outage> m_outages; // the history's plus those marked by hand
     std::function<bool(const QString &, const QString &)> m_confirm;

@@ -1,0 +1,71 @@
+#include "app/application.h"
+
+using namespace Qt::StringLiterals;
+
+namespace bw {
+
+Application::Application(QNetworkAccessManager *network, Clock clock, const PresetCatalog &catalog, Options options,
+                         QObject *parent)
+    : QObject(parent), m_clock(std::move(clock)), m_loader(catalog), m_prober(network), m_monitor(&m_prober, m_clock)
+{
+    m_monitor.setConfig(options.config);
+    if (options.store) {
+        // Opening the store and reading back recent history happen on the store's thread while this one waits:
+        // nothing else touches the display history before the views exist.
+        m_store = std::make_unique<StoreThread>(*options.store, m_clock);
+        const QStringList names = [&] {
+            QStringList keys;
+            for (const BreakerId &id : m_monitor.breakers())
+                keys << id.key();
+            return keys;
+        }();
+        std::vector<StoredAuditEntry> entries;
+        const std::int64_t now = m_clock();
+        std::tie(m_storeProblem, m_storePath) = m_store->worker()->call([&](HistoryStore &s) {
+            if (const Status opened = s.open(now); !opened)
+                return std::pair{opened.error(), s.filePath()}; // polling goes on; the store retries
+            if (options.restoreMs <= 0)
+                return std::pair{QString(), s.filePath()};
+            if (auto read = s.auditEntries(now - options.restoreMs, now))
+                entries = std::move(*read);
+            const auto restored = s.restore(m_history, names, now - options.restoreMs, now);
+            return std::pair{restored ? QString() : restored.error(), s.filePath()};
+        });
+        for (const StoredAuditEntry &e : entries)
+            m_audit.append({e.atMs, e.who, e.service, e.target, e.action, e.outcome, e.detail});
+    }
+    m_recorder = std::make_unique<HistoryRecorder>(&m_monitor, &m_history);
+    m_alerts = std::make_unique<AlertCenter>(&m_monitor, m_clock);
+    if (m_store)
+        m_storeRecorder = std::make_unique<StoreRecorder>(m_store->worker(), &m_monitor, m_recorder.get(),
+                                                          m_alerts.get(), &m_audit, m_clock);
+    m_control = std::make_unique<BreakerControl>(&m_monitor, &m_prober, &m_audit, m_clock);
+    m_exporter = std::make_unique<MetricsExporter>(&m_monitor);
+    if (!options.watchedFile.isEmpty()) {
+        m_watcher = std::make_unique<ConfigWatcher>(m_loader, options.config);
+        connect(m_watcher.get(), &ConfigWatcher::reloaded, this, &Application::applyConfig);
+        connect(m_watcher.get(), &ConfigWatcher::reloadFailed, this, &Application::configReloadFailed);
+    }
+}
+
+// Members go in reverse order: views' sources (exporter, control, recorders) before the monitor; the store thread
+// ends after the store recorder, writing everything queued.
+Application::~Application() = default;
+
+void Application::start()
+{
+    m_monitor.start();
+}
+
+void Application::stop()
+{
+    m_monitor.stop();
+}
+
+void Application::applyConfig(const Config &config)
+{
+    m_monitor.setConfig(config);
+    Q_EMIT configApplied(config);
+}
+
+} // namespace bw

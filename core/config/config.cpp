@@ -1,0 +1,26 @@
+#include "config/config.h"
+
+namespace bw {
+
+namespace {
+QString authority(const QUrl &url)
+{
+    const int port = url.port(url.scheme() == QLatin1String("https") ? 443 : 80);
+    const QString host = url.host().contains(u':') ? u'[' + url.host() + u']' : url.host();
+    return host + u':' + QString::number(port);
+}
+} // namespace
+
+QString ServiceConfig::instanceName() const
+{
+    if (!instance.isEmpty())
+        return instance;
+    for (const auto *source : {health ? &*health : nullptr, metrics ? &metrics->http : nullptr,
+                               actuator ? &*actuator : nullptr, hystrixStream ? &*hystrixStream : nullptr}) {
+        if (source && source->url.isValid())
+            return authority(source->url);
+    }
+    return name;
+}
+
+} // namespace bw
