@@ -69,30 +69,37 @@ QList<BreakerState> impliedStates(BreakerState start, int opens, int closes, Bre
 
 OpossumCounterTracker::OpossumCounterTracker(QByteArray metricName) : m_metricName(std::move(metricName)) {}
 
-BreakerState OpossumCounterTracker::lastState(BreakerState start, int opens, int halfOpens, int closes,
-                                              std::int64_t successes, std::int64_t rejects, bool hasHalfOpen)
+BreakerState OpossumCounterTracker::lastState(BreakerState start, const Span &span)
 {
     const bool fromClosed = start == BreakerState::Closed;
-    if (hasHalfOpen && (opens > 0 || halfOpens > 0)) {
-        // Opens and half-opens alternate; from Open (or half-open) the first of them is a half-open.
-        const bool lastIsOpen = start == BreakerState::Open ? opens >= halfOpens : opens > halfOpens;
+    if (span.hasHalfOpen && (span.opens > 0 || span.halfOpens > 0)) {
+        // Opens and half-opens alternate; from Open the first of them is a half-open.
+        const bool lastIsOpen =
+            start == BreakerState::Open ? span.opens >= span.halfOpens : span.opens > span.halfOpens;
         if (lastIsOpen)
             return BreakerState::Open;
         // The last was a half-open: a close only ever follows one, and the next call decides it at once.
-        return closes > 0 ? BreakerState::Closed : BreakerState::HalfOpen;
+        return span.closes > 0 ? BreakerState::Closed : BreakerState::HalfOpen;
     }
-    if (opens == 0) {
+    if (span.opens == 0) {
         // A success needs a closed breaker or a half-open probe that succeeded and closed it.
-        if (closes > 0 || successes > 0)
+        if (span.closes > 0 || span.successes > 0)
             return BreakerState::Closed;
         // Rejects with no success: it is held open (half-open admits one probe, which would have counted).
-        if (rejects > 0 && start == BreakerState::HalfOpen)
+        if (span.rejects > 0 && start == BreakerState::HalfOpen)
             return BreakerState::Open;
         return start;
     }
-    if (closes == 0)
+    if (span.closes == 0)
         return BreakerState::Open;
-    return (fromClosed ? closes >= opens : closes > opens) ? BreakerState::Closed : BreakerState::Open;
+    if (fromClosed)
+        return span.closes >= span.opens ? BreakerState::Closed : BreakerState::Open;
+    if (span.closes > span.opens)
+        return BreakerState::Closed;
+    // From open, each open is a failed probe (one failure) or, after a close, a fresh trip from closed (a run of
+    // failures: two at least). Ending open would take every close to be followed by a trip, so at least
+    // opens + closes failures; with fewer, the last event was a close.
+    return span.failures < std::int64_t{span.opens} + span.closes ? BreakerState::Closed : BreakerState::Open;
 }
 
 QList<OpossumObservation> OpossumCounterTracker::update(const std::vector<MetricSample> &scrape, std::int64_t nowMs)
@@ -142,9 +149,9 @@ QList<OpossumObservation> OpossumCounterTracker::update(const std::vector<Metric
         const std::int64_t successes = delta("success");
         const std::int64_t failures = delta("failure"); // a timeout is counted as a failure too
         observation.rejects = delta("reject");
-        const bool hasHalfOpen = counters.contains("halfOpen");
-        observation.state = lastState(start, observation.opens, observation.halfOpens, observation.closes, successes,
-                                      observation.rejects, hasHalfOpen);
+        observation.state =
+            lastState(start, Span{observation.opens, observation.halfOpens, observation.closes, successes, failures,
+                                  observation.rejects, counters.contains("halfOpen")});
         observation.mayHaveMissed = observation.counterReset ||
                                     std::int64_t{observation.opens} + observation.halfOpens + observation.closes > 1;
 

@@ -48,8 +48,10 @@ struct OpossumObservation
 // - opens with no close mean open (or half-open waiting for its probe: the page cannot tell);
 // - opens and closes in one span: counters carry no order. A close only follows an open (through half-open),
 //   so from closed the breaker ends closed when there were at least as many closes as opens, and from open when
-//   there were more closes than opens; otherwise open. A failed half-open probe opens again without a close,
-//   which this cannot see; mayHaveMissed says so and the next span's successes or rejects settle it.
+//   there were more closes than opens; otherwise open. From open, opens are failed half-open probes (one failure
+//   each) or, after a close, fresh trips (a run of failures, taken as two at least): ending open would need every
+//   close to be followed by a trip, so with fewer than opens + closes failures the last event was a close.
+//   mayHaveMissed says the order was inferred; the next span's successes or rejects settle what is left.
 // - with a halfOpen series the half-opens are used too (opens and half-opens alternate, a close follows a
 //   half-open).
 // A breaker seen for the first time is taken from its counters since the process started (from Closed), so one
@@ -63,10 +65,20 @@ public:
     // One observation per breaker on the page, in page order.
     QList<OpossumObservation> update(const std::vector<MetricSample> &scrape, std::int64_t nowMs);
 
-    // The state left after `start` by a span with these event counts (see the class comment). hasHalfOpen: the
-    // page has a halfOpen series, so halfOpens is a count and not just unknown.
-    static BreakerState lastState(BreakerState start, int opens, int halfOpens, int closes, std::int64_t successes,
-                                  std::int64_t rejects, bool hasHalfOpen);
+    // What one span between two scrapes counted. hasHalfOpen: the page has a halfOpen series, so halfOpens is a
+    // count and not just unknown.
+    struct Span
+    {
+        int opens = 0;
+        int halfOpens = 0;
+        int closes = 0;
+        std::int64_t successes = 0;
+        std::int64_t failures = 0;
+        std::int64_t rejects = 0;
+        bool hasHalfOpen = false;
+    };
+    // The state left after `start` by such a span (see the class comment).
+    static BreakerState lastState(BreakerState start, const Span &span);
 
     qsizetype trackedCount() const { return m_breakers.size(); }
 

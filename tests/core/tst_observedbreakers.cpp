@@ -978,8 +978,8 @@ void TestObservedBreakers::opossumLastState()
     QFETCH(int, halfOpens);
     QFETCH(int, closes);
     // These rows are for a page with a halfOpen series (opossum-prometheus added after a halfOpen listener).
-    QTEST(int(bw::OpossumCounterTracker::lastState(static_cast<BreakerState>(start), opens, halfOpens, closes, 0, 0,
-                                                   true)),
+    QTEST(int(bw::OpossumCounterTracker::lastState(static_cast<BreakerState>(start),
+                                                   {opens, halfOpens, closes, 0, 0, 0, true})),
           "expected");
 }
 

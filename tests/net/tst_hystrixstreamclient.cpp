@@ -6,6 +6,7 @@
 #include "observed/hystrixstreamclient.h"
 #include "probe/httpprober.h"
 
+#include <QElapsedTimer>
 #include <QNetworkAccessManager>
 #include <QSignalSpy>
 #include <QTcpServer>
@@ -68,6 +69,7 @@ private Q_SLOTS:
     void silentStreamIsReopened();
     void non200IsReportedAndRetried();
     void monitorShowsTheCommandsBreaker();
+    void twentyCommandsOnOneConnection();
 
 private:
     QNetworkAccessManager m_network;
@@ -186,6 +188,46 @@ void TestHystrixStreamClient::monitorShowsTheCommandsBreaker()
     QTRY_VERIFY(monitor.status(chargeCard).observedProblem.contains(u"hystrix stream down"_s));
     QCOMPARE(monitor.status(chargeCard).observedState, std::optional(bw::BreakerState::Open));
     QVERIFY(monitor.status(chargeCard).stale);
+    monitor.stop();
+}
+
+// One stream carries every command of a process: 20 commands are 20 breakers over one connection, and two
+// instances naming the same URL share it too (no per-host connection limit can hide a breaker).
+void TestHystrixStreamClient::twentyCommandsOnOneConnection()
+{
+    StreamServer server;
+    const QByteArray url = server.url().toString().toUtf8();
+    const QByteArray yaml = "global: {interval: 200ms, timeout: 200ms}\nservices:\n"
+                            "  - name: shop\n    instance: pod-1\n    hystrix_stream: {url: '" +
+                            url +
+                            "'}\n"
+                            "  - name: shop\n    instance: pod-1-again\n    hystrix_stream: {url: '" +
+                            url + "'}\n";
+    const bw::PresetCatalog catalog;
+    const auto config = bw::ConfigLoader(catalog).loadText(yaml, u"test.yml"_s, {});
+    QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error()));
+    bw::HttpProber prober(&m_network);
+    QElapsedTimer clock;
+    clock.start();
+    bw::FleetMonitor monitor(&prober, [&clock] { return clock.elapsed(); });
+    monitor.setConfig(*config);
+    QCOMPARE(monitor.streamCount(), 1);
+    monitor.start();
+    QTRY_COMPARE(server.connections.size(), 1);
+    QByteArray burst;
+    for (int i = 0; i < 20; ++i)
+        burst += sseEvent(QByteArray("command-" + QByteArray::number(i)).constData(), i % 7 == 3);
+    server.send(burst);
+    QTRY_COMPARE(monitor.breakerCount(), 2 * 20);
+    for (const QString &instance : {u"pod-1"_s, u"pod-1-again"_s}) {
+        for (int i = 0; i < 20; ++i) {
+            const bw::BreakerStatus s = monitor.status({u"shop"_s, instance, u"command-%1"_s.arg(i)});
+            QCOMPARE(s.source, bw::BreakerSource::Hystrix);
+            QCOMPARE(s.observedState, std::optional(i % 7 == 3 ? bw::BreakerState::Open : bw::BreakerState::Closed));
+        }
+    }
+    QTest::qWait(300);
+    QCOMPARE(server.connections.size(), 1); // still the one connection
     monitor.stop();
 }
 
