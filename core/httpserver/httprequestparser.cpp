@@ -25,7 +25,8 @@ HttpRequestParse parseHttpRequest(QByteArrayView input, qsizetype scannedFrom, s
     // Resume the search where the last one stopped (less three bytes, in case "\r\n\r\n" straddles reads).
     const qsizetype headerEnd = input.indexOf("\r\n\r\n", std::max<qsizetype>(0, scannedFrom - 3));
     if (headerEnd < 0) {
-        if (input.size() > maxHeaderBytes)
+        // A header of maxHeaderBytes may still be followed by its "\r\n\r\n": too large only when even that is past.
+        if (input.size() > maxHeaderBytes + 3)
             return refused(431, "request header too large");
         HttpRequestParse incomplete;
         incomplete.scanned = input.size();
