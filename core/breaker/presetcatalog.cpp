@@ -116,8 +116,9 @@ Preset profile(const Preset &base, const QString &name, const QString &descripti
     preset.description = description;
     preset.basedOn = base.name;
     for (const auto &[parameter, value] : defaults) {
+        const QString &wanted = parameter; // clang before 16 cannot capture a structured binding
         auto it = std::find_if(preset.parameters.begin(), preset.parameters.end(),
-                               [&](const ParameterSpec &spec) { return spec.name == parameter; });
+                               [&wanted](const ParameterSpec &spec) { return spec.name == wanted; });
         Q_ASSERT(it != preset.parameters.end());
         it->defaultValue = value;
     }

@@ -18,6 +18,13 @@ namespace bw {
 
 // Everything here is a plain value produced by ConfigLoader; durations in ms, sizes in bytes.
 
+// The oldest TLS version a target may negotiate (`tls_config.min_version`: TLS12 or TLS13).
+enum class TlsVersion : std::uint8_t
+{
+    Tls12,
+    Tls13
+};
+
 struct TlsConfig
 {
     QString caFile;
@@ -25,6 +32,7 @@ struct TlsConfig
     QString keyFile;
     QString serverName;
     bool insecureSkipVerify = false;
+    TlsVersion minVersion = TlsVersion::Tls12;
     bool operator==(const TlsConfig &) const = default;
 };
 

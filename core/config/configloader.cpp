@@ -225,8 +225,13 @@ public:
             if (tls.insecureSkipVerify)
                 warnings << u"%1: TLS certificate verification is OFF (insecure_skip_verify)"_s.arg(owner);
         }
-        if (node["min_version"] && scalar(node["min_version"]) != u"TLS12" && scalar(node["min_version"]) != u"TLS13")
-            return at(node["min_version"], u"min_version must be TLS12 or TLS13"_s);
+        if (node["min_version"]) {
+            const QString version = scalar(node["min_version"]);
+            if (version == u"TLS13")
+                tls.minVersion = TlsVersion::Tls13;
+            else if (version != u"TLS12")
+                return at(node["min_version"], u"min_version must be TLS12 or TLS13"_s);
+        }
         return tls;
     }
 

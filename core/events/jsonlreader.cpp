@@ -156,7 +156,9 @@ Result<EventStream> JsonlReader::parse(QByteArrayView text)
                         // 65000.0 is fine; 65000.5 is not a millisecond.
                         double asDouble = 0;
                         const auto [dptr, dec] = std::from_chars(c.p, c.end, asDouble);
-                        if (dec != std::errc{} || asDouble != static_cast<double>(static_cast<std::int64_t>(asDouble)))
+                        constexpr double kTwoTo63 = 9223372036854775808.0; // past it, the cast below is undefined
+                        if (dec != std::errc{} || !(asDouble >= -kTwoTo63 && asDouble < kTwoTo63) ||
+                            asDouble != static_cast<double>(static_cast<std::int64_t>(asDouble)))
                             return fail(u"\"t\" must be an integer number of milliseconds"_s);
                         t = static_cast<std::int64_t>(asDouble);
                         c.p = dptr;

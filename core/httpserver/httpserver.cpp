@@ -1,10 +1,9 @@
 #include "httpserver/httpserver.h"
 
+#include "httpserver/httprequestparser.h"
 #include "httpserver/socketreactor.h"
 
 #include <QLoggingCategory>
-#include <QUrl>
-#include <QUrlQuery>
 
 #include <array>
 #include <cerrno>
@@ -86,20 +85,6 @@ socklen_t toSockaddr(const QHostAddress &address, quint16 port, sockaddr_storage
 }
 
 } // namespace
-
-QByteArray HttpRequest::header(QByteArrayView name) const
-{
-    for (const auto &[key, value] : headers) {
-        if (key == name)
-            return value;
-    }
-    return {};
-}
-
-QString HttpRequest::queryItem(const QString &name) const
-{
-    return QUrlQuery(QString::fromUtf8(query)).queryItemValue(name, QUrl::FullyDecoded);
-}
 
 HttpResponse HttpResponse::text(int status, const QByteArray &body)
 {
@@ -339,83 +324,17 @@ void HttpServer::dispatch(const std::shared_ptr<HttpConnection> &connection)
 {
     HttpConnection &c = *connection;
     while (c.fd >= 0 && !c.lastRequest && !c.in.isEmpty()) {
-        // Resume the search where the last read stopped (less three bytes, in case "\r\n\r\n" straddles reads).
-        const qsizetype headerEnd = c.in.indexOf("\r\n\r\n", std::max<qsizetype>(0, c.scanned - 3));
-        if (headerEnd < 0) {
-            c.scanned = c.in.size();
-            if (c.in.size() > maxHeaderBytes)
-                fail(connection, 431, "request header too large");
+        HttpRequestParse parsed = parseHttpRequest(c.in, c.scanned, maxHeaderBytes, maxBodyBytes);
+        if (parsed.kind == HttpRequestParse::Kind::Incomplete) {
+            c.scanned = parsed.scanned;
             return;
         }
-        if (headerEnd > maxHeaderBytes)
-            return fail(connection, 431, "request header too large");
-
-        // The request line and header lines, by hand over the buffer: this runs for every request.
-        const QByteArrayView head = QByteArrayView(c.in).first(headerEnd);
-        qsizetype lineStart = 0;
-        const auto nextLine = [&] {
-            qsizetype end = head.indexOf('\n', lineStart);
-            if (end < 0)
-                end = head.size();
-            const QByteArrayView line = head.sliced(lineStart, end - lineStart).trimmed();
-            lineStart = end + 1;
-            return line;
-        };
-        const QByteArrayView requestLine = nextLine();
-        const qsizetype space1 = requestLine.indexOf(' ');
-        const qsizetype space2 = space1 < 0 ? -1 : requestLine.indexOf(' ', space1 + 1);
-        if (space1 <= 0 || space2 <= space1 + 1 || requestLine.indexOf(' ', space2 + 1) >= 0)
-            return fail(connection, 400, "malformed request line");
-        const QByteArrayView version = requestLine.sliced(space2 + 1);
-        if (!version.startsWith("HTTP/1."))
-            return fail(connection, 400, "malformed request line");
-
-        HttpRequest request;
-        request.method = requestLine.first(space1).toByteArray();
-        QByteArrayView target = requestLine.sliced(space1 + 1, space2 - space1 - 1);
-        if (!target.startsWith('/')) { // absolute form, http://host/path
-            const qsizetype authority = target.indexOf("//");
-            const qsizetype pathStart = authority < 0 ? -1 : target.indexOf('/', authority + 2);
-            target = pathStart < 0 ? QByteArrayView("/") : target.sliced(pathStart);
-        }
-        if (const qsizetype hash = target.indexOf('#'); hash >= 0)
-            target = target.first(hash);
-        const qsizetype question = target.indexOf('?');
-        const QByteArrayView rawPath = question < 0 ? target : target.first(question);
-        request.path =
-            rawPath.contains('%') ? QUrl::fromPercentEncoding(rawPath.toByteArray()) : QString::fromUtf8(rawPath);
-        if (question >= 0)
-            request.query = target.sliced(question + 1).toByteArray();
+        if (parsed.kind == HttpRequestParse::Kind::Refused)
+            return fail(connection, parsed.status, parsed.message);
+        HttpRequest &request = parsed.request;
         request.peer = c.peer;
-        request.headers.reserve(8);
-        while (lineStart < head.size()) {
-            const QByteArrayView line = nextLine();
-            const qsizetype colon = line.indexOf(':');
-            if (colon <= 0)
-                return fail(connection, 400, "malformed header line");
-            request.headers.emplace_back(line.first(colon).trimmed().toByteArray().toLower(),
-                                         line.sliced(colon + 1).trimmed().toByteArray());
-        }
-        if (!request.header("transfer-encoding").isEmpty())
-            return fail(connection, 501, "chunked request bodies are not supported");
-        qint64 length = 0;
-        if (const QByteArray contentLength = request.header("content-length"); !contentLength.isNull()) {
-            bool lengthOk = false;
-            length = contentLength.toLongLong(&lengthOk);
-            if (!lengthOk || length < 0)
-                return fail(connection, 400, "bad Content-Length");
-        }
-        if (length > maxBodyBytes)
-            return fail(connection, 413, "request body too large");
-        const qsizetype consumed = headerEnd + 4 + static_cast<qsizetype>(length);
-        if (c.in.size() < consumed)
-            return; // wait for the rest of the body
-        if (length > 0)
-            request.body = c.in.mid(headerEnd + 4, length);
-        const QByteArray connectionHeader = request.header("connection");
-        const bool keepAlive = version == "HTTP/1.1" ? connectionHeader.compare("close", Qt::CaseInsensitive) != 0
-                                                     : connectionHeader.compare("keep-alive", Qt::CaseInsensitive) == 0;
-        c.in.remove(0, consumed);
+        const bool keepAlive = parsed.keepAlive;
+        c.in.remove(0, parsed.consumed);
         c.scanned = 0;
 
         auto state = std::make_shared<HttpResponder::State>();

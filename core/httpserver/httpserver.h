@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "httpserver/httprequest.h"
 
 #include <QByteArray>
 #include <QHostAddress>
@@ -19,21 +20,6 @@ namespace bw {
 
 class SocketReactor;
 struct HttpConnection;
-
-struct HttpRequest
-{
-    QByteArray method;
-    QString path;                                           // percent-decoded, without the query
-    QByteArray query;                                       // as sent (still percent-encoded), without the '?'
-    std::vector<std::pair<QByteArray, QByteArray>> headers; // names lower-case, in the order sent
-    QByteArray body;
-    QHostAddress peer;
-
-    // The first header of that (lower-case) name, or empty.
-    QByteArray header(QByteArrayView name) const;
-    // The decoded value of a query item, or empty.
-    QString queryItem(const QString &name) const;
-};
 
 struct HttpResponse
 {

@@ -189,8 +189,13 @@ private:
             return finish(ProbeOutcomeKind::BodyTooLarge,
                           u"compressed body inflates past the %1-byte limit"_s.arg(m_request.bodySizeLimit));
         const bool httpLevelError = status > 0 && error >= QNetworkReply::ContentAccessDenied;
-        if (error != QNetworkReply::NoError && !httpLevelError)
-            return finish(classifyNetworkError(error), networkMessage(reply));
+        if (error != QNetworkReply::NoError && !httpLevelError) {
+            const ProbeOutcomeKind kind = classifyNetworkError(error);
+            QString message = networkMessage(reply);
+            if (kind == ProbeOutcomeKind::TlsError && m_request.tls.minVersion == TlsVersion::Tls13)
+                message += u" (tls_config.min_version is TLS13: the server must speak TLS 1.3)"_s;
+            return finish(kind, message);
+        }
 
         const bool statusOk =
             m_request.validStatus.isEmpty() ? (status >= 200 && status < 300) : m_request.validStatus.contains(status);
@@ -298,8 +303,12 @@ QNetworkAccessManager *HttpProber::networkFor(const TlsConfig &tls)
 {
     if (tls == TlsConfig{})
         return m_network;
-    const QString key = QStringList{tls.caFile, tls.certFile, tls.keyFile, tls.serverName,
-                                    tls.insecureSkipVerify ? u"insecure"_s : u"verify"_s}
+    const QString key = QStringList{tls.caFile,
+                                    tls.certFile,
+                                    tls.keyFile,
+                                    tls.serverName,
+                                    tls.insecureSkipVerify ? u"insecure"_s : u"verify"_s,
+                                    tls.minVersion == TlsVersion::Tls13 ? u"TLS13"_s : u"TLS12"_s}
                             .join(u'\n');
     std::unique_ptr<QNetworkAccessManager> &network = m_tlsNetworks[key];
     if (!network) {

@@ -17,7 +17,8 @@ namespace bw {
 // - a hard deadline for the whole exchange (Qt's transfer timeout only catches inactivity);
 // - the body size limit enforced while reading, after decompression, and from Content-Length up front;
 // - redirects followed by hand: never https -> http, credentials dropped when the host changes, loops cut;
-// - TLS verification on unless the request opts out; per-request CA, client certificate and server name;
+// - TLS verification on unless the request opts out; per-request CA, client certificate, server name and
+//   minimum TLS version;
 // - no cookies, no cache.
 // Lives in the thread of `network` (not owned; must outlive the prober). Each probe ends in exactly one
 // callback, on that thread. Destroying the prober aborts what is in flight without calling back.

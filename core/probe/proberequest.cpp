@@ -65,7 +65,7 @@ QNetworkRequest toNetworkRequest(const ProbeRequest &probe, const QUrl &url, boo
     if (url.scheme() == u"https") {
         const TlsConfig &tls = probe.tls;
         QSslConfiguration ssl = QSslConfiguration::defaultConfiguration();
-        ssl.setProtocol(QSsl::TlsV1_2OrLater);
+        ssl.setProtocol(tls.minVersion == TlsVersion::Tls13 ? QSsl::TlsV1_3OrLater : QSsl::TlsV1_2OrLater);
         if (!tls.caFile.isEmpty())
             ssl.setCaCertificates(QSslCertificate::fromPath(tls.caFile)); // replaces the system roots
         if (!tls.certFile.isEmpty()) {

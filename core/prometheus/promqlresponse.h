@@ -29,8 +29,8 @@ struct PromQueryResult
         String
     };
     Type type = Type::Vector;
-    std::vector<PromSeries> series; // scalar/string: one series without labels
-    QString stringValue;
+    std::vector<PromSeries> series; // scalar: one series without labels, one point; string: none
+    QString stringValue;            // string only
     QStringList warnings;
 };
 

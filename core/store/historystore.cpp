@@ -413,6 +413,7 @@ struct HistoryStore::Private
 
     Status openFile(std::int64_t nowMs);
     Status migrate(std::int64_t nowMs);
+    Status applyMigration(const StoreSchema::Migration &m, const QString &what, std::int64_t nowMs);
     Status loadState();
 
     // --- writes ---
@@ -557,32 +558,43 @@ Status HistoryStore::Private::migrate(std::int64_t nowMs)
                             .arg(version)
                             .arg(StoreSchema::currentVersion()));
     }
+    if (version == 0) {
+        if (Status s = applyMigration(StoreSchema::creation(), u"creating schema version %1"_s, nowMs); !s)
+            return s;
+        qCDebug(lcStore).noquote() << path << "created at schema version" << StoreSchema::currentVersion();
+        return setSync(Sync::Normal);
+    }
     for (const StoreSchema::Migration &m : StoreSchema::migrations()) {
         if (m.version <= version)
             continue;
-        if (Status s = begin(Sync::Full); !s)
-            return s;
-        for (const QString &statement : m.statements) {
-            if (Status s = execSql(statement, u"upgrading to schema version %1"_s.arg(m.version)); !s)
-                return abort(s);
-        }
-        if (m.code) {
-            if (Status s = m.code(db); !s)
-                return abort(
-                    failWith(u"%1: upgrading to schema version %2: %3"_s.arg(path).arg(m.version).arg(s.error())));
-        }
-        QSqlQuery q(db);
-        q.prepare(u"INSERT INTO schema_version(version, applied_at, description) VALUES (?, ?, ?)"_s);
-        q.bindValue(0, m.version);
-        q.bindValue(1, static_cast<qint64>(nowMs));
-        q.bindValue(2, m.description);
-        if (!q.exec())
-            return abort(fail(u"upgrading to schema version %1"_s.arg(m.version), q.lastError()));
-        if (Status s = commit(u"upgrading to schema version %1"_s.arg(m.version)); !s)
+        if (Status s = applyMigration(m, u"upgrading to schema version %1"_s, nowMs); !s)
             return s;
         qCInfo(lcStore).noquote() << path << "upgraded to schema version" << m.version;
     }
     return setSync(Sync::Normal);
+}
+
+Status HistoryStore::Private::applyMigration(const StoreSchema::Migration &m, const QString &what, std::int64_t nowMs)
+{
+    const QString context = what.arg(m.version);
+    if (Status s = begin(Sync::Full); !s)
+        return s;
+    for (const QString &statement : m.statements) {
+        if (Status s = execSql(statement, context); !s)
+            return abort(s);
+    }
+    if (m.code) {
+        if (Status s = m.code(db); !s)
+            return abort(failWith(u"%1: %2: %3"_s.arg(path, context, s.error())));
+    }
+    QSqlQuery q(db);
+    q.prepare(u"INSERT INTO schema_version(version, applied_at, description) VALUES (?, ?, ?)"_s);
+    q.bindValue(0, m.version);
+    q.bindValue(1, static_cast<qint64>(nowMs));
+    q.bindValue(2, m.description);
+    if (!q.exec())
+        return abort(fail(context, q.lastError()));
+    return commit(context);
 }
 
 Status HistoryStore::Private::loadState()

@@ -97,6 +97,40 @@ const std::vector<StoreSchema::Migration> &StoreSchema::migrations()
     return list;
 }
 
+const StoreSchema::Migration &StoreSchema::creation()
+{
+    static const Migration fresh = {
+        4,
+        u"created at the current schema"_s,
+        {
+            u"CREATE TABLE IF NOT EXISTS schema_version(version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL, "
+            u"description TEXT NOT NULL)"_s,
+            u"CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID"_s,
+            u"CREATE TABLE services(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)"_s,
+            u"CREATE TABLE obs_block(id INTEGER PRIMARY KEY, service INTEGER NOT NULL, start INTEGER NOT NULL, "
+            u"count INTEGER NOT NULL, data BLOB NOT NULL)"_s,
+            u"CREATE TABLE obs_recent(seq INTEGER PRIMARY KEY, last_start INTEGER NOT NULL, data BLOB NOT NULL)"_s,
+            u"CREATE TABLE obs_summary(id INTEGER PRIMARY KEY, service INTEGER NOT NULL, start INTEGER NOT NULL, "
+            u"data BLOB NOT NULL)"_s,
+            u"CREATE TABLE reasons(id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE)"_s,
+            u"INSERT INTO reasons(id, text) VALUES (0, '')"_s,
+            u"CREATE TABLE transitions(id INTEGER PRIMARY KEY, service INTEGER NOT NULL, track INTEGER NOT NULL, "
+            u"t INTEGER NOT NULL, from_state INTEGER NOT NULL, to_state INTEGER NOT NULL, "
+            u"reason INTEGER NOT NULL DEFAULT 0, kind INTEGER NOT NULL DEFAULT 0)"_s,
+            u"CREATE INDEX transitions_by_service ON transitions(service, t)"_s,
+            u"CREATE TABLE alerts(id INTEGER PRIMARY KEY, service INTEGER NOT NULL, source INTEGER NOT NULL, "
+            u"kind INTEGER NOT NULL, fired_at INTEGER NOT NULL, since INTEGER NOT NULL, resolved_at INTEGER, "
+            u"summary TEXT NOT NULL)"_s,
+            u"CREATE UNIQUE INDEX alerts_episode ON alerts(service, source, kind, fired_at)"_s,
+            u"CREATE TABLE audit(id INTEGER PRIMARY KEY, at INTEGER NOT NULL, who TEXT NOT NULL, "
+            u"service TEXT NOT NULL, target TEXT NOT NULL, action TEXT NOT NULL, outcome TEXT NOT NULL, "
+            u"detail TEXT NOT NULL)"_s,
+        },
+        {}};
+    Q_ASSERT(fresh.version == migrations().back().version);
+    return fresh;
+}
+
 int StoreSchema::currentVersion()
 {
     return migrations().back().version;

@@ -14,7 +14,8 @@ namespace bw {
 // The store's schema as an ordered list of migrations. A database records each migration applied in the
 // `schema_version` table (version, applied_at epoch ms, description); its version is the highest one. Opening runs
 // every migration above that, in order, each in its own transaction together with its `schema_version` row, so a
-// crash mid-upgrade leaves the file at the previous version, never half way.
+// crash mid-upgrade leaves the file at the previous version, never half way. A new (empty) file skips the
+// migrations: creation() makes the current tables in one transaction and records the current version alone.
 //
 // Version 1 (services, raw observation blocks and their staging area, transitions with the reason text inline, the
 // audit log), version 2 (reason texts interned in `reasons`, the reason kind, alert episodes) and version 3 (hourly
@@ -55,6 +56,9 @@ public:
     };
 
     static const std::vector<Migration> &migrations();
+    // The current schema for a new file, as one step at currentVersion(); the same tables and indexes as every
+    // migration applied in turn (tst_historystore compares the two).
+    static const Migration &creation();
     static int currentVersion();
 };
 

@@ -1,15 +1,18 @@
 # Sourced by scripts/run and scripts/test: installs the Debian packages that are missing.
 # Everything the project needs comes from Debian (and, for regenerating conformance data only, npm).
+# Only real package names: dpkg never reports a virtual one (libqt6svg6-dev, provided by qt6-svg-dev) as installed,
+# so naming one would make every run call apt-get.
 
 BW_BUILD_PACKAGES=(
     cmake ninja-build g++ pkg-config
-    qt6-base-dev qt6-charts-dev libqt6opengl6-dev libqt6sql6-sqlite libqt6svg6-dev qt6-svg-dev
+    qt6-base-dev qt6-charts-dev libqt6opengl6-dev libqt6sql6-sqlite qt6-svg-dev
     libyaml-cpp-dev
 )
 BW_TEST_PACKAGES=(
     libbenchmark-dev zlib1g-dev
-    prometheus prometheus-node-exporter
-    fonts-dejavu-core
+    prometheus prometheus-node-exporter prometheus-alertmanager
+    fonts-dejavu-core xvfb
+    clang
 )
 
 bw_missing_packages() {

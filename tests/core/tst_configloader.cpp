@@ -25,6 +25,7 @@ private Q_SLOTS:
     void errorsNameFileLineAndColumn();
     void secretsFromFilesAndEnvironmentNeverPrint();
     void insecureTlsWarns();
+    void tlsMinVersionIsCarried();
     void scrapeConfigsBecomeServices();
     void brokenFileSdKeepsPreviousTargets();
     void byteSizes_data();
@@ -192,6 +193,29 @@ void TestConfigLoader::insecureTlsWarns()
     const auto clamped = load("global: {interval: 5s}\n" + kMinimal);
     QVERIFY(clamped.ok());
     QCOMPARE(clamped->global.timeoutMs, 5000);
+}
+
+void TestConfigLoader::tlsMinVersionIsCarried()
+{
+    const auto config = load("services:\n"
+                             "  - name: a\n"
+                             "    health: {url: 'https://h/', tls_config: {min_version: TLS13}}\n"
+                             "    remote_breaker: {url: 'https://h/actuator/circuitbreakers/a',\n"
+                             "                     tls_config: {min_version: TLS12}}\n"
+                             "  - name: b\n"
+                             "    health: {url: 'https://h/'}\n"
+                             "prometheus: {url: 'https://p/', tls_config: {min_version: TLS13}}\n");
+    QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error()));
+    QCOMPARE(config->services[0].health->tls.minVersion, bw::TlsVersion::Tls13);
+    QCOMPARE(config->services[0].remote->tls.minVersion, bw::TlsVersion::Tls12);
+    QCOMPARE(config->services[1].health->tls.minVersion, bw::TlsVersion::Tls12); // the default
+    QCOMPARE(config->prometheus->tls.minVersion, bw::TlsVersion::Tls13);
+    QVERIFY(config->services[0].health->tls != config->services[1].health->tls);
+
+    const auto refused =
+        load("services:\n  - name: a\n    health: {url: 'https://h/', tls_config: {min_version: TLS11}}\n");
+    QVERIFY(!refused.ok());
+    QVERIFY2(refused.error().contains(u"min_version must be TLS12 or TLS13"_s), qPrintable(refused.error()));
 }
 
 void TestConfigLoader::scrapeConfigsBecomeServices()

@@ -72,6 +72,13 @@ void TestJsonlReader::badInput_data()
     QTest::newRow("trailing comma") << QByteArray("{\"t\":5,\"ok\":true,}") << u"expected a quoted key"_s;
     QTest::newRow("bad nested value") << QByteArray("{\"t\":5,\"ok\":true,\"x\":[1,}") << u"malformed value"_s;
     QTest::newRow("negative t") << QByteArray("{\"t\":-5,\"ok\":true}") << u"must not be negative"_s;
+    // Found by fuzz_jsonl: an integral float past the int64 range was cast to int64 (undefined behaviour).
+    QTest::newRow("fuzz: t past int64 as a float")
+        << QByteArray("{\"t\":9223372036854775800e,\"l.6}\n{=\"t\xe7\xc5\xcc\xc7\"lat{e")
+        << u"line 1: \"t\" must be an integer"_s;
+    QTest::newRow("t = 2^63 as a float") << QByteArray("{\"t\":9223372036854775807.0,\"ok\":true}")
+                                         << u"\"t\" must be an integer"_s;
+    QTest::newRow("t = 1e19") << QByteArray("{\"t\":1e19,\"ok\":true}") << u"\"t\" must be an integer"_s;
     QTest::newRow("NUL byte") << QByteArray("{\"t\":5,\0\"ok\":true}", 18) << u"line 1:"_s;
 }
 

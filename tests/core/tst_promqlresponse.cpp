@@ -60,6 +60,7 @@ void TestPromQlResponse::scalarAndString()
         bw::parsePromResponse(200, R"({"status":"success","data":{"resultType":"string","result":[5,"hi"]}})");
     QVERIFY(text.ok());
     QCOMPARE(text->stringValue, u"hi"_s);
+    QVERIFY(text->series.empty()); // as the header says (it said "one series" until fuzz_promql checked it)
 }
 
 void TestPromQlResponse::errors_data()

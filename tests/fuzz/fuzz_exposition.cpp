@@ -1,23 +1,19 @@
-// libFuzzer target for bw::ExpositionParser (Prometheus text 0.0.4 and OpenMetrics 1.0).
-//
-// Build (a standalone project: a fuzzer needs the parser compiled with coverage instrumentation, so it compiles
-// the parser's sources itself instead of linking bw_core):
-//   cmake -S tests/fuzz -B build/fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ && cmake --build build/fuzz -j1
-// Run, seeded with the conformance cases and the real pages, for 60 s:
-//   mkdir -p build/fuzz/corpus && cp tests/data/exposition/*.prom build/fuzz/corpus/ &&
-//   for d in tests/data/openmetrics/parsers/*/; do cp "$d/metrics" "build/fuzz/corpus/$(basename "$d")"; done
-//   build/fuzz/fuzz_exposition -dict=tests/fuzz/exposition.dict -max_len=65536 -max_total_time=60 build/fuzz/corpus
+// libFuzzer target for bw::ExpositionParser (Prometheus text 0.0.4 and OpenMetrics 1.0). Built by tests/fuzz's
+// CMake project; tests/fuzz/run-short.sh runs it for seconds, docs/FUZZING.md says how to run it for long. Seeds:
+// tests/fuzz/corpus/fuzz_exposition, tests/data/exposition and the OpenMetrics conformance cases
+// (tests/data/openmetrics/parsers).
 //
 // Beyond "no crash, no sanitizer report" it checks, for both formats: errors name a line; every accepted sample
 // has a valid name and unique, valid label names; the views a visitor gets lie inside the page (or are unescaped
 // copies); dumping the accepted samples and parsing the dump as Prometheus text gives the same dump; Auto agrees
-// with the format it resolves to.
+// with the format it resolves to, from the page alone and from each format's Content-Type.
 
 #include "prometheus/expositionparser.h"
 
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <utility>
 
 namespace {
 
@@ -132,5 +128,22 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     bw::ParseOptions resolved;
     resolved.format = bw::ExpositionParser::resolveFormat(page, {});
     require(automatic.ok() == bw::ExpositionParser::parse(page, resolved).ok(), "Auto disagrees with its format");
+
+    // Auto with the Content-Type each format is served with: the same answer as that format.
+    for (const auto &[contentType, format] :
+         {std::pair{"application/openmetrics-text; version=1.0.0; charset=utf-8", bw::ExpositionFormat::OpenMetrics},
+          std::pair{"text/plain; version=0.0.4; charset=utf-8", bw::ExpositionFormat::PrometheusText}}) {
+        bw::ParseOptions byHeader;
+        byHeader.contentType = contentType;
+        require(bw::ExpositionParser::resolveFormat(page, byHeader) == format, "Content-Type not followed");
+        bw::ParseOptions explicitFormat;
+        explicitFormat.format = format;
+        const auto viaHeader = bw::ExpositionParser::parse(page, byHeader);
+        const auto direct = bw::ExpositionParser::parse(page, explicitFormat);
+        require(viaHeader.ok() == direct.ok(), "Auto by Content-Type disagrees with the format");
+        require(viaHeader.ok() ? viaHeader->samples.size() == direct->samples.size()
+                               : viaHeader.error() == direct.error(),
+                "Auto by Content-Type gives another result");
+    }
     return 0;
 }

@@ -30,6 +30,7 @@ private Q_SLOTS:
     void redirectKeepsCredentialsOnlyOnTheSameHost();
     void httpsToHttpRedirectIsRefused();
     void selfSignedCertificateNeedsItsCa();
+    void minVersionTls13RefusesATls12OnlyServer();
     void cleanup();
 
 private:
@@ -230,6 +231,33 @@ void TestHttpProber::selfSignedCertificateNeedsItsCa()
     request.tls.insecureSkipVerify = false;
     request.tls.serverName = u"wrong.example"_s; // verified against the wrong name
     QCOMPARE(probe(request).kind, ProbeOutcomeKind::TlsError);
+}
+
+void TestHttpProber::minVersionTls13RefusesATls12OnlyServer()
+{
+    FaultServer tls12(QHostAddress::LocalHost, kTlsDir, QSsl::TlsV1_2);
+    bw::ProbeRequest request;
+    request.url = QUrl(tls12.base() + u"/ok"_s);
+    request.timeoutMs = 3000;
+    request.tls.caFile = kTlsDir + u"/ca.crt"_s;
+
+    request.tls.minVersion = bw::TlsVersion::Tls12;
+    const bw::ProbeResult accepted = probe(request);
+    QVERIFY2(accepted.kind == ProbeOutcomeKind::Success, qPrintable(accepted.message));
+
+    // A manager per TLS configuration: the TLS 1.2 connection just made must not serve this request.
+    const bw::TlsConfig tls12Config = request.tls;
+    request.tls.minVersion = bw::TlsVersion::Tls13;
+    QVERIFY(m_prober->networkFor(request.tls) != m_prober->networkFor(tls12Config));
+    const bw::ProbeResult refused = probe(request);
+    QVERIFY2(refused.kind == ProbeOutcomeKind::TlsError, qPrintable(refused.message));
+    QVERIFY2(refused.message.contains(u"TLS 1.3"_s), qPrintable(refused.message));
+    QCOMPARE(tls12.requests().size(), 1); // only the TLS 1.2 request got through
+
+    FaultServer modern(QHostAddress::LocalHost, kTlsDir);
+    request.url = QUrl(modern.base() + u"/ok"_s);
+    const bw::ProbeResult tls13 = probe(request);
+    QVERIFY2(tls13.kind == ProbeOutcomeKind::Success, qPrintable(tls13.message));
 }
 
 QTEST_GUILESS_MAIN(TestHttpProber)

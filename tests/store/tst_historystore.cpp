@@ -14,6 +14,7 @@
 #include <QSqlDatabase>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QSqlRecord>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -99,6 +100,63 @@ bw::Alert alert(const QString &service, std::int64_t fired, std::optional<std::i
     return a;
 }
 
+// Every message logged while it lives (and still passed on to Qt Test's handler).
+class LogCapture
+{
+public:
+    LogCapture()
+    {
+        s_messages.clear();
+        s_previous = qInstallMessageHandler(&LogCapture::handle);
+    }
+    ~LogCapture() { qInstallMessageHandler(s_previous); }
+    LogCapture(const LogCapture &) = delete;
+    LogCapture &operator=(const LogCapture &) = delete;
+    static QStringList messages() { return s_messages; }
+
+private:
+    static void handle(QtMsgType type, const QMessageLogContext &context, const QString &message)
+    {
+        s_messages << message;
+        s_previous(type, context, message);
+    }
+    static inline QStringList s_messages;
+    static inline QtMessageHandler s_previous = nullptr;
+};
+
+// The tables, their columns (type, not null, default, primary key), WITHOUT ROWID, and the indexes with their
+// columns and uniqueness: what the schema is, whatever SQL text made it.
+QStringList schemaOf(const QString &file)
+{
+    QStringList rows;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"schema"_s);
+        db.setDatabaseName(file);
+        if (db.open()) {
+            QSqlQuery q(db);
+            for (const QString &sql :
+                 {u"SELECT m.name, p.cid, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk FROM sqlite_master m "
+                  u"JOIN pragma_table_xinfo(m.name) p WHERE m.type = 'table' ORDER BY m.name, p.cid"_s,
+                  u"SELECT name, type, wr, strict FROM pragma_table_list WHERE schema = 'main' ORDER BY name"_s,
+                  u"SELECT m.name, l.name, l.\"unique\", l.origin, l.partial, i.seqno, i.name FROM sqlite_master m "
+                  u"JOIN pragma_index_list(m.name) l JOIN pragma_index_info(l.name) i WHERE m.type = 'table' "
+                  u"ORDER BY m.name, l.name, i.seqno"_s}) {
+                if (!q.exec(sql))
+                    rows << u"error: "_s + q.lastError().text();
+                while (q.next()) {
+                    QStringList fields;
+                    for (int i = 0; i < q.record().count(); ++i)
+                        fields << (q.value(i).isNull() ? u"NULL"_s : q.value(i).toString());
+                    rows << fields.join(u'|');
+                }
+            }
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(u"schema"_s);
+    return rows;
+}
+
 } // namespace
 
 class TestHistoryStore final : public QObject
@@ -109,6 +167,7 @@ private Q_SLOTS:
     void cleanup();
 
     void createsTheFileInWalMode();
+    void newFileIsCreatedAtTheCurrentSchemaInOneStep();
     void observationsRoundTrip();
     void unsealedChunksSurviveARestart();
     void lateObservationsJoinTheirSealedBlock();
@@ -166,6 +225,45 @@ void TestHistoryStore::createsTheFileInWalMode()
     QCOMPARE(sqlValue(file(), u"PRAGMA journal_mode"_s).toString(), u"wal"_s);
     QCOMPARE(sqlValue(file(), u"SELECT max(version) FROM schema_version"_s).toInt(), bw::StoreSchema::currentVersion());
     QCOMPARE(sqlValue(file(), u"SELECT value FROM meta WHERE key = 'clean_shutdown'"_s).toInt(), 1);
+}
+
+void TestHistoryStore::newFileIsCreatedAtTheCurrentSchemaInOneStep()
+{
+    QCOMPARE(bw::StoreSchema::creation().version, bw::StoreSchema::currentVersion());
+    {
+        LogCapture log;
+        HistoryStore store(options());
+        QVERIFY(store.open(kT0).ok());
+        QCOMPARE(log.messages().filter(u"upgrad"_s), QStringList());
+    }
+    QCOMPARE(sqlValue(file(), u"SELECT group_concat(version) FROM schema_version"_s).toString(),
+             QString::number(bw::StoreSchema::currentVersion()));
+    QCOMPARE(sqlValue(file(), u"SELECT count(*) FROM reasons WHERE id = 0 AND text = ''"_s).toInt(), 1);
+
+    // An empty version-1 file still goes through every migration, and ends with the same schema.
+    const QString old = m_dir->filePath(u"old"_s);
+    QVERIFY(QDir().mkpath(old));
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"v1"_s);
+        db.setDatabaseName(old + u'/' + HistoryStore::fileName());
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        for (const QString &statement : bw::StoreSchema::migrations().front().statements)
+            QVERIFY2(q.exec(statement), qPrintable(q.lastError().text()));
+        QVERIFY(q.exec(u"INSERT INTO schema_version VALUES (1, 1, 'v1')"_s));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(u"v1"_s);
+    {
+        LogCapture log;
+        HistoryStore store(options(old));
+        QVERIFY(store.open(kT0).ok());
+        QCOMPARE(log.messages().filter(u"upgraded to schema version"_s).size(), bw::StoreSchema::currentVersion() - 1);
+    }
+    const QStringList fresh = schemaOf(file());
+    QVERIFY(fresh.size() > 30);
+    QCOMPARE(fresh.filter(u"error:"_s), QStringList());
+    QCOMPARE(fresh, schemaOf(old + u'/' + HistoryStore::fileName()));
 }
 
 void TestHistoryStore::observationsRoundTrip()

@@ -45,8 +45,10 @@ public:
         QMap<QByteArray, QByteArray> headers; // lower-case names
     };
 
-    // tlsDir: folder with server.crt/server.key to serve https; empty for http.
-    explicit FaultServer(const QHostAddress &address = QHostAddress::LocalHost, const QString &tlsDir = {})
+    // tlsDir: folder with server.crt/server.key to serve https; empty for http. protocol: the TLS versions it
+    // speaks (e.g. QSsl::TlsV1_2 for a server that knows nothing newer).
+    explicit FaultServer(const QHostAddress &address = QHostAddress::LocalHost, const QString &tlsDir = {},
+                         QSsl::SslProtocol protocol = QSsl::SecureProtocols)
     {
         if (tlsDir.isEmpty()) {
             m_server = new QTcpServer(this);
@@ -58,6 +60,7 @@ public:
             key.open(QIODevice::ReadOnly);
             config.setPrivateKey(QSslKey(&key, QSsl::Rsa));
             config.setPeerVerifyMode(QSslSocket::VerifyNone);
+            config.setProtocol(protocol);
             ssl->setSslConfiguration(config);
             m_server = ssl;
         }
