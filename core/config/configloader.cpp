@@ -790,6 +790,19 @@ Result<Config> ConfigLoader::loadText(const QByteArray &text, const QString &sou
                          .arg(e.mark.column + 1)
                          .arg(QString::fromStdString(e.msg))};
     }
+    // One instance once: a target listed twice (static and file_sd, or a services: entry and a job) is watched
+    // once, as Prometheus dedupes identical targets; the first one wins.
+    QSet<QString> instances;
+    std::erase_if(config.services, [&](const ServiceConfig &service) {
+        const QString key = service.name + u'@' + service.instanceName();
+        if (!instances.contains(key)) {
+            instances.insert(key);
+            return false;
+        }
+        config.warnings << u"%1: instance %2 of %3 is listed twice; watched once"_s.arg(
+            sourceName, service.instanceName(), service.name);
+        return true;
+    });
     if (config.services.empty())
         return Error{u"%1: no services: add a services list or scrape_configs"_s.arg(sourceName)};
     for (const QString &warning : std::as_const(config.warnings))

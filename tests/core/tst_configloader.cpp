@@ -27,6 +27,7 @@ private Q_SLOTS:
     void insecureTlsWarns();
     void tlsMinVersionIsCarried();
     void scrapeConfigsBecomeServices();
+    void aTargetListedTwiceIsWatchedOnce();
     void brokenFileSdKeepsPreviousTargets();
     void byteSizes_data();
     void byteSizes();
@@ -234,6 +235,23 @@ void TestConfigLoader::scrapeConfigsBecomeServices()
     QCOMPARE(config->services[0].labels.value(u"env"_s), u"dev"_s);
     QCOMPARE(config->services[2].labels.value(u"rack"_s), u"r1"_s);
     QCOMPARE(config->services[2].labels.value(u"instance"_s), u"10.1.0.2:9100"_s);
+}
+
+// Found by fuzz_config: a target both in static_configs and a file_sd file was two instances of one name.
+void TestConfigLoader::aTargetListedTwiceIsWatchedOnce()
+{
+    write(u"twice.json"_s, R"([{"targets":["127.0.0.1:9100","10.1.0.1:9100"]}])");
+    const auto config = load("scrape_configs:\n"
+                             "  - job_name: node\n"
+                             "    static_configs: [{targets: ['127.0.0.1:9100']}]\n"
+                             "    file_sd_configs: [{files: ['twice.json']}]\n");
+    QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error()));
+    QCOMPARE(config->services.size(), std::size_t{2});
+    QCOMPARE(config->services[0].instanceName(), u"127.0.0.1:9100"_s);
+    QCOMPARE(config->services[1].instanceName(), u"10.1.0.1:9100"_s);
+    QVERIFY(std::any_of(config->warnings.cbegin(), config->warnings.cend(), [](const QString &w) {
+        return w.contains(u"instance 127.0.0.1:9100 of node is listed twice"_s);
+    }));
 }
 
 void TestConfigLoader::brokenFileSdKeepsPreviousTargets()

@@ -65,8 +65,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     fuzz::require(!config->services.empty(), "a configuration without services");
     QSet<QString> names;
     for (const bw::ServiceConfig &service : config->services) {
-        fuzz::require(!names.contains(service.name), "duplicate service names");
-        names.insert(service.name);
+        // Several entries of one name are its instances; one instance of a service is there once.
+        const QString key = service.name + u'@' + service.instanceName();
+        fuzz::require(!names.contains(key), "an instance of a service listed twice");
+        names.insert(key);
     }
     const auto again = loader.loadText(text, kSource, f.dir.path(), &*config);
     fuzz::require(again.ok() && *again == *config, "the same text loads differently");
