@@ -93,6 +93,25 @@ constexpr BreakerSource kSourcePriority[] = {
     BreakerSource::Resilience4j,    BreakerSource::Opossum,    BreakerSource::Gauge,  BreakerSource::Actuator,
     BreakerSource::HealthIndicator, BreakerSource::StatusPage, BreakerSource::Hystrix};
 
+// The JSON sources (actuator, health indicator, status page) as readings.
+QList<BreakerReading> readingsOf(const QList<ObservedBreakerState> &states, BreakerSource source, std::int64_t t)
+{
+    QList<BreakerReading> readings;
+    readings.reserve(states.size());
+    for (const ObservedBreakerState &b : states) {
+        BreakerReading reading;
+        reading.name = b.name;
+        reading.source = source;
+        if (b.stateKnown)
+            reading.state = b.state;
+        reading.settings = b.settings;
+        reading.failureRatePercent = b.failureRatePercent;
+        reading.atMs = t;
+        readings << reading;
+    }
+    return readings;
+}
+
 bool isResilience4j(BreakerSource source)
 {
     return source == BreakerSource::Resilience4j || source == BreakerSource::Actuator ||
@@ -591,19 +610,8 @@ void FleetMonitor::onHealth(Instance &instance, const ProbeResult &result)
     }
     // A status page or the Resilience4j health indicator lists named breakers.
     if (verdict && !verdict->breakers.isEmpty()) {
-        QList<BreakerReading> readings;
-        for (const ObservedBreakerState &b : verdict->breakers) {
-            BreakerReading reading;
-            reading.name = b.name;
-            reading.source = verdict->breakersFrom;
-            if (b.stateKnown)
-                reading.state = b.state;
-            reading.settings = b.settings;
-            reading.failureRatePercent = b.failureRatePercent;
-            reading.atMs = result.startedAtMs;
-            readings << reading;
-        }
-        takeReadings(instance, verdict->breakersFrom, readings, result.startedAtMs);
+        takeReadings(instance, verdict->breakersFrom,
+                     readingsOf(verdict->breakers, verdict->breakersFrom, result.startedAtMs), result.startedAtMs);
     } else if (!verdict) {
         markSourceDown(instance, BreakerSource::StatusPage, result.startedAtMs, message);
         markSourceDown(instance, BreakerSource::HealthIndicator, result.startedAtMs, message);
@@ -694,19 +702,8 @@ void FleetMonitor::onActuator(Instance &instance, const ProbeResult &result)
         markSourceDown(instance, BreakerSource::Actuator, result.startedAtMs, m_lastProblem);
         return;
     }
-    QList<BreakerReading> readings;
-    for (const ObservedBreakerState &b : *breakers) {
-        BreakerReading reading;
-        reading.name = b.name;
-        reading.source = BreakerSource::Actuator;
-        if (b.stateKnown)
-            reading.state = b.state;
-        reading.settings = b.settings;
-        reading.failureRatePercent = b.failureRatePercent;
-        reading.atMs = result.startedAtMs;
-        readings << reading;
-    }
-    takeReadings(instance, BreakerSource::Actuator, readings, result.startedAtMs);
+    takeReadings(instance, BreakerSource::Actuator, readingsOf(*breakers, BreakerSource::Actuator, result.startedAtMs),
+                 result.startedAtMs);
 }
 
 void FleetMonitor::onEvents(Instance &instance, const ProbeResult &result)
