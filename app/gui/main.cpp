@@ -80,11 +80,14 @@ int main(int argc, char *argv[])
             return 1;
         }
         config = loader.loadText(fleet->configYaml(), u"<demo fleet>"_s, {});
-        banner = QObject::tr("<b>Demo mode.</b> Breakerwatch is watching %1 simulated services on loopback "
-                             "(healthy, flaky, outage, flapping, slow, brownout, dead, hanging). To watch your own "
-                             "services, start it with <code>--config FILE</code>; "
-                             "<code>resources/examples/breakerwatch.yml</code> is a complete example.")
-                     .arg(fleet->services().size());
+        banner = QObject::tr("<b>Demo mode.</b> Breakerwatch is watching %1 simulated services (%2 instances, %3 "
+                             "named breakers) on loopback. Every 4 minutes their shared payments gateway fails and "
+                             "breakers in several services open together. To watch your own services, start it with "
+                             "<code>--config FILE</code>; <code>resources/examples/breakerwatch.yml</code> is a "
+                             "complete example.")
+                     .arg(fleet->applicationCount())
+                     .arg(fleet->services().size())
+                     .arg(fleet->breakerCount());
     }
 
     QNetworkAccessManager network;

@@ -106,9 +106,10 @@ HttpResponse HttpResponse::json(int status, const QByteArray &body)
 // One request's answer slot; the connection writes answers strictly in request order.
 struct HttpResponder::State
 {
-    std::optional<QByteArray> bytes; // the serialised answer once sent
+    std::optional<QByteArray> bytes; // the serialised answer once sent (for a stream: what is not written yet)
     bool keepAlive = true;
     bool cancelled = false;
+    bool streaming = false;
     std::weak_ptr<HttpConnection> connection;
 };
 
@@ -128,6 +129,7 @@ struct HttpConnection
     bool lastRequest = false;     // a request asked to close, or was refused: parse nothing after it
     bool closeAfterWrite = false; // the answer to that request is on its way
     bool lingering = false;       // our side is shut; discarding input until the client closes
+    bool streaming = false;       // a stream is being answered: no idle timeout
     std::int64_t lingerUntilMs = 0;
 
     void cancelPending()
@@ -160,7 +162,40 @@ void HttpResponder::send(const HttpResponse &response) const
 
 bool HttpResponder::alive() const
 {
+    if (m_state && m_state->streaming)
+        return !m_state->cancelled && !m_state->connection.expired();
     return m_state && !m_state->cancelled && !m_state->bytes;
+}
+
+void HttpResponder::startStream(int status, const QByteArray &contentType) const
+{
+    if (!m_state || m_state->bytes || m_state->cancelled)
+        return;
+    const std::shared_ptr<HttpConnection> connection = m_state->connection.lock();
+    if (!connection)
+        return;
+    m_state->streaming = true;
+    m_state->bytes = "HTTP/1.1 " + QByteArray::number(status) + ' ' + reason(status) +
+                     "\r\nContent-Type: " + contentType + "\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n";
+    connection->streaming = true;
+    connection->lastRequest = true; // the stream ends only with the connection
+    connection->in.clear();
+    connection->server->flush(connection);
+}
+
+void HttpResponder::write(const QByteArray &bytes) const
+{
+    if (!streaming())
+        return;
+    if (const std::shared_ptr<HttpConnection> connection = m_state->connection.lock()) {
+        *m_state->bytes += bytes;
+        connection->server->flush(connection);
+    }
+}
+
+bool HttpResponder::streaming() const
+{
+    return m_state && m_state->streaming && !m_state->cancelled && !m_state->connection.expired();
 }
 
 HttpServer::HttpServer(SocketReactor *reactor, QObject *parent)
@@ -374,6 +409,10 @@ void HttpServer::flush(const std::shared_ptr<HttpConnection> &connection)
     if (c.fd < 0 || c.closeAfterWrite)
         return;
     while (!c.pending.empty() && c.pending.front()->bytes) {
+        if (c.pending.front()->streaming) { // stays at the front: later writes follow
+            c.out += std::exchange(*c.pending.front()->bytes, QByteArray());
+            break;
+        }
         const std::shared_ptr<HttpResponder::State> state = std::move(c.pending.front());
         c.pending.pop_front();
         if (c.out.isEmpty())
@@ -435,6 +474,8 @@ void HttpServer::closeIdle()
     const std::int64_t now = m_reactor->nowMs();
     std::vector<std::shared_ptr<HttpConnection>> expired;
     for (const auto &[fd, connection] : m_connections) {
+        if (connection->streaming)
+            continue;
         if (connection->lingering ? now >= connection->lingerUntilMs : now - connection->lastReadMs >= idleTimeoutMs)
             expired.push_back(connection);
     }

@@ -34,11 +34,19 @@ struct HttpResponse
 
 // Sends the answer to one request, now or later (a handler may keep it to answer after a delay, or never).
 // Copyable; only the first send() counts; sending after the client went away does nothing.
+//
+// Or streams it (server-sent events): startStream() sends the status line and headers with no length and
+// "Connection: close", then each write() goes out as it comes, until the client leaves. Nothing after a streamed
+// request is answered on its connection, and the idle timeout does not apply to it.
 class HttpResponder
 {
 public:
     void send(const HttpResponse &response) const;
-    bool alive() const;
+    bool alive() const; // not answered yet (or, for a stream: still connected)
+
+    void startStream(int status, const QByteArray &contentType) const;
+    void write(const QByteArray &bytes) const; // does nothing unless streaming to a client still there
+    bool streaming() const;
 
 private:
     friend class HttpServer;

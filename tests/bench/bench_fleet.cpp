@@ -70,8 +70,8 @@ int main(int argc, char *argv[])
     QTemporaryDir dir;
     const QString configPath = dir.filePath(u"fleet.yml"_s);
     QProcess demo;
-    demo.start(args[1], {u"--services"_s, QString::number(services), u"--scenario"_s, u"healthy"_s, u"--write-config"_s,
-                         configPath});
+    demo.start(args[1], {u"--services"_s, QString::number(services), u"--layout"_s, u"single"_s, u"--scenario"_s,
+                         u"healthy"_s, u"--write-config"_s, configPath});
     if (!demo.waitForStarted(10'000)) {
         std::fprintf(stderr, "cannot start %s\n", qPrintable(args[1]));
         return 1;

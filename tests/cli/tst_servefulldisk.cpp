@@ -71,7 +71,7 @@ void TestServeFullDisk::fullDiskDegradesTheStoreAndPollingGoesOn()
     QElapsedTimer clock;
     clock.start();
     bw::DemoFleet fleet([&clock] { return clock.elapsed(); }, 0);
-    QVERIFY(fleet.start({QHostAddress::LocalHost, 0, 2, u"healthy"_s, 9}).ok());
+    QVERIFY(fleet.start({QHostAddress::LocalHost, 0, 2, u"healthy"_s, 9, bw::FleetLayout::OneBreakerPerService}).ok());
     QTemporaryDir dir;
     QVERIFY(dir.isValid());
     const QString configPath = dir.filePath(u"bw.yml"_s);

@@ -43,7 +43,7 @@ void TestDemoFleet::init()
 {
     m_now = 30'000;
     m_fleet = std::make_unique<bw::DemoFleet>([this] { return m_now; }, 1'700'000'000'000LL);
-    QVERIFY(m_fleet->start({QHostAddress::LocalHost, 0, 8, u"default"_s, 1}).ok());
+    QVERIFY(m_fleet->start({QHostAddress::LocalHost, 0, 8, u"default"_s, 1, bw::FleetLayout::OneBreakerPerService}).ok());
 }
 
 std::pair<int, QByteArray> TestDemoFleet::request(const QUrl &url, const QByteArray &method, const QByteArray &body,
@@ -168,7 +168,7 @@ void TestDemoFleet::sameSeedSameOutcomes()
 {
     auto sequence = [this](std::uint64_t seed) {
         bw::DemoFleet fleet([this] { return m_now; }, 0);
-        [&] { QVERIFY(fleet.start({QHostAddress::LocalHost, 0, 1, u"flaky"_s, seed}).ok()); }();
+        [&] { QVERIFY(fleet.start({QHostAddress::LocalHost, 0, 1, u"flaky"_s, seed, bw::FleetLayout::OneBreakerPerService}).ok()); }();
         QByteArray statuses;
         for (int i = 0; i < 40; ++i)
             statuses +=
@@ -193,10 +193,10 @@ void TestDemoFleet::configWatchesTheFleet()
 void TestDemoFleet::badOptionsAreExplained()
 {
     bw::DemoFleet fleet([] { return 0; }, 0);
-    const bw::Status scenario = fleet.start({QHostAddress::LocalHost, 0, 2, u"chaos"_s, 1});
+    const bw::Status scenario = fleet.start({QHostAddress::LocalHost, 0, 2, u"chaos"_s, 1, bw::FleetLayout::OneBreakerPerService});
     QVERIFY(!scenario.ok());
     QVERIFY(scenario.error().contains(u"unknown scenario \"chaos\"; scenarios: default, healthy"_s));
-    QVERIFY(!fleet.start({QHostAddress::LocalHost, 0, 0, u"default"_s, 1}).ok());
+    QVERIFY(!fleet.start({QHostAddress::LocalHost, 0, 0, u"default"_s, 1, bw::FleetLayout::OneBreakerPerService}).ok());
     // A taken port is reported with the service that wanted it.
     bw::DemoFleet other([] { return 0; }, 0);
     const quint16 taken = m_fleet->services()[0]->port();
@@ -212,7 +212,7 @@ void TestDemoFleet::prometheusScrapesTheFleet()
     QElapsedTimer clock;
     clock.start();
     bw::DemoFleet fleet([&clock] { return clock.elapsed() + 30'000; }, 0);
-    QVERIFY(fleet.start({QHostAddress::LocalHost, 0, 5, u"flaky"_s, 3}).ok());
+    QVERIFY(fleet.start({QHostAddress::LocalHost, 0, 5, u"flaky"_s, 3, bw::FleetLayout::OneBreakerPerService}).ok());
     QTemporaryDir dir;
     QStringList targets;
     for (const auto &service : fleet.services())

@@ -143,7 +143,7 @@ QByteArray TestFleetMonitor::serviceYaml(const QString &name, const QString &ext
 void TestFleetMonitor::demoTrafficDrivesTheBreakerAndShowsTheRealOne()
 {
     bw::DemoFleet fleet([this] { return m_clock.elapsed(); }, 0);
-    QVERIFY(fleet.start({QHostAddress::LocalHost, 0, 2, u"healthy"_s, 7}).ok());
+    QVERIFY(fleet.start({QHostAddress::LocalHost, 0, 2, u"healthy"_s, 7, bw::FleetLayout::OneBreakerPerService}).ok());
     const bw::Config config = load(fleet.configYaml(200));
     m_monitor->setConfig(config);
     QSignalSpy observed(m_monitor.get(), &bw::FleetMonitor::observedTransitionsChanged);
@@ -276,7 +276,7 @@ void TestFleetMonitor::reloadKeepsUnchangedServices()
 void TestFleetMonitor::recorderFillsTheDisplayStore()
 {
     bw::DemoFleet fleet([this] { return m_clock.elapsed(); }, 0);
-    QVERIFY(fleet.start({QHostAddress::LocalHost, 0, 2, u"healthy"_s, 7}).ok());
+    QVERIFY(fleet.start({QHostAddress::LocalHost, 0, 2, u"healthy"_s, 7, bw::FleetLayout::OneBreakerPerService}).ok());
     const bw::Config config = load(fleet.configYaml(200));
     m_monitor->setConfig(config);
     bw::FleetHistory history;

@@ -26,6 +26,7 @@ private Q_SLOTS:
     void pipelinedBurstWithATornTail();
     void connectionCloseIsHonoured();
     void idleConnectionsAreClosed();
+    void streamOutlivesTheIdleTimeoutAndEndsWithTheClient();
     void largeAnswerSurvivesAFullSocketBuffer();
     void pathAndQueryAreDecoded();
     void serversShareAReactor();
@@ -237,6 +238,38 @@ void TestHttpServer::idleConnectionsAreClosed()
     QTRY_COMPARE(m_server->openConnections(), 1);
     // Checked on the reactor's one-second heartbeat.
     QTRY_COMPARE_WITH_TIMEOUT(socket.state(), QAbstractSocket::UnconnectedState, 5000);
+    QCOMPARE(m_server->openConnections(), 0);
+}
+
+void TestHttpServer::streamOutlivesTheIdleTimeoutAndEndsWithTheClient()
+{
+    m_server->idleTimeoutMs = 100;
+    bw::HttpResponder stream;
+    m_server->route("GET", u"/stream"_s, [&stream](const bw::HttpRequest &, bw::HttpResponder r) {
+        r.startStream(200, "text/event-stream");
+        r.write("retry: 10000\n");
+        stream = r;
+    });
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_server->port());
+    QVERIFY(socket.waitForConnected(3000));
+    // A pipelined request after the streamed one is never answered: the stream owns the connection.
+    socket.write("GET /stream HTTP/1.1\r\nHost: x\r\n\r\nGET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+    QByteArray received;
+    QVERIFY(readUntil(socket, received, "retry: 10000\n"));
+    QVERIFY(received.startsWith("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"));
+    QVERIFY(received.contains("Connection: close\r\n"));
+    QVERIFY(!received.contains("Content-Length"));
+    QVERIFY(stream.streaming());
+    // Well past the idle timeout (checked each second) the stream still flows.
+    QTest::qWait(2500);
+    QCOMPARE(socket.state(), QAbstractSocket::ConnectedState);
+    stream.write("data: {\"n\":1}\n\n");
+    QVERIFY(readUntil(socket, received, "data: {\"n\":1}\n\n"));
+    QVERIFY(!received.contains("UP"));
+    socket.abort();
+    QTRY_VERIFY_WITH_TIMEOUT(!stream.streaming(), 5000);
+    stream.write("data: gone\n\n"); // harmless
     QCOMPARE(m_server->openConnections(), 0);
 }
 

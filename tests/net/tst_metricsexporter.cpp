@@ -93,7 +93,8 @@ void TestMetricsExporter::initTestCase()
     m_clock.start();
     m_prober = std::make_unique<bw::HttpProber>(&m_network);
     m_fleet = std::make_unique<bw::DemoFleet>([this] { return m_clock.elapsed(); }, 0);
-    QVERIFY(m_fleet->start({QHostAddress::LocalHost, 0, 3, u"healthy"_s, 5}).ok());
+    QVERIFY(
+        m_fleet->start({QHostAddress::LocalHost, 0, 3, u"healthy"_s, 5, bw::FleetLayout::OneBreakerPerService}).ok());
     const bw::PresetCatalog catalog;
     const auto config = bw::ConfigLoader(catalog).loadText(m_fleet->configYaml(250), u"demo"_s, {});
     QVERIFY(config.ok());
@@ -108,7 +109,10 @@ void TestMetricsExporter::initTestCase()
     m_search = {u"search"_s, config->services[1].instanceName(), {}};
     m_checkoutReal = {u"checkout"_s, m_checkout.instance, u"downstream"_s};
     const bw::BreakerId third{config->services[2].name, config->services[2].instanceName(), {}};
-    QTRY_VERIFY(m_monitor->status(m_checkoutReal).observedState.has_value() && m_monitor->status(third).polls > 0);
+    // Every health breaker polled once (the page then has its probe series) and the real breaker seen.
+    QTRY_VERIFY(m_monitor->status(m_checkoutReal).observedState.has_value() &&
+                m_monitor->status(m_checkout).polls > 0 && m_monitor->status(m_search).polls > 0 &&
+                m_monitor->status(third).polls > 0);
 }
 
 void TestMetricsExporter::pageCountsAndLints()

@@ -38,7 +38,7 @@ private:
 void TestRemoteBreaker::actuatorActions()
 {
     bw::DemoFleet fleet([] { return 10'000; }, 0);
-    QVERIFY(fleet.start({QHostAddress::LocalHost, 0, 1, u"healthy"_s, 1}).ok());
+    QVERIFY(fleet.start({QHostAddress::LocalHost, 0, 1, u"healthy"_s, 1, bw::FleetLayout::OneBreakerPerService}).ok());
     bw::RemoteBreakerBinding binding;
     binding.url = fleet.services()[0]->baseUrl().resolved(QUrl(u"/actuator/circuitbreakers/downstream"_s));
 
@@ -59,7 +59,7 @@ void TestRemoteBreaker::actuatorActions()
 void TestRemoteBreaker::unknownBreakerIsRefused()
 {
     bw::DemoFleet fleet([] { return 0; }, 0);
-    QVERIFY(fleet.start({QHostAddress::LocalHost, 0, 1, u"healthy"_s, 1}).ok());
+    QVERIFY(fleet.start({QHostAddress::LocalHost, 0, 1, u"healthy"_s, 1, bw::FleetLayout::OneBreakerPerService}).ok());
     bw::RemoteBreakerBinding binding;
     binding.url = fleet.services()[0]->baseUrl().resolved(QUrl(u"/actuator/circuitbreakers/nope"_s));
     const bw::RemoteActionResult result = perform(binding, bw::RemoteAction::Reset);

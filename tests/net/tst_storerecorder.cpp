@@ -53,7 +53,7 @@ void TestStoreRecorder::restartShowsTheSameHistory()
     const auto clock = [this] { return now(); };
     QTemporaryDir dir;
     bw::DemoFleet fleet([this] { return m_clock.elapsed(); }, m_wallStart);
-    QVERIFY(fleet.start({QHostAddress::LocalHost, 0, 2, u"healthy"_s, 4}).ok());
+    QVERIFY(fleet.start({QHostAddress::LocalHost, 0, 2, u"healthy"_s, 4, bw::FleetLayout::OneBreakerPerService}).ok());
     const bw::PresetCatalog catalog;
     const auto config = bw::ConfigLoader(catalog).loadText(fleet.configYaml(200), u"demo"_s, {});
     QVERIFY(config.ok());
