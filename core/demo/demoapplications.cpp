@@ -30,7 +30,7 @@ const std::vector<Template> &catalogue()
          2,
          {{"https://payments-gateway.internal/v1", "payments-gateway"},
           {"https://ledger.internal", "ledger-db"},
-          {"https://fx-rates.example.com", "fx-rates"}}},
+          {"https://tax.internal", "tax-service"}}},
         {"inventory", AppShape::Resilience4j, 2, {{"warehouseDb", "warehouse-db"}, {"supplierApi", "supplier-api"}}},
         {"shipping",
          AppShape::Opossum,
@@ -57,15 +57,32 @@ const std::vector<Template> &catalogue()
     return list;
 }
 
+// How long a breaker stays open before it probes. Every open counts towards flapping (more than 3 in 10 min), a
+// re-open after a failed probe too: the shared outage (60 s every 4 min) is waited out in one open, the way the
+// seed's recovery_timeout of 60 s does; the flapping instance probes after 10 s and flaps; the rest wait opossum's
+// default 30 s.
+std::int64_t openWaitMs(BehaviourMode mode)
+{
+    switch (mode) {
+    case BehaviourMode::Outage:
+        return 60'000;
+    case BehaviourMode::Flapping:
+        return 10'000;
+    default:
+        return 30'000;
+    }
+}
+
 BehaviourMode downstreamMode(const QString &downstream)
 {
     if (downstream == QLatin1StringView(kSharedDownstream))
         return BehaviourMode::Outage;
-    if (downstream == u"fx-rates" || downstream == u"sms-gateway")
+    // Flaky (30 % failures) shows in error rates without opening; slow shows in latency. A trouble that comes back
+    // every few minutes (brownout, slow spikes an opossum timeout turns into failures) opens more than 3 times in
+    // 10 minutes, and would be a second flapping breaker.
+    if (downstream == u"fx-rates" || downstream == u"sms-gateway" || downstream == u"carrier-api")
         return BehaviourMode::Flaky;
     if (downstream == u"supplier-api")
-        return BehaviourMode::Brownout;
-    if (downstream == u"carrier-api")
         return BehaviourMode::Slow;
     return BehaviourMode::Healthy;
 }
@@ -153,7 +170,7 @@ std::vector<DemoApplication> demoApplications(int count, std::optional<Behaviour
                 // Breakers in front of one downstream share its seed: they see the same failures at the same time.
                 const std::uint64_t downstreamSeed = seed * 7919 + stableHash(downstream) + (flapping ? n : 0);
                 instance.breakers.push_back({name ? QString::fromLatin1(name) : breakerName(t.shape, downstream),
-                                             downstream, ServiceBehaviour(mode, downstreamSeed)});
+                                             downstream, ServiceBehaviour(mode, downstreamSeed), openWaitMs(mode)});
             }
             app.instances.push_back(std::move(instance));
         }

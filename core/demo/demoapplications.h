@@ -20,7 +20,7 @@ struct DemoApplication
 // shapes in turn (Resilience4j, opossum, the seed's status page). Mostly healthy; one shared downstream
 // ("payments-gateway", behind breakers in several applications) has an outage every 4 minutes, starting 20 s in, so
 // breakers in several services open together; one instance's breaker flaps (checkout's second instance, in front of
-// inventory); a few downstreams are flaky, slow or browning out, and one instance is dead. With `everyone` set,
+// inventory); a few downstreams are flaky or slow, and one instance is dead. With `everyone` set,
 // every instance and downstream behaves that way instead. Deterministic for a given seed.
 std::vector<DemoApplication> demoApplications(int count, std::optional<BehaviourMode> everyone, std::uint64_t seed);
 

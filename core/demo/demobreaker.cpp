@@ -8,24 +8,26 @@ namespace bw {
 
 namespace {
 
-// Each library's rules, tuned so a demo breaker moves within a minute or two of its downstream going bad.
-BreakerPolicy policyFor(AppShape shape)
+// Each library's rules, tuned so a demo breaker opens within seconds of its downstream going bad; it stays open
+// openWaitMs before it probes.
+BreakerPolicy policyFor(AppShape shape, std::int64_t openWaitMs)
 {
     const PresetCatalog catalog;
+    const QString wait = u"%1ms"_s.arg(openWaitMs);
     switch (shape) {
     case AppShape::Resilience4j:
         return *catalog.buildText(u"resilience4j"_s, {{u"slidingWindowSize"_s, u"20"_s},
                                                       {u"minimumNumberOfCalls"_s, u"10"_s},
-                                                      {u"waitDurationInOpenState"_s, u"10s"_s},
+                                                      {u"waitDurationInOpenState"_s, wait},
                                                       {u"permittedNumberOfCallsInHalfOpenState"_s, u"3"_s}});
     case AppShape::Opossum:
         return *catalog.buildText(
             u"opossum"_s,
-            {{u"errorThresholdPercentage"_s, u"50"_s}, {u"volumeThreshold"_s, u"5"_s}, {u"resetTimeout"_s, u"10s"_s}});
+            {{u"errorThresholdPercentage"_s, u"50"_s}, {u"volumeThreshold"_s, u"5"_s}, {u"resetTimeout"_s, wait}});
     case AppShape::StatusPage:
         return *catalog.buildText(
             u"classic"_s,
-            {{u"failure_threshold"_s, u"5"_s}, {u"recovery_timeout"_s, u"15s"_s}, {u"success_threshold"_s, u"2"_s}});
+            {{u"failure_threshold"_s, u"5"_s}, {u"recovery_timeout"_s, wait}, {u"success_threshold"_s, u"2"_s}});
     }
     Q_UNREACHABLE();
 }
@@ -58,9 +60,10 @@ QString shapeName(AppShape shape)
     return {};
 }
 
-DemoBreaker::DemoBreaker(QString name, QString downstream, ServiceBehaviour behaviour, AppShape shape)
+DemoBreaker::DemoBreaker(QString name, QString downstream, ServiceBehaviour behaviour, AppShape shape,
+                         std::int64_t openWaitMs)
     : m_name(std::move(name)), m_downstream(std::move(downstream)), m_behaviour(behaviour), m_shape(shape),
-      m_breaker(policyFor(shape))
+      m_openWaitMs(openWaitMs), m_breaker(policyFor(shape, openWaitMs))
 {}
 
 DemoBreaker::CallResult DemoBreaker::call(std::int64_t t, std::uint64_t n, BehaviourMode mode)

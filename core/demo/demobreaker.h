@@ -43,7 +43,8 @@ public:
     // page count slow calls as they come.
     static constexpr double kTimeoutMs = 1000;
 
-    DemoBreaker(QString name, QString downstream, ServiceBehaviour behaviour, AppShape shape);
+    DemoBreaker(QString name, QString downstream, ServiceBehaviour behaviour, AppShape shape,
+                std::int64_t openWaitMs = 10'000);
 
     // One call at t (ms since the fleet started), the n-th of this breaker; `mode` is the downstream's behaviour at
     // t, or a fault injected into the instance. Returns false when the breaker refused it.
@@ -61,6 +62,7 @@ public:
     const QString &downstream() const { return m_downstream; }
     const ServiceBehaviour &behaviour() const { return m_behaviour; }
     AppShape shape() const { return m_shape; }
+    std::int64_t openWaitMs() const { return m_openWaitMs; }
     CircuitBreaker &breaker() { return m_breaker; }
     const CircuitBreaker &breaker() const { return m_breaker; }
     const Counts &totals() const { return m_totals; }
@@ -74,6 +76,7 @@ private:
     QString m_downstream;
     ServiceBehaviour m_behaviour;
     AppShape m_shape;
+    std::int64_t m_openWaitMs;
     CircuitBreaker m_breaker;
     Counts m_totals;
     std::array<Counts, 10> m_buckets{};

@@ -64,7 +64,7 @@ DemoService::DemoService(DemoInstanceSpec spec, Clock clock, std::int64_t wallEp
     Q_ASSERT(!spec.breakers.empty());
     m_breakers.reserve(spec.breakers.size());
     for (DemoBreakerSpec &b : spec.breakers)
-        m_breakers.emplace_back(std::move(b.name), std::move(b.downstream), b.behaviour, m_shape);
+        m_breakers.emplace_back(std::move(b.name), std::move(b.downstream), b.behaviour, m_shape, b.openWaitMs);
     m_streamTimer.setInterval(1000); // opossum-hystrix: rollingCountTimeout / rollingCountBuckets
     connect(&m_streamTimer, &QTimer::timeout, this, &DemoService::writeStreams);
     addRoutes();
@@ -428,7 +428,7 @@ HttpResponse DemoService::statusPage()
                "\",\"failure_count\":" + QByteArray::number(s.consecutiveFailures) +
                ",\"success_count\":" + QByteArray::number(b.totals().successes) + ",\"last_failure_time\":" +
                (b.lastFailureMs() < 0 ? QByteArray("null") : quoted(isoTime(b.lastFailureMs()))) +
-               ",\"failure_threshold\":5,\"recovery_timeout\":15}";
+               ",\"failure_threshold\":5,\"recovery_timeout\":" + QByteArray::number(b.openWaitMs() / 1000) + "}";
     }
     const bool down = anyOpen || !m_behaviour.decide(modeAt(t), t, m_requests).ok;
     return HttpResponse::json(down ? 503 : 200, "{\"circuit_breakers\":{" + map + "}}");
@@ -456,7 +456,8 @@ QByteArray DemoService::hystrixSnapshot(const DemoBreaker &b, std::int64_t t) co
            ",\"rollingCountTimeout\":" + QByteArray::number(r.timeouts) + ",\"latencyExecute_mean\":" + mean +
            ",\"latencyExecute\":" + latency +
            ",\"propertyValue_circuitBreakerRequestVolumeThreshold\":5"
-           ",\"propertyValue_circuitBreakerSleepWindowInMilliseconds\":10000"
+           ",\"propertyValue_circuitBreakerSleepWindowInMilliseconds\":" +
+           QByteArray::number(b.openWaitMs()) +
            ",\"propertyValue_circuitBreakerErrorThresholdPercentage\":50"
            ",\"propertyValue_circuitBreakerForceOpen\":false,\"propertyValue_circuitBreakerForceClosed\":false"
            ",\"propertyValue_circuitBreakerEnabled\":true"

@@ -21,6 +21,7 @@ struct DemoBreakerSpec
     QString name;       // as the library names it: paymentGateway, payments-gateway, https://payments-gateway...
     QString downstream; // what it protects; breakers in front of the same downstream share its behaviour
     ServiceBehaviour behaviour;
+    std::int64_t openWaitMs = 10'000; // how long the breaker stays open before it probes
 };
 
 // One instance of a demo application.

@@ -3,6 +3,7 @@
 // opens breakers in several services together, one flapping instance, and FleetMonitor finding every breaker of it.
 #include "config/configloader.h"
 #include "demo/demofleet.h"
+#include "flapping/flappingrule.h"
 #include "monitor/fleetmonitor.h"
 #include "probe/httpprober.h"
 
@@ -25,6 +26,7 @@ private Q_SLOTS:
     void everyShapeServesItsBreakersTheLibrarysWay();
     void hystrixStreamCarriesEveryCommand();
     void sharedDownstreamOpensBreakersInSeveralServices();
+    void onlyTheFlappingInstanceFlaps();
     void monitorFindsEveryBreakerOfTheFleet();
 
 private:
@@ -147,8 +149,8 @@ void TestDemoApplications::everyShapeServesItsBreakersTheLibrarysWay()
             .object()[u"circuit_breakers"_s]
             .toObject();
     QCOMPARE(status, 200);
-    QCOMPARE(page.keys(), (QStringList{u"https://fx-rates.example.com"_s, u"https://ledger.internal"_s,
-                                       u"https://payments-gateway.internal/v1"_s}));
+    QCOMPARE(page.keys(), (QStringList{u"https://ledger.internal"_s, u"https://payments-gateway.internal/v1"_s,
+                                       u"https://tax.internal"_s}));
     QCOMPARE(page[u"https://ledger.internal"_s][u"state"_s].toString(), u"closed"_s);
     QCOMPARE(page[u"https://ledger.internal"_s][u"failure_threshold"_s].toInt(), 5);
     QVERIFY(page[u"https://ledger.internal"_s][u"last_failure_time"_s].isNull());
@@ -245,6 +247,42 @@ void TestDemoApplications::sharedDownstreamOpensBreakersInSeveralServices()
     poll();
     QVERIFY(openBehindShared().first.isEmpty());
     QVERIFY(breakers >= services.size());
+}
+
+void TestDemoApplications::onlyTheFlappingInstanceFlaps()
+{
+    // Every breaker of the default fleet through 20 minutes of its traffic (one call per 100 ms, as served): only the
+    // one flapping instance has more than 3 opens in any 10 minutes; the shared outage opens its breakers again and
+    // again, but once per outage.
+    const bw::FlappingRule rule;
+    QStringList flapping;
+    int sharedOpens = 0;
+    for (const bw::DemoApplication &app : bw::demoApplications(8, std::nullopt, 1)) {
+        for (std::size_t n = 0; n < app.instances.size(); ++n) {
+            for (const bw::DemoBreakerSpec &spec : app.instances[n].breakers) {
+                bw::DemoBreaker b(spec.name, spec.downstream, spec.behaviour, app.shape, spec.openWaitMs);
+                for (std::int64_t slot = 0; slot <= 12'000; ++slot)
+                    b.call(slot * 100, static_cast<std::uint64_t>(slot) + (1ULL << 40), spec.behaviour.mode());
+                std::deque<std::int64_t> opens;
+                int most = 0;
+                for (const bw::Transition &t : b.events()) {
+                    if (t.to != bw::BreakerState::Open)
+                        continue;
+                    opens.push_back(t.t);
+                    while (opens.front() <= t.t - rule.windowMs)
+                        opens.pop_front();
+                    most = std::max(most, static_cast<int>(opens.size()));
+                }
+                if (rule.isFlapping(most))
+                    flapping << u"%1#%2/%3 (%4 opens)"_s.arg(app.name).arg(n).arg(spec.name).arg(most);
+                if (spec.downstream == QLatin1StringView(bw::kSharedDownstream))
+                    sharedOpens += static_cast<int>(b.totals().opens);
+            }
+        }
+    }
+    QVERIFY2(flapping.size() == 1, qPrintable(flapping.join(u", ")));
+    QVERIFY2(flapping.front().startsWith(u"checkout#1/inventoryClient"_s), qPrintable(flapping.join(u", ")));
+    QVERIFY(sharedOpens >= 5 * 2); // five services' breakers, in each of the outages of 20 minutes
 }
 
 void TestDemoApplications::monitorFindsEveryBreakerOfTheFleet()
