@@ -7,7 +7,10 @@
 namespace bw {
 
 AlertCenter::AlertCenter(FleetMonitor *monitor, Clock clock, AlertTracker::Rules rules, QObject *parent)
-    : QObject(parent), m_monitor(monitor), m_clock(std::move(clock)), m_tracker(rules)
+    : QObject(parent), m_monitor(monitor), m_clock(std::move(clock)), m_tracker([&] {
+          rules.flapping = monitor->flappingRule(); // the monitor counts the opens in its window
+          return rules;
+      }())
 {
     connect(monitor, &FleetMonitor::breakerUpdated, this,
             [this](const BreakerId &, const BreakerStatus &status) { check(status, m_clock()); });

@@ -70,12 +70,12 @@ QList<Alert> AlertTracker::update(const QString &service, AlertSource source, Br
         resolve(episode.openVeryLong, nowMs, changes);
     }
 
-    if (opensInWindow > m_rules.flapOpens && !episode.flapping) {
+    if (m_rules.flapping.isFlapping(opensInWindow) && !episode.flapping) {
         fire(episode.flapping, AlertKind::Flapping, nowMs,
              u"%1: %2 flapping, %3 opens in %4"_s.arg(service, sourceName(source))
                  .arg(opensInWindow)
-                 .arg(formatDurationMs(m_rules.flapWindowMs)));
-    } else if (opensInWindow <= m_rules.flapOpens / 2) {
+                 .arg(formatDurationMs(m_rules.flapping.windowMs)));
+    } else if (m_rules.flapping.hasCalmedDown(opensInWindow)) {
         resolve(episode.flapping, nowMs, changes);
     }
     return changes;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "breaker/breakerstate.h"
+#include "flapping/flappingrule.h"
 
 #include <QList>
 #include <QString>
@@ -15,7 +16,7 @@ enum class AlertKind : std::uint8_t
 {
     OpenLong,     // not closed for longer than openLongMs (2 min)
     OpenVeryLong, // not closed for longer than openVeryLongMs (10 min)
-    Flapping      // more than flapOpens opens within the flap window (3 in 10 min)
+    Flapping      // the flapping rule (more than 3 opens in 10 min)
 };
 
 enum class AlertSource : std::uint8_t
@@ -45,8 +46,8 @@ struct Alert
 // - "Open" means not closed: open, half-open and forced open all continue an episode, because a breaker that keeps
 //   failing its half-open probes never stays OPEN for two minutes, yet is the case an operator must hear about.
 //   The episode ends when the breaker closes (or is disabled / metrics-only); the next one can fire again.
-// - Flapping fires when the opens in the window exceed flapOpens, and resolves only once they fall to
-//   flapOpens / 2 or fewer, so a count wobbling around the threshold does not fire again and again.
+// - Flapping fires when the opens in the window make the FlappingRule true, and resolves only once they fall to
+//   half its threshold or fewer, so a count wobbling around the threshold does not fire again and again.
 class AlertTracker
 {
 public:
@@ -54,8 +55,7 @@ public:
     {
         std::int64_t openLongMs = 2 * 60'000;
         std::int64_t openVeryLongMs = 10 * 60'000;
-        int flapOpens = 3;                       // more than this many opens ...
-        std::int64_t flapWindowMs = 10 * 60'000; // ... in this window (counted by the caller)
+        FlappingRule flapping; // the opens in its window are counted by the caller
     };
 
     AlertTracker() = default;
@@ -63,7 +63,7 @@ public:
     const Rules &rules() const { return m_rules; }
 
     // The current state of one breaker. Returns the alerts that fired or resolved at `nowMs` (resolved ones
-    // with resolvedAtMs set). `opensInWindow` is the number of opens in the last flapWindowMs.
+    // with resolvedAtMs set). `opensInWindow` is the number of opens in the flapping rule's window.
     QList<Alert> update(const QString &service, AlertSource source, BreakerState state, std::int64_t stateSinceMs,
                         int opensInWindow, std::int64_t nowMs);
     // The breaker is gone (service removed from the configuration): its active alerts resolve.

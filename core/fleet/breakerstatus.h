@@ -1,6 +1,7 @@
 #pragma once
 
 #include "breaker/breakerstate.h"
+#include "flapping/flappingrule.h"
 #include "fleet/breakerid.h"
 #include "fleet/breakersource.h"
 #include "probe/probeoutcome.h"
@@ -47,7 +48,7 @@ struct BreakerStatus
     QList<QPair<QString, QString>> parameters;
     bool policyFromSource = false;
     double windowFailurePercent = -1; // -1: not enough calls yet
-    int opensLast10Min = 0;
+    int opensLast10Min = 0;           // opens in the flapping rule's window (10 min by default)
 
     // The latest poll that concerned this breaker: the health poll (health breaker) or the source's poll.
     ProbeOutcomeKind lastOutcome = ProbeOutcomeKind::Other;
@@ -69,6 +70,9 @@ struct BreakerStatus
     std::optional<BreakerState> observedState;
     std::int64_t observedSinceMs = 0;
     int observedOpensLast10Min = 0;
+    // The flapping rule this breaker is judged by, and its verdict on either breaker's opens.
+    FlappingRule flappingRule;
+    bool flapping = false;
     QString observedProblem; // e.g. the source is unreachable
     // hystrix.stream says only "not closed": an Open here may be half-open.
     bool observedOpenMayBeHalfOpen = false;

@@ -21,7 +21,6 @@ namespace bw {
 namespace {
 
 constexpr std::int64_t kObservedHistoryMs = 24 * 3600 * 1000; // what the observed tracker keeps
-constexpr std::int64_t kFlapWindowMs = 10 * 60'000;
 // A hystrix command that has sent nothing for this long is no longer shown by its stream.
 constexpr std::int64_t kStreamSilenceMs = 30'000;
 
@@ -139,8 +138,9 @@ struct FleetMonitor::Instance
 
 struct FleetMonitor::Tracked
 {
-    Tracked(BreakerId breakerId, const QString &instance, BreakerSource from, const SourcedPolicy &sourced)
-        : id(std::move(breakerId)), instanceKey(instance), breaker(sourced.policy), flapping(3, kFlapWindowMs)
+    Tracked(BreakerId breakerId, const QString &instance, BreakerSource from, const SourcedPolicy &sourced,
+            const FlappingRule &rule)
+        : id(std::move(breakerId)), instanceKey(instance), breaker(sourced.policy), flapping(rule)
     {
         status.id = id;
         status.name = id.key();
@@ -238,7 +238,8 @@ void FleetMonitor::setConfig(const Config &config)
             instance = std::make_unique<Instance>(service, config.global);
             if (instance->hasHealthBreaker()) {
                 const SourcedPolicy sourced{service.preset, service.parameters, service.policy, false};
-                auto tracked = std::make_unique<Tracked>(instance->healthId(), key, BreakerSource::Health, sourced);
+                auto tracked = std::make_unique<Tracked>(instance->healthId(), key, BreakerSource::Health, sourced,
+                                                         m_flappingRule);
                 tracked->watchedSinceMs = m_clock();
                 tracked->status.feed = instance->traffic ? BreakerFeed::PollsAndTraffic : BreakerFeed::Polls;
                 tracked->status.url = service.health ? service.health->url.toString(QUrl::RemoveUserInfo)
@@ -755,7 +756,7 @@ FleetMonitor::Tracked &FleetMonitor::track(Instance &instance, const QString &na
         return *known;
     }
     const SourcedPolicy sourced = SourcedPolicy::forBreaker(instance.config, source, settings, m_catalog);
-    auto tracked = std::make_unique<Tracked>(id, instance.key, source, sourced);
+    auto tracked = std::make_unique<Tracked>(id, instance.key, source, sourced, m_flappingRule);
     tracked->watchedSinceMs = m_clock();
     tracked->status.feed = BreakerFeed::Nothing;
     tracked->status.url = urlFor(instance.config, source);
@@ -919,9 +920,9 @@ void FleetMonitor::observe(Tracked &tracked, std::int64_t t, std::optional<Break
     status.observedState = tracked.observed.stateAt(now);
     status.observedSinceMs = tracked.observedFirstSeenMs; // unless a transition says better, below
     const QList<ObservedTransition> &all = tracked.observed.transitions();
-    status.observedOpensLast10Min = static_cast<int>(std::count_if(all.cbegin(), all.cend(), [now](const auto &tr) {
-        return tr.to == BreakerState::Open && tr.from != BreakerState::Open && tr.t > now - kFlapWindowMs &&
-               tr.t <= now;
+    const std::int64_t window = tracked.flapping.rule().windowMs;
+    status.observedOpensLast10Min = static_cast<int>(std::count_if(all.cbegin(), all.cend(), [&](const auto &tr) {
+        return tr.to == BreakerState::Open && tr.from != BreakerState::Open && tr.t > now - window && tr.t <= now;
     }));
     for (auto it = all.crbegin(); it != all.crend(); ++it) {
         if (it->t <= now) {
@@ -950,6 +951,9 @@ void FleetMonitor::publish(Tracked &tracked)
                                                                  static_cast<double>(snapshot.windowCalls)
                                                            : -1;
     status.opensLast10Min = tracked.flapping.opensInWindow(m_clock());
+    status.flappingRule = tracked.flapping.rule();
+    status.flapping = status.flappingRule.isFlapping(status.opensLast10Min) ||
+                      status.flappingRule.isFlapping(status.observedOpensLast10Min);
     Q_EMIT breakerUpdated(tracked.id, status);
 }
 

@@ -71,6 +71,8 @@ public:
     // How the real breaker can be changed: the configured remote_breaker for the breaker it names, or the
     // actuator's POST /actuator/circuitbreakers/{name} for a Resilience4j breaker of an instance with an actuator.
     std::optional<RemoteBreakerBinding> remoteBinding(const BreakerId &id) const;
+    // The flapping rule every breaker is judged by (BreakerStatus::flapping); the alerts use the same.
+    const FlappingRule &flappingRule() const { return m_flappingRule; }
     // Connections held open for hystrix streams (one per URL).
     int streamCount() const { return static_cast<int>(m_streams.size()); }
 
@@ -132,6 +134,7 @@ private:
 
     HttpProber *m_prober;
     ProbeScheduler::Clock m_clock;
+    FlappingRule m_flappingRule;
     std::unique_ptr<ProbeScheduler> m_scheduler;
     PresetCatalog m_catalog;
     bool m_running = false;

@@ -1,5 +1,7 @@
 #include "whatif/whatifcomparison.h"
 
+#include "flapping/flappingrule.h"
+
 #include <QLocale>
 #include <QStringList>
 
@@ -23,7 +25,7 @@ const std::vector<WhatIfColumnInfo> &whatIfColumns()
         {WhatIfColumn::Rejected, u"rejected"_s, u"Rejected"_s,
          u"All calls refused while open or over the half-open probe limit"_s, true},
         {WhatIfColumn::FlappingEpisodes, u"flapping_episodes"_s, u"Flapping"_s,
-         u"Episodes of more than 3 opens in 10 minutes"_s, true},
+         u"Episodes of "_s + FlappingRule{}.describe() + u" (the flapping rule)"_s, true},
         {WhatIfColumn::OutagesDetected, u"outages_detected"_s, u"Outages detected"_s,
          u"Outages during which the breaker opened (or was already open)"_s, false},
         {WhatIfColumn::DetectionDelay, u"mean_detection_delay_ms"_s, u"Detection delay"_s,

@@ -62,7 +62,7 @@ void summariseTransitions(const std::vector<Transition> &transitions, std::int64
                           WhatIfMetrics &metrics)
 {
     metrics.transitions = static_cast<std::int64_t>(transitions.size());
-    OpensInWindowDetector flapping(options.flapMaxOpens, options.flapWindowMs);
+    OpensInWindowDetector flapping(options.flapping);
     for (std::size_t i = 0; i < transitions.size(); ++i) {
         const Transition &tr = transitions[i];
         const std::int64_t until = i + 1 < transitions.size() ? transitions[i + 1].t : endT;

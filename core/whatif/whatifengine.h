@@ -1,5 +1,7 @@
 #pragma once
 
+#include "flapping/flappingrule.h"
+
 #include "breaker/breakerpolicy.h"
 #include "events/eventstream.h"
 #include "whatif/whatifmetrics.h"
@@ -21,8 +23,7 @@ struct WhatIfCandidate
 struct WhatIfOptions
 {
     std::vector<Outage> outages;
-    int flapMaxOpens = 3;
-    std::int64_t flapWindowMs = 600'000;
+    FlappingRule flapping;
     bool keepTransitions = false;
     int threads = 0; // 0 = one per core
     // Polled between chunks; set it from any thread to stop early (results are then partial and `cancelled`).

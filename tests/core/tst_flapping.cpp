@@ -1,8 +1,10 @@
+#include "alerts/alerttracker.h"
 #include "flapping/opensinwindowdetector.h"
 #include "flapping/percentstatechange.h"
 
 #include <QTest>
 
+using namespace Qt::StringLiterals;
 using Change = bw::PercentStateChange::Change;
 
 class TestFlapping final : public QObject
@@ -12,6 +14,7 @@ private Q_SLOTS:
     void opensInWindow_data();
     void opensInWindow();
     void episodesCountOncePerEpisode();
+    void oneRuleForEveryone();
     void percentStateChangeWeights_data();
     void percentStateChangeWeights();
     void hysteresis();
@@ -47,7 +50,7 @@ void TestFlapping::opensInWindow()
 
 void TestFlapping::episodesCountOncePerEpisode()
 {
-    bw::OpensInWindowDetector detector(3, 600'000);
+    bw::OpensInWindowDetector detector(bw::FlappingRule{3, 600'000});
     QVERIFY(!detector.recordOpen(0));
     QVERIFY(!detector.recordOpen(1000));
     QVERIFY(!detector.recordOpen(2000));
@@ -59,6 +62,34 @@ void TestFlapping::episodesCountOncePerEpisode()
     QVERIFY(!detector.recordOpen(2'000'200));
     QVERIFY(detector.recordOpen(2'000'300)); // second episode
     QCOMPARE(detector.episodes(), 2);
+}
+
+void TestFlapping::oneRuleForEveryone()
+{
+    // The default is the product's rule (and the shipped Prometheus alert's): more than 3 opens in 10 minutes.
+    const bw::FlappingRule rule;
+    QCOMPARE(rule.maxOpens, 3);
+    QCOMPARE(rule.windowMs, 600'000);
+    QVERIFY(!rule.isFlapping(3));
+    QVERIFY(rule.isFlapping(4));
+    QVERIFY(rule.hasCalmedDown(1));
+    QVERIFY(!rule.hasCalmedDown(2));
+    QCOMPARE(rule.describe(), u"more than 3 opens in 10 min"_s);
+    // The detector, the alerts and the what-if take the same rule, and judge by it.
+    const bw::FlappingRule strict{1, 60'000};
+    bw::OpensInWindowDetector detector(strict);
+    QCOMPARE(detector.rule(), strict);
+    detector.recordOpen(0);
+    QVERIFY(!detector.isFlapping(0));
+    QVERIFY(detector.recordOpen(30'000));
+    QVERIFY(detector.isFlapping(30'000));
+    QVERIFY(!detector.isFlapping(60'001));
+    bw::AlertTracker tracker(bw::AlertTracker::Rules{.flapping = strict});
+    const QList<bw::Alert> fired =
+        tracker.update(u"s"_s, bw::AlertSource::Simulated, bw::BreakerState::Closed, 0, 2, 30'000);
+    QCOMPARE(fired.size(), 1);
+    QCOMPARE(fired.front().kind, bw::AlertKind::Flapping);
+    QVERIFY2(fired.front().summary.contains(u"2 opens in 1m"_s), qPrintable(fired.front().summary));
 }
 
 void TestFlapping::percentStateChangeWeights_data()

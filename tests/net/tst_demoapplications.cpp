@@ -4,6 +4,8 @@
 #include "config/configloader.h"
 #include "demo/demofleet.h"
 #include "flapping/flappingrule.h"
+#include "history/fleethistory.h"
+#include "history/historyrecorder.h"
 #include "monitor/fleetmonitor.h"
 #include "probe/httpprober.h"
 
@@ -28,6 +30,7 @@ private Q_SLOTS:
     void sharedDownstreamOpensBreakersInSeveralServices();
     void onlyTheFlappingInstanceFlaps();
     void monitorFindsEveryBreakerOfTheFleet();
+    void reloadAddingAndRemovingInstancesKeepsEveryOtherBreakersHistory();
 
 private:
     QByteArray get(const QUrl &url, int *status = nullptr);
@@ -332,6 +335,87 @@ void TestDemoApplications::monitorFindsEveryBreakerOfTheFleet()
     const bw::DemoService *dead = fleet.instancesOf(u"notifications"_s)[1];
     const bw::BreakerId deadHealth{u"notifications"_s, u"%1:%2"_s.arg(dead->baseUrl().host()).arg(dead->port()), {}};
     QTRY_COMPARE_WITH_TIMEOUT(monitor.status(deadHealth).state, bw::BreakerState::Open, 15'000);
+}
+
+void TestDemoApplications::reloadAddingAndRemovingInstancesKeepsEveryOtherBreakersHistory()
+{
+    // The fleet starts a second before the shared outage, so real breakers open and the history has transitions.
+    QElapsedTimer clock;
+    clock.start();
+    bw::DemoFleet fleet([&clock] { return 19'000 + clock.elapsed(); }, QDateTime::currentMSecsSinceEpoch());
+    QVERIFY(fleet.start({QHostAddress::LocalHost, 0, 3, u"default"_s, 1}).ok());
+    const bw::PresetCatalog catalog;
+    const auto full = bw::ConfigLoader(catalog).loadText(fleet.configYaml(300), u"<demo>"_s, {});
+    QVERIFY(full.ok());
+    const auto only = [&](const std::function<bool(const bw::ServiceConfig &, int)> &keep) {
+        bw::Config config = *full;
+        config.services.clear();
+        QHash<QString, int> nth;
+        for (const bw::ServiceConfig &service : full->services) {
+            if (keep(service, nth[service.name]++))
+                config.services.push_back(service);
+        }
+        return config;
+    };
+    // checkout's three instances and search's two; then checkout's third leaves and payments' two arrive.
+    const bw::Config before = only([](const bw::ServiceConfig &s, int) { return s.name != u"payments"; });
+    const bw::Config after = only([](const bw::ServiceConfig &s, int n) { return s.name != u"checkout" || n < 2; });
+    QCOMPARE(before.services.size(), std::size_t(5));
+    QCOMPARE(after.services.size(), std::size_t(6));
+
+    bw::HttpProber prober(&m_network);
+    bw::FleetMonitor monitor(&prober, [&clock] { return clock.elapsed(); });
+    monitor.setConfig(before);
+    bw::FleetHistory history;
+    bw::HistoryRecorder recorder(&monitor, &history);
+    monitor.start();
+    const bw::DemoService *first = fleet.instancesOf(u"checkout"_s)[0];
+    const bw::BreakerId paymentGateway{u"checkout"_s, u"127.0.0.1:%1"_s.arg(first->port()), u"paymentGateway"_s};
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.status(paymentGateway).observedState, std::optional(bw::BreakerState::Open),
+                              10'000);
+
+    // What every breaker's history holds up to now.
+    const std::int64_t cut = clock.elapsed();
+    const auto snapshot = [&](const bw::BreakerId &id) {
+        const int row = recorder.rowOf(id);
+        const auto &h = history.service(row);
+        QStringList out;
+        for (const bw::TrackKind track : {bw::TrackKind::Simulated, bw::TrackKind::Observed}) {
+            for (const bw::TrackTransition &t : h.track(track).transitions(0, cut))
+                out << u"%1:%2->%3@%4"_s.arg(int(track)).arg(int(t.from)).arg(int(t.to)).arg(t.t);
+        }
+        for (const bw::SeriesPoint &p : history.buckets(row, bw::SeriesKind::ErrorRate, 0, cut, 100'000))
+            out << u"e@%1=%2"_s.arg(p.t).arg(p.mean);
+        return out;
+    };
+    QHash<bw::BreakerId, QStringList> held;
+    for (const bw::BreakerId &id : recorder.ids())
+        held.insert(id, snapshot(id));
+    QVERIFY2(held.value(paymentGateway).join(u' ').contains(u"1:0->1@"_s), // its real breaker's open is there
+             qPrintable(u"row %1 of %2, %3 runs, now %4"_s.arg(recorder.rowOf(paymentGateway)).arg(history.serviceCount())
+                            .arg(history.runs(recorder.rowOf(paymentGateway), bw::TrackKind::Observed, 0, cut, 0).size()).arg(cut)));
+    const bw::DemoService *third = fleet.instancesOf(u"checkout"_s)[2];
+    const QString thirdInstance = u"127.0.0.1:%1"_s.arg(third->port());
+    QVERIFY(held.contains({u"checkout"_s, thirdInstance, u"paymentGateway"_s}));
+
+    monitor.setConfig(after);
+
+    int kept = 0;
+    for (auto it = held.cbegin(); it != held.cend(); ++it) {
+        if (it.key().instance == thirdInstance) {
+            QCOMPARE(recorder.rowOf(it.key()), -1); // gone with its instance
+            continue;
+        }
+        QVERIFY2(recorder.rowOf(it.key()) >= 0, qPrintable(it.key().key()));
+        QCOMPARE(snapshot(it.key()), it.value());
+        ++kept;
+    }
+    QVERIFY(kept >= 4 * 4); // four instances, each with its health breaker and three named ones
+    // The new instances' breakers get rows of their own as they are found.
+    const bw::DemoService *payments = fleet.instancesOf(u"payments"_s)[1];
+    const bw::BreakerId ledger{u"payments"_s, u"127.0.0.1:%1"_s.arg(payments->port()), u"https://ledger.internal"_s};
+    QTRY_VERIFY_WITH_TIMEOUT(recorder.rowOf(ledger) >= 0, 10'000);
+    QCOMPARE(recorder.ids().size(), history.serviceCount());
 }
 
 QTEST_GUILESS_MAIN(TestDemoApplications)

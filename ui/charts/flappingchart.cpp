@@ -176,9 +176,9 @@ void FlappingChart::setSpanMs(std::int64_t spanMs)
 void FlappingChart::setOptions(const FlapSeriesOptions &options)
 {
     m_options = options;
-    const QString window = minutes(m_options.flapWindowMs);
+    const QString window = minutes(m_options.flapping.windowMs);
     m_rolling->setName(tr("opens in the last %1 min").arg(window));
-    m_threshold->setName(tr("flap threshold: more than %1 in %2 min").arg(m_options.flapOpens).arg(window));
+    m_threshold->setName(tr("flap threshold: more than %1 in %2 min").arg(m_options.flapping.maxOpens).arg(window));
     m_percent->setName(tr("percent state change (%1 checks, one per %2 s)")
                            .arg(m_options.percentHistory)
                            .arg(static_cast<double>(m_options.checkIntervalMs) / 1'000.0));
@@ -233,7 +233,7 @@ void FlappingChart::refresh(std::int64_t nowMs)
         rolling << QPointF(static_cast<double>(step.t), step.count) << QPointF(until, step.count);
     }
     m_rolling->replace(rolling);
-    m_threshold->replace({QPointF(t0, m_options.flapOpens), QPointF(t1, m_options.flapOpens)});
+    m_threshold->replace({QPointF(t0, m_options.flapping.maxOpens), QPointF(t1, m_options.flapping.maxOpens)});
     QList<QPointF> alerts;
     for (const CountStep &alert : m_data.alerts)
         alerts << QPointF(static_cast<double>(alert.t), alert.count);
@@ -247,7 +247,7 @@ void FlappingChart::refresh(std::int64_t nowMs)
     m_low->replace({QPointF(t0, m_options.percentLow), QPointF(t1, m_options.percentLow)});
     m_high->replace({QPointF(t0, m_options.percentHigh), QPointF(t1, m_options.percentHigh)});
 
-    const int top = std::max({m_data.maxRolling, m_data.maxBinOpens, m_options.flapOpens + 1, 4}) + 1;
+    const int top = std::max({m_data.maxRolling, m_data.maxBinOpens, m_options.flapping.maxOpens + 1, 4}) + 1;
     QValueAxis *opensAxis = m_opens->valueAxis();
     opensAxis->setRange(0, top);
     if (top <= 10) {

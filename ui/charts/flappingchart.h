@@ -41,7 +41,7 @@ public:
     {
         OpenBars,      // the outline of the bars: (start, 0), (start, n), (end, n), (end, 0) per bin with opens
         RollingOpens,  // step line of opens in the window
-        Threshold,     // flapOpens over the whole range
+        Threshold,     // the flapping rule's threshold over the whole range
         Alerts,        // (t, count) where the alert fires
         AlertEpisodes, // outline of the shaded spans where the alert is active: (start, 0), (start, top), ...
         Percent,       // percent state change

@@ -32,7 +32,7 @@ std::int64_t ceilTo(std::int64_t t, std::int64_t step)
 void rollingCount(const std::vector<std::int64_t> &opens, std::int64_t from, std::int64_t t0, std::int64_t t1,
                   const FlapSeriesOptions &options, FlapSeries &out)
 {
-    AlertTracker tracker(AlertTracker::Rules{.flapOpens = options.flapOpens, .flapWindowMs = options.flapWindowMs});
+    AlertTracker tracker(AlertTracker::Rules{.flapping = options.flapping});
     const QString key = u"chart"_s;
     int count = 0;
     std::optional<std::int64_t> episodeStart;
@@ -65,8 +65,8 @@ void rollingCount(const std::vector<std::int64_t> &opens, std::int64_t from, std
     for (;;) {
         const std::int64_t nextIn =
             entering < opens.size() ? opens[entering] : std::numeric_limits<std::int64_t>::max();
-        const std::int64_t nextOut =
-            leaving < opens.size() ? opens[leaving] + options.flapWindowMs : std::numeric_limits<std::int64_t>::max();
+        const std::int64_t nextOut = leaving < opens.size() ? opens[leaving] + options.flapping.windowMs
+                                                            : std::numeric_limits<std::int64_t>::max();
         const std::int64_t t = std::min(nextIn, nextOut);
         if (!seenT0 && t >= t0) {
             record(t0); // the count holding at t0, before any change at or after it
@@ -78,7 +78,7 @@ void rollingCount(const std::vector<std::int64_t> &opens, std::int64_t from, std
             ++count;
             ++entering;
         }
-        while (leaving < opens.size() && opens[leaving] + options.flapWindowMs == t) {
+        while (leaving < opens.size() && opens[leaving] + options.flapping.windowMs == t) {
             --count;
             ++leaving;
         }
@@ -134,7 +134,7 @@ FlapSeries FlapSeries::compute(const TrackHistory &track, std::int64_t t0, std::
     if (t1 <= t0)
         return out;
 
-    const std::int64_t window = std::max<std::int64_t>(1, options.flapWindowMs);
+    const std::int64_t window = std::max<std::int64_t>(1, options.flapping.windowMs);
     const std::int64_t warmStart = t0 - 3 * window;
     std::vector<std::int64_t> allOpens;
     for (const TrackTransition &transition : track.transitions(warmStart, t1)) {
@@ -156,7 +156,7 @@ FlapSeries FlapSeries::compute(const TrackHistory &track, std::int64_t t0, std::
     }
 
     FlapSeriesOptions rules = options;
-    rules.flapWindowMs = window;
+    rules.flapping.windowMs = window;
     rollingCount(allOpens, warmStart, t0, t1, rules, out);
     percentStateChange(track, t0, t1, lastRunUntil, options, out);
     return out;

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "flapping/flappingrule.h"
+
 #include "history/trackhistory.h"
 
 #include <cstdint>
@@ -12,9 +14,8 @@ namespace bw {
 // percent state change is Nagios-style over 21 checks with hysteresis 5 % / 20 % (PercentStateChange).
 struct FlapSeriesOptions
 {
-    std::int64_t binMs = 60'000;         // width of one bar: opens per bin
-    int flapOpens = 3;                   // the alert fires above this many opens ...
-    std::int64_t flapWindowMs = 600'000; // ... within this window
+    std::int64_t binMs = 60'000; // width of one bar: opens per bin
+    FlappingRule flapping;       // the alert's rule
     // Percent state change samples the track's state every checkIntervalMs (what a check at that period would
     // have seen; runs shorter than the interval can be missed) and feeds each sample to PercentStateChange.
     std::int64_t checkIntervalMs = 10'000;
@@ -61,9 +62,9 @@ struct FlapSeries
     std::int64_t binMs = 0;
     std::vector<std::int64_t> opens; // transitions to open in [t0, t1), oldest first
     std::vector<OpenBin> bins;       // every bin from the one holding t0 to the one holding t1 - 1, empty ones too
-    std::vector<CountStep> rolling;  // opens in (t - flapWindowMs, t] for t in [t0, t1); first step at t0
-    // Where the flapping alert fires: the rolling count goes above flapOpens while no episode is active. As in
-    // AlertTracker, an episode ends only when the count falls to flapOpens / 2 or fewer, so a count wobbling
+    std::vector<CountStep> rolling;  // opens in (t - flapping.windowMs, t] for t in [t0, t1); first step at t0
+    // Where the flapping alert fires: the rolling count makes the rule true while no episode is active. As in
+    // AlertTracker, an episode ends only when the count falls to half the threshold or fewer, so a count wobbling
     // around the threshold fires once. Episodes are followed from 3 windows before t0.
     std::vector<CountStep> alerts;
     std::vector<AlertEpisode> episodes; // overlapping [t0, t1), oldest first

@@ -2,6 +2,7 @@
 
 #include "history/fleethistory.h"
 #include "history/historyrecorder.h"
+#include "history/recentfigures.h"
 #include "monitor/fleetmonitor.h"
 
 #include <QColor>
@@ -32,36 +33,56 @@ QColor stateColour(BreakerState state)
     return {};
 }
 
-bool flapping(const BreakerStatus &s)
-{
-    return s.opensLast10Min > ServiceTableModel::kFlapOpens || s.observedOpensLast10Min > ServiceTableModel::kFlapOpens;
-}
-
 } // namespace
+
+ServiceTableModel::ServiceTableModel(QObject *parent) : QAbstractTableModel(parent) {}
 
 ServiceTableModel::ServiceTableModel(FleetMonitor *monitor, QObject *parent)
     : QAbstractTableModel(parent), m_monitor(monitor)
 {
+    m_labelsOf = [monitor](const BreakerId &id) {
+        QVariantMap labels;
+        if (const ServiceConfig *config = monitor->instanceConfig(id))
+            for (auto it = config->labels.cbegin(); it != config->labels.cend(); ++it)
+                labels.insert(it.key(), it.value());
+        return labels;
+    };
     reload();
     connect(monitor, &FleetMonitor::breakerUpdated, this, &ServiceTableModel::update);
-    connect(monitor, &FleetMonitor::breakerAdded, this, &ServiceTableModel::insertBreaker);
+    connect(monitor, &FleetMonitor::breakerAdded, this,
+            [this, monitor](const BreakerId &id) { addBreaker(monitor->status(id)); });
     connect(monitor, &FleetMonitor::breakerRemoved, this, &ServiceTableModel::removeBreaker);
 }
 
 void ServiceTableModel::setHistory(const FleetHistory *history, const HistoryRecorder *recorder,
                                    std::function<std::int64_t()> clock)
 {
+    setHistory(
+        history, [recorder](const BreakerId &id) { return recorder ? recorder->rowOf(id) : -1; }, std::move(clock));
+}
+
+void ServiceTableModel::setHistory(const FleetHistory *history, HistoryRowOf rowOf, std::function<std::int64_t()> clock)
+{
     m_history = history;
-    m_recorder = recorder;
+    m_historyRowOf = std::move(rowOf);
     m_clock = std::move(clock);
 }
 
 void ServiceTableModel::reload()
 {
-    beginResetModel();
-    m_rows.clear();
+    if (!m_monitor)
+        return;
+    std::vector<BreakerStatus> statuses;
     for (const BreakerId &id : m_monitor->breakers())
-        m_rows.push_back(m_monitor->status(id));
+        statuses.push_back(m_monitor->status(id));
+    setBreakers(std::move(statuses));
+}
+
+void ServiceTableModel::setBreakers(std::vector<BreakerStatus> statuses)
+{
+    std::sort(statuses.begin(), statuses.end(), [](const auto &a, const auto &b) { return a.id < b.id; });
+    beginResetModel();
+    m_rows = std::move(statuses);
     endResetModel();
 }
 
@@ -79,13 +100,13 @@ int ServiceTableModel::rowOf(const BreakerId &id) const
     return it != m_rows.end() && it->id == id ? static_cast<int>(it - m_rows.begin()) : -1;
 }
 
-void ServiceTableModel::insertBreaker(const BreakerId &id)
+void ServiceTableModel::addBreaker(const BreakerStatus &status)
 {
-    if (rowOf(id) >= 0)
-        return;
-    const int row = static_cast<int>(byId(m_rows, id) - m_rows.begin()); // the monitor's order: by id
+    if (rowOf(status.id) >= 0)
+        return update(status.id, status);
+    const int row = static_cast<int>(byId(m_rows, status.id) - m_rows.begin()); // by id, as the monitor orders them
     beginInsertRows({}, row, row);
-    m_rows.insert(m_rows.begin() + row, m_monitor->status(id));
+    m_rows.insert(m_rows.begin() + row, status);
     endInsertRows();
 }
 
@@ -110,9 +131,9 @@ void ServiceTableModel::update(const BreakerId &id, const BreakerStatus &status)
 
 int ServiceTableModel::historyRow(int row) const
 {
-    if (!m_history || !m_recorder || !m_clock)
+    if (!m_history || !m_historyRowOf || !m_clock)
         return -1;
-    const int found = m_recorder->rowOf(m_rows[static_cast<std::size_t>(row)].id);
+    const int found = m_historyRowOf(m_rows[static_cast<std::size_t>(row)].id);
     return found < m_history->serviceCount() ? found : -1;
 }
 
@@ -141,29 +162,14 @@ QVariant ServiceTableModel::sparkline(int modelRow) const
 
 double ServiceTableModel::recentErrorRate(int modelRow, double fallback) const
 {
-    // A single scrape's batch is a handful of calls, so its rate jumps between 0 and 100 %; the last minute's
-    // mean is what an operator wants to read.
     const int row = historyRow(modelRow);
-    if (row < 0)
-        return fallback;
-    const std::int64_t now = m_clock();
-    double sum = 0;
-    double count = 0;
-    for (const SeriesPoint &p : m_history->buckets(row, SeriesKind::ErrorRate, now - 60'000, now + 1, 60)) {
-        sum += static_cast<double>(p.mean) * p.count;
-        count += p.count;
-    }
-    return count > 0 ? sum / count : fallback;
+    return row < 0 ? fallback : recentErrorRatePercent(*m_history, row, m_clock()).value_or(fallback);
 }
 
 double ServiceTableModel::latestP95(int modelRow) const
 {
     const int row = historyRow(modelRow);
-    if (row < 0)
-        return -1;
-    const std::int64_t now = m_clock();
-    const auto points = m_history->buckets(row, SeriesKind::LatencyP95, now - 60'000, now + 1, 1);
-    return points.empty() ? -1 : points.back().last;
+    return row < 0 ? -1 : recentP95LatencyMs(*m_history, row, m_clock()).value_or(-1);
 }
 
 QVariant ServiceTableModel::data(const QModelIndex &index, int role) const
@@ -176,18 +182,13 @@ QVariant ServiceTableModel::data(const QModelIndex &index, int role) const
     case StateRole:
         return static_cast<int>(s.state);
     case FlappingRole:
-        return flapping(s);
+        return s.flapping;
     case StaleRole:
         return s.stale;
     case NotClosedRole:
         return s.state != BreakerState::Closed || (s.observedState && *s.observedState != BreakerState::Closed);
-    case LabelsRole: {
-        QVariantMap labels;
-        if (const ServiceConfig *config = m_monitor->instanceConfig(s.id))
-            for (auto it = config->labels.cbegin(); it != config->labels.cend(); ++it)
-                labels.insert(it.key(), it.value());
-        return labels;
-    }
+    case LabelsRole:
+        return m_labelsOf ? m_labelsOf(s.id) : QVariantMap();
     case SparklineRole:
         return index.column() == ErrorRateColumn ? sparkline(index.row()) : QVariant();
     default:
@@ -216,8 +217,8 @@ QVariant ServiceTableModel::data(const QModelIndex &index, int role) const
         case P95Column:
             return tr("95th percentile of the poll latencies of the last minute.");
         case OpensColumn:
-            return flapping(s) ? tr("Flapping: more than %1 opens in 10 minutes.").arg(kFlapOpens)
-                               : tr("Opens of the simulated breaker in the last 10 minutes.");
+            return s.flapping ? tr("Flapping: %1.").arg(s.flappingRule.describe())
+                              : tr("Opens of the simulated breaker in the last 10 minutes.");
         default:
             return s.lastReason;
         }
@@ -228,7 +229,7 @@ QVariant ServiceTableModel::data(const QModelIndex &index, int role) const
         return stateColour(s.state);
     if (role == Qt::ForegroundRole && index.column() == ObservedColumn && s.observedState)
         return stateColour(*s.observedState);
-    if (role == Qt::ForegroundRole && index.column() == OpensColumn && flapping(s))
+    if (role == Qt::ForegroundRole && index.column() == OpensColumn && s.flapping)
         return QColor(0xD5, 0x5E, 0x00);
     if (role == Qt::TextAlignmentRole) {
         switch (index.column()) {
@@ -279,12 +280,17 @@ QVariant ServiceTableModel::data(const QModelIndex &index, int role) const
         return tr("%1 req/s").arg(s.requestsPerSecond, 0, 'f', s.requestsPerSecond < 10 ? 1 : 0);
     case OutcomeColumn:
         return polled ? outcomeKindName(s.lastOutcome).replace(u'_', u' ') : tr("waiting for first poll");
-    case LatencyColumn:
+    case LatencyColumn: {
+        // A named breaker has no poll of its own: a latency only when its source reports one (hystrix).
+        const bool known = polled && (s.id.isHealth() || s.lastLatencyMs > 0);
         if (sort)
-            return s.lastLatencyMs;
-        return polled ? u"%1 ms"_s.arg(qRound(s.lastLatencyMs)) : QString();
+            return known ? s.lastLatencyMs : -1.0;
+        return known ? u"%1 ms"_s.arg(qRound(s.lastLatencyMs)) : (polled ? u"–"_s : QString());
+    }
     case P95Column: {
-        const double p95 = latestP95(index.row());
+        double p95 = latestP95(index.row());
+        if (!s.id.isHealth() && p95 <= 0)
+            p95 = -1;
         if (sort)
             return p95;
         return p95 < 0 ? QString() : u"%1 ms"_s.arg(qRound(p95));
@@ -292,8 +298,8 @@ QVariant ServiceTableModel::data(const QModelIndex &index, int role) const
     case OpensColumn:
         if (sort)
             return std::max(s.opensLast10Min, s.observedOpensLast10Min);
-        return flapping(s) ? tr("⚑ %1 flapping").arg(std::max(s.opensLast10Min, s.observedOpensLast10Min))
-                           : QString::number(s.opensLast10Min);
+        return s.flapping ? tr("⚑ %1 flapping").arg(std::max(s.opensLast10Min, s.observedOpensLast10Min))
+                          : QString::number(s.opensLast10Min);
     case ReasonColumn:
         return s.lastReason;
     default:

@@ -1,0 +1,31 @@
+#include "history/recentfigures.h"
+
+namespace bw {
+
+std::optional<double> recentErrorRatePercent(const FleetHistory &history, int row, std::int64_t nowMs)
+{
+    if (row < 0 || row >= history.serviceCount())
+        return std::nullopt;
+    double sum = 0;
+    double count = 0;
+    for (const SeriesPoint &p :
+         history.buckets(row, SeriesKind::ErrorRate, nowMs - kRecentFiguresWindowMs, nowMs + 1, 60)) {
+        sum += static_cast<double>(p.mean) * p.count;
+        count += p.count;
+    }
+    if (count <= 0)
+        return std::nullopt;
+    return sum / count;
+}
+
+std::optional<double> recentP95LatencyMs(const FleetHistory &history, int row, std::int64_t nowMs)
+{
+    if (row < 0 || row >= history.serviceCount())
+        return std::nullopt;
+    const auto points = history.buckets(row, SeriesKind::LatencyP95, nowMs - kRecentFiguresWindowMs, nowMs + 1, 1);
+    if (points.empty())
+        return std::nullopt;
+    return points.back().last;
+}
+
+} // namespace bw
