@@ -113,6 +113,8 @@ struct HistoryStore::Private
     QHash<QString, int> localIndex;
     QHash<QString, int> dbIds;
     QHash<int, QString> dbNames;
+    QHash<int, BreakerId> dbBreakers; // the row's service, instance and breaker columns
+    QHash<QString, int> legacyRows;   // service -> its row from before the fleet model (instance and breaker '')
     QHash<QString, int> reasonIds;
 
     std::map<std::pair<std::int64_t, int>, storedetail::PendingBlock> pending; // (block start, local service index)
@@ -158,6 +160,13 @@ struct HistoryStore::Private
     // Outside a transaction: a new name is inserted at once (autocommit), so a failed transaction never leaves the
     // caches pointing at a row that is not there.
     Result<int> serviceId(const QString &name);
+    void noteRow(int id, const QString &name, const BreakerId &breaker);
+    // A health breaker (service@instance) named for the first time takes over its service's legacy row, if there is
+    // one and nothing is filed under its key yet: the row is renamed, the history stays where it is. Outside a
+    // transaction; true if it did.
+    Result<bool> adoptLegacy(const QString &key);
+    // What this object buffers under `from` now belongs to `to` (merged, oldest durable first).
+    void renameLocal(const QString &from, const QString &to);
     Result<int> reasonId(const QString &text);
     Status writeMeta(const QString &key, const QVariant &value);
 
@@ -186,6 +195,14 @@ struct HistoryStore::Private
                               std::vector<StoredTransition> &out) const;
     Result<std::optional<StoredTransition>> stateBefore(int service, TrackKind track, std::int64_t t);
     Result<std::pair<std::int64_t, std::int64_t>> idExtent(const QString &table);
+    struct RestoreRow
+    {
+        int row = 0;
+        QString key;
+    };
+    // Adopts legacy rows for the keys first (see adoptLegacy()).
+    Result<RestoreReport> restoreRows(FleetHistory &history, const std::vector<RestoreRow> &rows, std::int64_t fromMs,
+                                      std::int64_t toMs);
 };
 
 } // namespace bw

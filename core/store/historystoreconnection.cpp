@@ -306,15 +306,16 @@ Status HistoryStore::Private::loadState()
 {
     dbIds.clear();
     dbNames.clear();
+    dbBreakers.clear();
+    legacyRows.clear();
     reasonIds.clear();
     QSqlQuery q(db);
     q.setForwardOnly(true);
-    if (!q.exec(u"SELECT id, name FROM services"_s))
+    if (!q.exec(u"SELECT id, name, service, instance, breaker FROM services"_s))
         return fail(u"reading the services"_s, q.lastError());
-    while (q.next()) {
-        dbIds.insert(q.value(1).toString(), q.value(0).toInt());
-        dbNames.insert(q.value(0).toInt(), q.value(1).toString());
-    }
+    while (q.next())
+        noteRow(q.value(0).toInt(), q.value(1).toString(),
+                BreakerId{q.value(2).toString(), q.value(3).toString(), q.value(4).toString()});
     if (!q.exec(u"SELECT id, text FROM reasons"_s))
         return fail(u"reading the reasons"_s, q.lastError());
     while (q.next())

@@ -196,10 +196,44 @@ Result<QStringList> HistoryStore::serviceNames()
     for (auto it = d->dbNames.cbegin(); it != d->dbNames.cend(); ++it)
         names << it.value();
     for (const QString &name : d->localNames)
-        if (!d->dbIds.contains(name))
+        if (!name.isEmpty() && !d->dbIds.contains(name))
             names << name;
     names.sort();
     return names;
+}
+
+Result<std::vector<BreakerId>> HistoryStore::breakers()
+{
+    if (!d->open)
+        return Error{d->problem.isEmpty() ? u"%1: the store is not open"_s.arg(d->path) : d->problem};
+    std::vector<BreakerId> out;
+    out.reserve(static_cast<std::size_t>(d->dbBreakers.size()));
+    for (auto it = d->dbBreakers.cbegin(); it != d->dbBreakers.cend(); ++it)
+        out.push_back(it.value());
+    for (const QString &name : d->localNames)
+        if (!name.isEmpty() && !d->dbIds.contains(name))
+            out.push_back(BreakerId::parse(name));
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+Result<std::vector<Observation>> HistoryStore::observations(const BreakerId &breaker, std::int64_t t0, std::int64_t t1)
+{
+    return observations(breaker.key(), t0, t1);
+}
+
+Result<std::vector<SeriesPoint>> HistoryStore::summaryPoints(const BreakerId &breaker, SeriesKind kind, std::int64_t t0,
+                                                             std::int64_t t1)
+{
+    return summaryPoints(breaker.key(), kind, t0, t1);
+}
+
+Result<std::vector<StoredTransition>> HistoryStore::transitions(const BreakerId &breaker, std::int64_t t0,
+                                                                std::int64_t t1)
+{
+    if (breaker.service.isEmpty())
+        return Error{u"%1: transitions of a breaker without a service"_s.arg(d->path)};
+    return transitions(breaker.key(), t0, t1);
 }
 
 Result<std::vector<Observation>> HistoryStore::observations(const QString &service, std::int64_t t0, std::int64_t t1)
@@ -407,14 +441,21 @@ Result<std::vector<StoredAuditEntry>> HistoryStore::auditEntries(std::int64_t t0
     return out;
 }
 
-Result<RestoreReport> HistoryStore::restore(FleetHistory &history, const QStringList &services, std::int64_t fromMs,
-                                            std::int64_t toMs)
+Result<RestoreReport> HistoryStore::Private::restoreRows(FleetHistory &history, const std::vector<RestoreRow> &rows,
+                                                         std::int64_t fromMs, std::int64_t toMs)
 {
-    if (!d->open)
-        return Error{d->problem.isEmpty() ? u"%1: the store is not open"_s.arg(d->path) : d->problem};
+    if (!open)
+        return Error{problem.isEmpty() ? u"%1: the store is not open"_s.arg(path) : problem};
     RestoreReport report;
-    if (history.serviceCount() < services.size())
-        history.resize(static_cast<int>(services.size()));
+    int needed = 0;
+    for (const RestoreRow &row : rows) {
+        Q_ASSERT(row.row >= 0);
+        needed = std::max(needed, row.row + 1);
+        if (auto adopted = adoptLegacy(row.key); !adopted)
+            return Error{adopted.error()};
+    }
+    if (history.serviceCount() < needed)
+        history.resize(needed);
     if (toMs <= fromMs)
         return report;
 
@@ -425,35 +466,35 @@ Result<RestoreReport> HistoryStore::restore(FleetHistory &history, const QString
         toMs - static_cast<std::int64_t>(retention.buckets[1]) * kSeriesLevelWidthMs[1], kSeriesLevelWidthMs[2]);
     const std::int64_t minuteFrom = toMs - static_cast<std::int64_t>(retention.buckets[2]) * kSeriesLevelWidthMs[2];
 
-    std::vector<RestoreFeed> feeds(static_cast<std::size_t>(services.size()));
+    std::vector<RestoreFeed> feeds(rows.size());
     QHash<int, RestoreFeed *> byDbId;
     QHash<int, RestoreFeed *> byLocal;
-    for (qsizetype i = 0; i < services.size(); ++i) {
-        RestoreFeed &feed = feeds[static_cast<std::size_t>(i)];
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        RestoreFeed &feed = feeds[i];
         feed.history = &history;
-        feed.index = static_cast<int>(i);
+        feed.index = rows[i].row;
         feed.rawFrom = rawFrom;
         feed.tenSecondsFrom = tenSecondsFrom;
         feed.from = fromMs;
         feed.to = toMs;
-        if (auto id = d->dbIds.constFind(services[i]); id != d->dbIds.constEnd()) {
+        if (auto id = dbIds.constFind(rows[i].key); id != dbIds.constEnd()) {
             byDbId.insert(id.value(), &feed);
             ++report.services;
         }
-        if (auto local = d->localIndex.constFind(services[i]); local != d->localIndex.constEnd())
+        if (auto local = localIndex.constFind(rows[i].key); local != localIndex.constEnd())
             byLocal.insert(local.value(), &feed);
     }
 
-    auto summaries = d->prepare(u"SELECT service, data FROM obs_summary WHERE id >= ? AND id < ?"_s);
-    auto blocks = d->prepare(u"SELECT service, start, data FROM obs_block WHERE id >= ? AND id < ?"_s);
+    auto summaries = prepare(u"SELECT service, data FROM obs_summary WHERE id >= ? AND id < ?"_s);
+    auto blocks = prepare(u"SELECT service, start, data FROM obs_block WHERE id >= ? AND id < ?"_s);
     if (!summaries)
         return Error{summaries.error()};
     if (!blocks)
         return Error{blocks.error()};
-    auto extent = d->idExtent(u"obs_block"_s);
+    auto extent = idExtent(u"obs_block"_s);
     if (!extent)
         return Error{extent.error()};
-    auto summaryExtent = d->idExtent(u"obs_summary"_s);
+    auto summaryExtent = idExtent(u"obs_summary"_s);
     if (!summaryExtent)
         return Error{summaryExtent.error()};
 
@@ -472,7 +513,7 @@ Result<RestoreReport> HistoryStore::restore(FleetHistory &history, const QString
         if (summariesHere) {
             (*summaries)->bindValue(0, static_cast<qint64>(summaryId(hour, 0)));
             (*summaries)->bindValue(1, static_cast<qint64>(summaryId(hour + kHour, 0)));
-            if (Status s = d->exec(**summaries, u"restoring summaries"_s); !s)
+            if (Status s = exec(**summaries, u"restoring summaries"_s); !s)
                 return Error{s.error()};
             while ((*summaries)->next()) {
                 const int service = (*summaries)->value(0).toInt();
@@ -486,7 +527,7 @@ Result<RestoreReport> HistoryStore::restore(FleetHistory &history, const QString
         if (blocksHere) {
             (*blocks)->bindValue(0, static_cast<qint64>(blockId(hour, 0)));
             (*blocks)->bindValue(1, static_cast<qint64>(blockId(hour + kHour, 0)));
-            if (Status s = d->exec(**blocks, u"restoring observations"_s); !s)
+            if (Status s = exec(**blocks, u"restoring observations"_s); !s)
                 return Error{s.error()};
             while ((*blocks)->next()) {
                 const int service = (*blocks)->value(0).toInt();
@@ -518,7 +559,7 @@ Result<RestoreReport> HistoryStore::restore(FleetHistory &history, const QString
             for (const auto &[start, bytes] : raw.value()) {
                 obs.clear();
                 if (Status s = ObservationCodec::decode(bytes, start, obs); !s) {
-                    qCWarning(lcStore).noquote() << d->path << "restore skips a block:" << s.error();
+                    qCWarning(lcStore).noquote() << path << "restore skips a block:" << s.error();
                     continue;
                 }
                 for (const Observation &o : obs)
@@ -526,7 +567,7 @@ Result<RestoreReport> HistoryStore::restore(FleetHistory &history, const QString
                 ++report.blocks;
             }
         }
-        for (const auto &[key, block] : d->pending) {
+        for (const auto &[key, block] : pending) {
             if (key.first < hour || key.first >= hour + kHour)
                 continue;
             RestoreFeed *feed = byLocal.value(key.second);
@@ -540,25 +581,25 @@ Result<RestoreReport> HistoryStore::restore(FleetHistory &history, const QString
         }
     }
 
-    for (qsizetype i = 0; i < services.size(); ++i) {
-        RestoreFeed &feed = feeds[static_cast<std::size_t>(i)];
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        RestoreFeed &feed = feeds[i];
         feed.finish();
         report.observations += feed.observations;
         std::vector<StoredTransition> transitions;
         std::array<std::optional<StoredTransition>, kTrackKindCount> before;
-        if (auto id = d->dbIds.constFind(services[i]); id != d->dbIds.constEnd()) {
-            auto read = d->readTransitions(id.value(), fromMs, toMs);
+        if (auto id = dbIds.constFind(rows[i].key); id != dbIds.constEnd()) {
+            auto read = readTransitions(id.value(), fromMs, toMs);
             if (!read)
                 return Error{read.error()};
             transitions = std::move(*read);
             for (int track = 0; track < kTrackKindCount; ++track) {
-                auto b = d->stateBefore(id.value(), static_cast<TrackKind>(track), fromMs);
+                auto b = stateBefore(id.value(), static_cast<TrackKind>(track), fromMs);
                 if (!b)
                     return Error{b.error()};
                 before[static_cast<std::size_t>(track)] = *b;
             }
         }
-        d->addQueuedTransitions(services[i], fromMs, toMs, transitions);
+        addQueuedTransitions(rows[i].key, fromMs, toMs, transitions);
         for (int track = 0; track < kTrackKindCount; ++track) {
             const auto kind = static_cast<TrackKind>(track);
             auto stateOf = [kind](const Observation &o) {
@@ -591,6 +632,39 @@ Result<RestoreReport> HistoryStore::restore(FleetHistory &history, const QString
         }
     }
     return report;
+}
+
+Result<RestoreReport> HistoryStore::restore(FleetHistory &history, const QStringList &services, std::int64_t fromMs,
+                                            std::int64_t toMs)
+{
+    std::vector<Private::RestoreRow> rows;
+    rows.reserve(static_cast<std::size_t>(services.size()));
+    for (qsizetype i = 0; i < services.size(); ++i)
+        rows.push_back({static_cast<int>(i), services[i]});
+    return d->restoreRows(history, rows, fromMs, toMs);
+}
+
+Result<RestoreReport> HistoryStore::restore(FleetHistory &history, const std::vector<BreakerId> &breakers,
+                                            std::int64_t fromMs, std::int64_t toMs)
+{
+    std::vector<Private::RestoreRow> rows;
+    rows.reserve(breakers.size());
+    for (std::size_t i = 0; i < breakers.size(); ++i)
+        rows.push_back({static_cast<int>(i), breakers[i].key()});
+    return d->restoreRows(history, rows, fromMs, toMs);
+}
+
+Result<RestoreReport> HistoryStore::restore(FleetHistory &history, const std::vector<std::pair<int, BreakerId>> &rows,
+                                            std::int64_t fromMs, std::int64_t toMs)
+{
+    std::vector<Private::RestoreRow> keyed;
+    keyed.reserve(rows.size());
+    for (const auto &[row, breaker] : rows) {
+        if (row < 0)
+            return Error{u"%1: cannot restore %2 into row %3"_s.arg(d->path, breaker.key()).arg(row)};
+        keyed.push_back({row, breaker.key()});
+    }
+    return d->restoreRows(history, keyed, fromMs, toMs);
 }
 
 } // namespace bw

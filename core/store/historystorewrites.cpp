@@ -49,18 +49,102 @@ Result<int> HistoryStore::Private::serviceId(const QString &name)
     auto it = dbIds.constFind(name);
     if (it != dbIds.constEnd())
         return it.value();
-    auto q = prepare(u"INSERT INTO services(name) VALUES (?)"_s);
+    if (auto adopted = adoptLegacy(name); !adopted)
+        return Error{adopted.error()};
+    else if (*adopted)
+        return dbIds.value(name);
+    const BreakerId breaker = BreakerId::parse(name);
+    auto q = prepare(u"INSERT INTO services(name, service, instance, breaker) VALUES (?, ?, ?, ?)"_s);
     if (!q)
         return Error{q.error()};
     (*q)->bindValue(0, name);
+    (*q)->bindValue(1, text(breaker.service));
+    (*q)->bindValue(2, text(breaker.instance));
+    (*q)->bindValue(3, text(breaker.breaker));
     if (Status s = exec(**q, u"adding service \"%1\""_s.arg(name)); !s)
         return Error{s.error()};
     const int id = (*q)->lastInsertId().toInt();
     if (id <= 0 || id >= kServiceSlots)
         return failWith(u"%1: too many services (id %2)"_s.arg(path).arg(id));
+    noteRow(id, name, breaker);
+    return id;
+}
+
+void HistoryStore::Private::noteRow(int id, const QString &name, const BreakerId &breaker)
+{
     dbIds.insert(name, id);
     dbNames.insert(id, name);
-    return id;
+    dbBreakers.insert(id, breaker);
+    if (breaker.instance.isEmpty() && breaker.breaker.isEmpty())
+        legacyRows.insert(breaker.service, id);
+}
+
+Result<bool> HistoryStore::Private::adoptLegacy(const QString &key)
+{
+    if (!open || dbIds.contains(key))
+        return false;
+    const BreakerId breaker = BreakerId::parse(key);
+    if (!breaker.isHealth() || breaker.instance.isEmpty())
+        return false;
+    const auto legacy = legacyRows.constFind(breaker.service);
+    if (legacy == legacyRows.constEnd())
+        return false;
+    const int id = legacy.value();
+    const QString old = dbNames.value(id);
+    auto q = prepare(u"UPDATE services SET name = ?, service = ?, instance = ?, breaker = ? WHERE id = ?"_s);
+    if (!q)
+        return Error{q.error()};
+    (*q)->bindValue(0, key);
+    (*q)->bindValue(1, text(breaker.service));
+    (*q)->bindValue(2, text(breaker.instance));
+    (*q)->bindValue(3, text(breaker.breaker));
+    (*q)->bindValue(4, id);
+    if (Status s = exec(**q, u"filing the history of \"%1\" under \"%2\""_s.arg(old, key)); !s)
+        return Error{s.error()};
+    legacyRows.remove(breaker.service);
+    dbIds.remove(old);
+    noteRow(id, key, breaker);
+    renameLocal(old, key);
+    qCInfo(lcStore).noquote() << path << "the history of" << old << "continues as" << key;
+    return true;
+}
+
+void HistoryStore::Private::renameLocal(const QString &from, const QString &to)
+{
+    const auto old = localIndex.constFind(from);
+    if (old == localIndex.constEnd())
+        return;
+    const int source = old.value();
+    localIndex.remove(from);
+    const auto existing = localIndex.constFind(to);
+    if (existing == localIndex.constEnd()) {
+        localNames[static_cast<std::size_t>(source)] = to;
+        localIndex.insert(to, source);
+        return;
+    }
+    const int target = existing.value();
+    localNames[static_cast<std::size_t>(source)].clear(); // nothing refers to it once its blocks are merged
+    for (auto it = pending.begin(); it != pending.end();) {
+        if (it->first.second != source) {
+            ++it;
+            continue;
+        }
+        const std::int64_t start = it->first.first;
+        PendingBlock moved = std::move(it->second);
+        it = pending.erase(it);
+        PendingBlock &into = pending[{start, target}];
+        // The durable prefix stays a prefix: both rows' staged chunks are this row's now.
+        std::vector<Observation> obs;
+        obs.reserve(moved.obs.size() + into.obs.size());
+        const auto movedFresh = moved.obs.begin() + static_cast<std::ptrdiff_t>(moved.durable);
+        const auto intoFresh = into.obs.begin() + static_cast<std::ptrdiff_t>(into.durable);
+        obs.insert(obs.end(), moved.obs.begin(), movedFresh);
+        obs.insert(obs.end(), into.obs.begin(), intoFresh);
+        obs.insert(obs.end(), movedFresh, moved.obs.end());
+        obs.insert(obs.end(), intoFresh, into.obs.end());
+        into.durable += moved.durable;
+        into.obs = std::move(obs);
+    }
 }
 
 Result<int> HistoryStore::Private::reasonId(const QString &text)
@@ -225,6 +309,15 @@ Status HistoryStore::Private::durable(Record record)
 Status HistoryStore::Private::flushObservations(std::int64_t nowMs, bool seal)
 {
     using Key = std::pair<std::int64_t, int>;
+    // Adoptions first: they merge buffered blocks (renameLocal), which must not happen under the keys taken below.
+    if (!legacyRows.isEmpty()) {
+        for (std::size_t i = 0; i < localNames.size(); ++i) {
+            const QString name = localNames[i]; // a copy: adopting renames entries
+            if (!name.isEmpty() && !dbIds.contains(name))
+                if (auto adopted = adoptLegacy(name); !adopted)
+                    return Error{adopted.error()};
+        }
+    }
     const std::int64_t horizon = std::max(nowMs, sealedUntil);
     std::vector<std::pair<std::int64_t, Key>> sealed; // (block id, key), written in id order: appends fill pages
     std::vector<Key> chunks;
@@ -388,6 +481,9 @@ void HistoryStore::Private::enforceBounds()
 
 void HistoryStore::appendObservation(const QString &service, const Observation &observation)
 {
+    // A failure is the store's problem (health()); the flush tries again.
+    if (d->open && !d->legacyRows.isEmpty() && !d->dbIds.contains(service))
+        static_cast<void>(d->adoptLegacy(service));
     const auto key = std::make_pair(ObservationCodec::blockStart(observation.t), d->localOf(service));
     PendingBlock &block = d->pending[key];
     if (block.obs.size() >= ObservationCodec::kMaxObservations) {
@@ -423,6 +519,21 @@ Status HistoryStore::appendObservedTransition(const QString &service, const Obse
     t.to = transition.to;
     t.reason = observedReason(transition.fromGauge);
     return d->durable(std::move(t));
+}
+
+void HistoryStore::appendObservation(const BreakerId &breaker, const Observation &observation)
+{
+    appendObservation(breaker.key(), observation);
+}
+
+Status HistoryStore::appendTransition(const BreakerId &breaker, TrackKind track, const Transition &transition)
+{
+    return appendTransition(breaker.key(), track, transition);
+}
+
+Status HistoryStore::appendObservedTransition(const BreakerId &breaker, const ObservedTransition &transition)
+{
+    return appendObservedTransition(breaker.key(), transition);
 }
 
 Status HistoryStore::appendTransitions(const std::vector<StoredTransition> &transitions)
