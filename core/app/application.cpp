@@ -1,5 +1,9 @@
 #include "app/application.h"
 
+#include <QLoggingCategory>
+
+Q_LOGGING_CATEGORY(lcApp, "breakerwatch.app")
+
 using namespace Qt::StringLiterals;
 
 namespace bw {
@@ -13,12 +17,8 @@ Application::Application(QNetworkAccessManager *network, Clock clock, const Pres
         // Opening the store and reading back recent history happen on the store's thread while this one waits:
         // nothing else touches the display history before the views exist.
         m_store = std::make_unique<StoreThread>(*options.store, m_clock);
-        const QStringList names = [&] {
-            QStringList keys;
-            for (const BreakerId &id : m_monitor.breakers())
-                keys << id.key();
-            return keys;
-        }();
+        const QList<BreakerId> breakers = m_monitor.breakers();
+        const std::vector<BreakerId> ids(breakers.begin(), breakers.end());
         std::vector<StoredAuditEntry> entries;
         const std::int64_t now = m_clock();
         std::tie(m_storeProblem, m_storePath) = m_store->worker()->call([&](HistoryStore &s) {
@@ -28,13 +28,20 @@ Application::Application(QNetworkAccessManager *network, Clock clock, const Pres
                 return std::pair{QString(), s.filePath()};
             if (auto read = s.auditEntries(now - options.restoreMs, now))
                 entries = std::move(*read);
-            const auto restored = s.restore(m_history, names, now - options.restoreMs, now);
+            const auto restored = s.restore(m_history, ids, now - options.restoreMs, now);
             return std::pair{restored ? QString() : restored.error(), s.filePath()};
         });
         for (const StoredAuditEntry &e : entries)
             m_audit.append({e.atMs, e.who, e.service, e.target, e.action, e.outcome, e.detail});
     }
     m_recorder = std::make_unique<HistoryRecorder>(&m_monitor, &m_history);
+    if (m_store && options.restoreMs > 0) {
+        // A breaker found after start (or added by a reload) gets its recent history back too: its row is new and
+        // empty when the recorder announces it, and its first update comes after (FleetMonitor::takeReadings).
+        m_restoreMs = options.restoreMs;
+        connect(&m_monitor, &FleetMonitor::breakerAdded, this, [this](const BreakerId &id) { m_toRestore << id; });
+        connect(m_recorder.get(), &HistoryRecorder::servicesChanged, this, &Application::restoreAdded);
+    }
     m_alerts = std::make_unique<AlertCenter>(&m_monitor, m_clock);
     if (m_store)
         m_storeRecorder = std::make_unique<StoreRecorder>(m_store->worker(), &m_monitor, m_recorder.get(),
@@ -51,6 +58,29 @@ Application::Application(QNetworkAccessManager *network, Clock clock, const Pres
 // Members go in reverse order: views' sources (exporter, control, recorders) before the monitor; the store thread
 // ends after the store recorder, writing everything queued.
 Application::~Application() = default;
+
+void Application::restoreAdded()
+{
+    if (m_toRestore.isEmpty())
+        return;
+    std::vector<std::pair<int, BreakerId>> rows;
+    for (const BreakerId &id : std::as_const(m_toRestore)) {
+        const int row = m_recorder->rowOf(id);
+        if (row >= 0 && m_history.service(row).track(TrackKind::Simulated).empty() &&
+            m_history.service(row).track(TrackKind::Observed).empty())
+            rows.emplace_back(row, id);
+    }
+    m_toRestore.clear();
+    if (rows.empty())
+        return;
+    const std::int64_t now = m_clock();
+    const auto restored =
+        m_store->worker()->call([&](HistoryStore &s) { return s.restore(m_history, rows, now - m_restoreMs, now); });
+    for (const auto &[row, id] : rows)
+        m_recorder->resumeAfterRestore(row);
+    if (!restored)
+        qCWarning(lcApp).noquote() << "restoring the history of breakers found after start:" << restored.error();
+}
 
 void Application::start()
 {

@@ -43,7 +43,8 @@ public:
         Config config;
         // The history store. Unset: no store (history for the session only).
         std::optional<StoreOptions> store;
-        // How much recorded history to read back into the display history at start (0: none).
+        // How much recorded history to read back into the display history at start, and for each breaker found
+        // later (0: none).
         std::int64_t restoreMs = 24 * 3600 * 1000;
         // Follow this configuration file and apply it when it changes (empty: do not).
         QString watchedFile;
@@ -82,6 +83,8 @@ Q_SIGNALS:
     void configReloadFailed(const QString &problem);
 
 private:
+    void restoreAdded();
+
     Clock m_clock;
     ConfigLoader m_loader;
     HttpProber m_prober;
@@ -97,6 +100,8 @@ private:
     std::unique_ptr<BreakerControl> m_control;
     std::unique_ptr<MetricsExporter> m_exporter;
     std::unique_ptr<ConfigWatcher> m_watcher;
+    std::int64_t m_restoreMs = 0;
+    QList<BreakerId> m_toRestore; // added since the recorder last announced its rows
 };
 
 } // namespace bw

@@ -37,10 +37,16 @@ HistoryRecorder::HistoryRecorder(FleetMonitor *monitor, FleetHistory *history, Q
     m_history->resize(static_cast<int>(m_names.size())); // keeps what was restored
     m_recent.resize(static_cast<std::size_t>(m_names.size()));
     for (int i = 0; i < m_history->serviceCount(); ++i) // restored observed history is not appended again
-        if (const auto run = m_history->service(i)
-                                 .track(TrackKind::Observed)
-                                 .runAt(m_history->service(i).track(TrackKind::Observed).latestTime()))
-            m_recent[static_cast<std::size_t>(i)].lastObservedMs = run->start;
+        resumeAfterRestore(i);
+}
+
+void HistoryRecorder::resumeAfterRestore(int row)
+{
+    if (row < 0 || row >= m_history->serviceCount() || static_cast<std::size_t>(row) >= m_recent.size())
+        return;
+    const TrackHistory &observed = m_history->service(row).track(TrackKind::Observed);
+    if (const auto run = observed.runAt(observed.latestTime()))
+        m_recent[static_cast<std::size_t>(row)].lastObservedMs = run->start;
 }
 
 void HistoryRecorder::onBreakersChanged()

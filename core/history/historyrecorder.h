@@ -48,6 +48,9 @@ public:
     const QStringList &serviceNames() const { return m_names; }
     // The row of a breaker in the FleetHistory, -1 if unknown.
     int rowOf(const BreakerId &id) const { return m_rowById.value(id, -1); }
+    // Row `row` was just filled from the history store (a breaker found after start): the observed transitions it
+    // holds are not appended again. The rows restored before construction are handled by the constructor.
+    void resumeAfterRestore(int row);
 
 Q_SIGNALS:
     // The breakers changed (a reload, a breaker found or gone): views must re-read ids and rows.

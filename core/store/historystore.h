@@ -4,6 +4,7 @@
 #include "breaker/transition.h"
 #include "common/result.h"
 #include "control/auditlog.h"
+#include "fleet/breakerid.h"
 #include "history/fleethistory.h"
 #include "observed/observedtransition.h"
 #include "store/storetypes.h"
@@ -13,6 +14,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 namespace bw {
@@ -37,6 +39,12 @@ namespace bw {
 // A damaged write-ahead log found at open is reported as a warning (degraded) until clearWarning().
 //
 // Reads (observations(), transitions(), restore(), ...) see what is on disk plus what is still in memory.
+//
+// Breakers are filed under their key (BreakerId::key(), "service/breaker@instance"); the calls that take a QString
+// take that key. A store from before the fleet model (schema 4 or older) is migrated with its history: each service
+// it knew by a plain name ("payments") is a legacy row, and the first write or restore() that names a health breaker
+// of that service ("payments@host:8080") while nothing is filed under that key takes the row over: its history
+// continues as that breaker's. One instance adopts it; the others start empty.
 //
 // Threading: none inside. Create, use and destroy it on one thread (the Qt SQL connection belongs to the thread
 // that opened it). The apps run it on a worker thread of its own (StoreThread), the history CLI commands directly.
@@ -64,11 +72,15 @@ public:
     StoreHealth health() const;
     void clearWarning();
 
-    // Writes. Service names are the configuration's; a name seen for the first time gets a row in `services`.
-    void appendObservation(const QString &service, const Observation &observation);
-    Status appendTransition(const QString &service, TrackKind track, const Transition &transition);
+    // Writes. A breaker (or key) seen for the first time gets a row in `services`, or adopts a legacy row (above).
+    void appendObservation(const BreakerId &breaker, const Observation &observation);
+    Status appendTransition(const BreakerId &breaker, TrackKind track, const Transition &transition);
     // An observed (real) breaker's transition; its reason says how it was seen.
-    Status appendObservedTransition(const QString &service, const ObservedTransition &transition);
+    Status appendObservedTransition(const BreakerId &breaker, const ObservedTransition &transition);
+    // The same by key (BreakerId::key(), or a plain name of a store from before the fleet model).
+    void appendObservation(const QString &key, const Observation &observation);
+    Status appendTransition(const QString &key, TrackKind track, const Transition &transition);
+    Status appendObservedTransition(const QString &key, const ObservedTransition &transition);
     // Several transitions in one durable transaction.
     Status appendTransitions(const std::vector<StoredTransition> &transitions);
     // An alert episode, fired or resolved: one row per (service, source, kind, firedAtMs), updated on resolve.
@@ -84,22 +96,37 @@ public:
     Result<CompactionReport> compact(std::int64_t nowMs, int maxHours = 48);
 
     // Reads; [t0, t1) in epoch ms.
+    // Every breaker the store holds (on disk or buffered), in BreakerId order; a legacy row is {service, "", ""}.
+    Result<std::vector<BreakerId>> breakers();
+    // Their keys, sorted.
     Result<QStringList> serviceNames();
-    Result<std::vector<Observation>> observations(const QString &service, std::int64_t t0, std::int64_t t1);
+    Result<std::vector<Observation>> observations(const BreakerId &breaker, std::int64_t t0, std::int64_t t1);
+    Result<std::vector<Observation>> observations(const QString &key, std::int64_t t0, std::int64_t t1);
     // 10-minute summary points of one series (hours summarised so far).
-    Result<std::vector<SeriesPoint>> summaryPoints(const QString &service, SeriesKind kind, std::int64_t t0,
+    Result<std::vector<SeriesPoint>> summaryPoints(const BreakerId &breaker, SeriesKind kind, std::int64_t t0,
                                                    std::int64_t t1);
-    // Transitions of one service, or of every service when `service` is empty; by t, then order of arrival.
-    Result<std::vector<StoredTransition>> transitions(const QString &service, std::int64_t t0, std::int64_t t1);
+    Result<std::vector<SeriesPoint>> summaryPoints(const QString &key, SeriesKind kind, std::int64_t t0,
+                                                   std::int64_t t1);
+    // Transitions of one breaker; by key: of every breaker when `key` is empty. By t, then order of arrival;
+    // StoredTransition::service is the key.
+    Result<std::vector<StoredTransition>> transitions(const BreakerId &breaker, std::int64_t t0, std::int64_t t1);
+    Result<std::vector<StoredTransition>> transitions(const QString &key, std::int64_t t0, std::int64_t t1);
     // Alert episodes active at some time in [t0, t1), by firedAtMs.
     Result<std::vector<Alert>> alerts(std::int64_t t0, std::int64_t t1);
     Result<std::vector<StoredAuditEntry>> auditEntries(std::int64_t t0, std::int64_t t1);
 
-    // Fills `history` for `services` (index = position in the list; the fleet grows to fit) with [fromMs, toMs):
+    // Fills `history` for `breakers` (row = position in the list; the fleet grows to fit) with [fromMs, toMs):
     // the series at the resolution each level of the display store keeps (raw samples for its 1 s level, 10 s and
     // 1 min roll-ups, hourly summaries where the 1 min level does not reach), and each breaker's track: the state in
-    // force at fromMs, the transitions, and the state at the last poll. Names not in the store are left empty.
-    Result<RestoreReport> restore(FleetHistory &history, const QStringList &services, std::int64_t fromMs,
+    // force at fromMs, the transitions, and the state at the last poll. Breakers not in the store are left empty; a
+    // health breaker may adopt its service's legacy row first (above). Appends to the rows: restore into empty ones.
+    Result<RestoreReport> restore(FleetHistory &history, const std::vector<BreakerId> &breakers, std::int64_t fromMs,
+                                  std::int64_t toMs);
+    // The same for breakers each into a row of its own (breakers found after start): (row, breaker) pairs.
+    Result<RestoreReport> restore(FleetHistory &history, const std::vector<std::pair<int, BreakerId>> &rows,
+                                  std::int64_t fromMs, std::int64_t toMs);
+    // By keys (row = position).
+    Result<RestoreReport> restore(FleetHistory &history, const QStringList &keys, std::int64_t fromMs,
                                   std::int64_t toMs);
 
     // Runs PRAGMA integrity_check (or quick_check) and decodes every block, chunk and summary.

@@ -5,8 +5,10 @@
 #include <QJsonObject>
 #include <QJsonValue>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <iterator>
 #include <limits>
 
 using namespace Qt::StringLiterals;
@@ -87,7 +89,89 @@ private:
     bool m_failed = false;
 };
 
+QByteArray jsonString(const QString &text)
+{
+    QByteArray out = "\"";
+    for (const char c : text.toUtf8()) {
+        if (c == '"' || c == '\\') {
+            out += '\\';
+            out += c;
+        } else if (static_cast<unsigned char>(c) < 0x20) {
+            out += "\\u00";
+            out += QByteArray::number(static_cast<int>(c), 16).rightJustified(2, '0');
+        } else {
+            out += c;
+        }
+    }
+    return out + '"';
+}
+
+// The observations of several breakers in [t0, t1), merged by time (ties in `breakers` order).
+struct Tagged
+{
+    const BreakerId *breaker = nullptr;
+    Observation observation;
+};
+Result<std::vector<Tagged>> mergedObservations(HistoryStore &store, const std::vector<BreakerId> &breakers,
+                                               std::int64_t t0, std::int64_t t1)
+{
+    std::vector<Tagged> out;
+    for (const BreakerId &breaker : breakers) {
+        auto observations = store.observations(breaker, t0, t1);
+        if (!observations)
+            return Error{observations.error()};
+        for (const Observation &o : *observations)
+            out.push_back({&breaker, o});
+    }
+    std::stable_sort(out.begin(), out.end(),
+                     [](const Tagged &a, const Tagged &b) { return a.observation.t < b.observation.t; });
+    return out;
+}
+
 } // namespace
+
+bool BreakerSelection::matches(const BreakerId &id) const
+{
+    return id.service == service && (!instance || id.instance == *instance) && (!breaker || id.breaker == *breaker);
+}
+
+BreakerSelection BreakerSelection::parse(const QString &serviceOrKey)
+{
+    BreakerSelection selection;
+    if (!serviceOrKey.contains(u'@') && !serviceOrKey.contains(u'/')) {
+        selection.service = serviceOrKey;
+        return selection;
+    }
+    const BreakerId id = BreakerId::parse(serviceOrKey);
+    selection.service = id.service;
+    if (serviceOrKey.contains(u'@'))
+        selection.instance = id.instance;
+    selection.breaker = id.breaker;
+    return selection;
+}
+
+QString BreakerSelection::describe() const
+{
+    QString out = u"service \"%1\""_s.arg(service);
+    if (breaker)
+        out += breaker->isEmpty() ? u", health breaker"_s : u", breaker \"%1\""_s.arg(*breaker);
+    if (instance)
+        out += u", instance \"%1\""_s.arg(*instance);
+    return out;
+}
+
+Result<std::vector<BreakerId>> selectBreakers(HistoryStore &store, const BreakerSelection &selection)
+{
+    auto all = store.breakers();
+    if (!all)
+        return Error{all.error()};
+    std::vector<BreakerId> out;
+    std::copy_if(all->begin(), all->end(), std::back_inserter(out),
+                 [&selection](const BreakerId &id) { return selection.matches(id); });
+    if (out.empty())
+        return Error{u"%1: the store holds no history of %2"_s.arg(store.filePath(), selection.describe())};
+    return out;
+}
 
 std::optional<CallOutcome> callFromObservation(const Observation &observation, std::int64_t timeOrigin)
 {
@@ -100,14 +184,14 @@ std::optional<CallOutcome> callFromObservation(const Observation &observation, s
     return call;
 }
 
-Status exportServiceJsonl(HistoryStore &store, const QString &service, std::int64_t t0, std::int64_t t1, QIODevice &out,
-                          std::int64_t timeOrigin)
+Status exportServiceJsonl(HistoryStore &store, const std::vector<BreakerId> &breakers, std::int64_t t0, std::int64_t t1,
+                          QIODevice &out, std::int64_t timeOrigin)
 {
-    auto observations = store.observations(service, t0, t1);
+    auto observations = mergedObservations(store, breakers, t0, t1);
     if (!observations)
         return Error{observations.error()};
     Writer writer(out);
-    for (const Observation &o : *observations) {
+    for (const auto &[breaker, o] : *observations) {
         const std::optional<CallOutcome> call = callFromObservation(o, timeOrigin);
         if (!call)
             continue;
@@ -122,20 +206,23 @@ Status exportServiceJsonl(HistoryStore &store, const QString &service, std::int6
         line += ",\"state\":\"" + stateText(o.state) + '"';
         if (o.observedState)
             line += ",\"observed_state\":\"" + stateText(*o.observedState) + '"';
+        line += ",\"service\":" + jsonString(breaker->service) + ",\"instance\":" + jsonString(breaker->instance) +
+                ",\"breaker\":" + jsonString(breaker->breaker);
         line += '}';
         writer.line(line);
     }
     return writer.finish();
 }
 
-Status exportServiceCsv(HistoryStore &store, const QString &service, std::int64_t t0, std::int64_t t1, QIODevice &out)
+Status exportServiceCsv(HistoryStore &store, const std::vector<BreakerId> &breakers, std::int64_t t0, std::int64_t t1,
+                        QIODevice &out)
 {
-    auto observations = store.observations(service, t0, t1);
+    auto observations = mergedObservations(store, breakers, t0, t1);
     if (!observations)
         return Error{observations.error()};
     Writer writer(out);
-    writer.line("t_ms,time_utc,outcome,error_rate,latency_ms,p95_ms,state,observed_state");
-    for (const Observation &o : *observations) {
+    writer.line("t_ms,time_utc,outcome,error_rate,latency_ms,p95_ms,state,observed_state,service,instance,breaker");
+    for (const auto &[breaker, o] : *observations) {
         QByteArray line = QByteArray::number(static_cast<qint64>(o.t)) + ',' + utc(o.t) + ',' + outcomeText(o.outcome);
         for (const SeriesKind kind : {SeriesKind::ErrorRate, SeriesKind::Latency, SeriesKind::LatencyP95}) {
             line += ',';
@@ -145,20 +232,34 @@ Status exportServiceCsv(HistoryStore &store, const QString &service, std::int64_
         line += ',' + stateText(o.state) + ',';
         if (o.observedState)
             line += stateText(*o.observedState);
+        line += ',' + csvField(breaker->service) + ',' + csvField(breaker->instance) + ',' + csvField(breaker->breaker);
         writer.line(line);
     }
     return writer.finish();
 }
 
-Status exportTransitionsCsv(HistoryStore &store, const QString &service, std::int64_t t0, std::int64_t t1,
-                            QIODevice &out)
+Status exportTransitionsCsv(HistoryStore &store, const std::vector<BreakerId> &breakers, std::int64_t t0,
+                            std::int64_t t1, QIODevice &out)
 {
-    auto transitions = store.transitions(service, t0, t1);
-    if (!transitions)
-        return Error{transitions.error()};
+    std::vector<StoredTransition> all;
+    if (breakers.empty()) {
+        auto transitions = store.transitions(QString(), t0, t1);
+        if (!transitions)
+            return Error{transitions.error()};
+        all = std::move(*transitions);
+    }
+    for (const BreakerId &breaker : breakers) {
+        auto transitions = store.transitions(breaker, t0, t1);
+        if (!transitions)
+            return Error{transitions.error()};
+        all.insert(all.end(), transitions->begin(), transitions->end());
+    }
+    if (breakers.size() > 1)
+        std::stable_sort(all.begin(), all.end(),
+                         [](const StoredTransition &a, const StoredTransition &b) { return a.t < b.t; });
     Writer writer(out);
     writer.line("t_ms,time_utc,service,track,from,to,reason");
-    for (const StoredTransition &t : *transitions) {
+    for (const StoredTransition &t : all) {
         writer.line(QByteArray::number(static_cast<qint64>(t.t)) + ',' + utc(t.t) + ',' + csvField(t.service) + ',' +
                     (t.track == TrackKind::Simulated ? "simulated" : "observed") + ',' + stateText(t.from) + ',' +
                     stateText(t.to) + ',' + csvField(t.reason));
@@ -182,7 +283,7 @@ Status exportAuditCsv(HistoryStore &store, std::int64_t t0, std::int64_t t1, QIO
     return writer.finish();
 }
 
-Result<JsonlImport> importServiceJsonl(HistoryStore &store, const QString &service, QIODevice &in,
+Result<JsonlImport> importServiceJsonl(HistoryStore &store, const BreakerId &breaker, QIODevice &in,
                                        std::int64_t timeOrigin)
 {
     JsonlImport report;
@@ -246,7 +347,7 @@ Result<JsonlImport> importServiceJsonl(HistoryStore &store, const QString &servi
         observations.push_back(o);
     }
     for (const Observation &o : observations)
-        store.appendObservation(service, o);
+        store.appendObservation(breaker, o);
     report.observations = static_cast<std::int64_t>(observations.size());
     return report;
 }

@@ -40,19 +40,19 @@ StoreRecorder::StoreRecorder(StoreWorker *store, FleetMonitor *monitor, HistoryR
         o.outcome = !sample.ok ? PollOutcome::Unknown : *sample.ok ? PollOutcome::Ok : PollOutcome::Failed;
         o.state = sample.state;
         o.observedState = sample.observedState;
-        post([store = m_store, service, o] { store->appendObservation(service, o); });
+        // `service` is the breaker's key (HistoryRecorder::sampled).
+        post([store = m_store, id = BreakerId::parse(service), o] { store->appendObservation(id, o); });
     });
     connect(monitor, &FleetMonitor::transition, this, [this](const BreakerId &id, const Transition &tr) {
-        post([store = m_store, service = id.key(), tr] { store->appendTransition(service, TrackKind::Simulated, tr); });
+        post([store = m_store, id, tr] { store->appendTransition(id, TrackKind::Simulated, tr); });
     });
     connect(monitor, &FleetMonitor::observedTransitionsChanged, this,
             [this](const BreakerId &id, const QList<ObservedTransition> &all) {
-                const QString name = id.key();
-                std::int64_t &upTo = m_observedUpTo[name]; // the store only appends: late rewrites stay as seen
+                std::int64_t &upTo = m_observedUpTo[id]; // the store only appends: late rewrites stay as seen
                 for (const ObservedTransition &tr : all) {
                     if (tr.t <= upTo)
                         continue;
-                    post([store = m_store, name, tr] { store->appendObservedTransition(name, tr); });
+                    post([store = m_store, id, tr] { store->appendObservedTransition(id, tr); });
                     upTo = tr.t;
                 }
             });

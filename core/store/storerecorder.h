@@ -1,5 +1,6 @@
 #pragma once
 
+#include "fleet/breakerid.h"
 #include "store/storetypes.h"
 
 #include <QHash>
@@ -47,7 +48,7 @@ private:
     StoreWorker *m_store;
     FleetMonitor *m_monitor;
     std::int64_t m_auditKeyBase;
-    QHash<QString, std::int64_t> m_observedUpTo;
+    QHash<BreakerId, std::int64_t> m_observedUpTo;
     StoreHealth m_health;
 };
 

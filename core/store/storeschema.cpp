@@ -1,5 +1,6 @@
 #include "store/storeschema.h"
 
+#include "fleet/breakerid.h"
 #include "store/stagingrow.h"
 
 #include <QSqlError>
@@ -34,7 +35,38 @@ Status convertStagingRows(QSqlDatabase &db)
     return success();
 }
 
+// Version 5: each row of `services` gets the breaker its name is the key of (a legacy plain name: service only).
+Status fillBreakerFields(QSqlDatabase &db)
+{
+    QSqlQuery read(db);
+    read.setForwardOnly(true);
+    QSqlQuery write(db);
+    if (!read.exec(u"SELECT id, name FROM services"_s) ||
+        !write.prepare(u"UPDATE services SET service = ?, instance = ?, breaker = ? WHERE id = ?"_s))
+        return Error{u"filling in the breakers: %1"_s.arg(read.lastError().text() + write.lastError().text())};
+    while (read.next()) {
+        const BreakerId id = StoreSchema::breakerOfLegacyName(read.value(1).toString());
+        write.bindValue(0, id.service);
+        write.bindValue(1, id.instance.isNull() ? u""_s : id.instance);
+        write.bindValue(2, id.breaker.isNull() ? u""_s : id.breaker);
+        write.bindValue(3, read.value(0));
+        if (!write.exec())
+            return Error{u"filling in the breakers: %1"_s.arg(write.lastError().text())};
+    }
+    return success();
+}
+
 } // namespace
+
+BreakerId StoreSchema::breakerOfLegacyName(const QString &name)
+{
+    if (name.contains(u'@')) {
+        BreakerId id = BreakerId::parse(name);
+        if (!id.service.isEmpty() && !id.instance.isEmpty())
+            return id;
+    }
+    return BreakerId{name, u""_s, u""_s};
+}
 
 const std::vector<StoreSchema::Migration> &StoreSchema::migrations()
 {
@@ -93,6 +125,15 @@ const std::vector<StoreSchema::Migration> &StoreSchema::migrations()
              u"CREATE TABLE obs_recent(seq INTEGER PRIMARY KEY, last_start INTEGER NOT NULL, data BLOB NOT NULL)"_s,
          },
          convertStagingRows},
+        {5,
+         u"services name their breaker: service, instance, breaker"_s,
+         {
+             u"ALTER TABLE services ADD COLUMN service TEXT NOT NULL DEFAULT ''"_s,
+             u"ALTER TABLE services ADD COLUMN instance TEXT NOT NULL DEFAULT ''"_s,
+             u"ALTER TABLE services ADD COLUMN breaker TEXT NOT NULL DEFAULT ''"_s,
+             u"CREATE INDEX services_by_breaker ON services(service, breaker, instance)"_s,
+         },
+         fillBreakerFields},
     };
     return list;
 }
@@ -100,13 +141,15 @@ const std::vector<StoreSchema::Migration> &StoreSchema::migrations()
 const StoreSchema::Migration &StoreSchema::creation()
 {
     static const Migration fresh = {
-        4,
+        5,
         u"created at the current schema"_s,
         {
             u"CREATE TABLE IF NOT EXISTS schema_version(version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL, "
             u"description TEXT NOT NULL)"_s,
             u"CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID"_s,
-            u"CREATE TABLE services(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)"_s,
+            u"CREATE TABLE services(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, "
+            u"service TEXT NOT NULL DEFAULT '', instance TEXT NOT NULL DEFAULT '', breaker TEXT NOT NULL DEFAULT '')"_s,
+            u"CREATE INDEX services_by_breaker ON services(service, breaker, instance)"_s,
             u"CREATE TABLE obs_block(id INTEGER PRIMARY KEY, service INTEGER NOT NULL, start INTEGER NOT NULL, "
             u"count INTEGER NOT NULL, data BLOB NOT NULL)"_s,
             u"CREATE TABLE obs_recent(seq INTEGER PRIMARY KEY, last_start INTEGER NOT NULL, data BLOB NOT NULL)"_s,

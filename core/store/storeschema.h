@@ -1,6 +1,7 @@
 #pragma once
 
 #include "common/result.h"
+#include "fleet/breakerid.h"
 
 #include <QSqlDatabase>
 #include <QString>
@@ -21,11 +22,16 @@ namespace bw {
 // audit log), version 2 (reason texts interned in `reasons`, the reason kind, alert episodes) and version 3 (hourly
 // summaries for retention) are the layouts this store went through while it was designed; version 3 is the first
 // that Breakerwatch shipped. Version 4 replaced the staging area's row per service and flush by one row per flush
-// (and converts the rows it finds). They all stay as real, tested migrations. Tables of the current version:
+// (and converts the rows it finds). Version 5 names the breaker of each row of `services` (service, instance,
+// breaker; BreakerId::key() stays the name): rows from before the fleet model, named by a plain service name, become
+// legacy rows (service only), which the first health breaker of that service to be written adopts (see
+// historystore.h); nothing else moves, so every observation, transition, alert and summary keeps its row. They all
+// stay as real, tested migrations. Tables of the current version:
 //
 //   schema_version(version INTEGER PRIMARY KEY, applied_at INTEGER, description TEXT)
 //   meta(key TEXT PRIMARY KEY, value)          clean_shutdown, sealed_until, summarised_until, raw_horizon
-//   services(id INTEGER PRIMARY KEY, name TEXT UNIQUE)
+//   services(id INTEGER PRIMARY KEY, name TEXT UNIQUE, service, instance, breaker), index (service, breaker,
+//       instance): name is the key (BreakerId::key()); a legacy row has instance '' and breaker ''
 //   obs_block(id INTEGER PRIMARY KEY, service, start, count, data BLOB)
 //       one sealed 10-minute block of one service; id = (start / 600000) * 2^20 + service, so rows are in time order
 //       (appends fill pages completely) and a time range of the whole fleet is one contiguous scan
@@ -60,6 +66,9 @@ public:
     // migration applied in turn (tst_historystore compares the two).
     static const Migration &creation();
     static int currentVersion();
+    // The breaker a name of version 4 stood for: BreakerId::parse() of a key with an instance ("svc/b@host:1",
+    // "svc@host:1"), else the plain service name of a legacy row (service = name, instance and breaker empty).
+    static BreakerId breakerOfLegacyName(const QString &name);
 };
 
 } // namespace bw

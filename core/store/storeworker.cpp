@@ -29,24 +29,24 @@ void StoreWorker::start()
     checkHealth();
 }
 
-void StoreWorker::appendObservation(const QString &service, const Observation &observation)
+void StoreWorker::appendObservation(const BreakerId &breaker, const Observation &observation)
 {
     if (m_store)
-        m_store->appendObservation(service, observation);
+        m_store->appendObservation(breaker, observation);
 }
 
-void StoreWorker::appendTransition(const QString &service, TrackKind track, const Transition &transition)
+void StoreWorker::appendTransition(const BreakerId &breaker, TrackKind track, const Transition &transition)
 {
     if (m_store) {
-        m_store->appendTransition(service, track, transition);
+        m_store->appendTransition(breaker, track, transition);
         checkHealth();
     }
 }
 
-void StoreWorker::appendObservedTransition(const QString &service, const ObservedTransition &transition)
+void StoreWorker::appendObservedTransition(const BreakerId &breaker, const ObservedTransition &transition)
 {
     if (m_store) {
-        m_store->appendObservedTransition(service, transition);
+        m_store->appendObservedTransition(breaker, transition);
         checkHealth();
     }
 }

@@ -64,9 +64,9 @@ public:
 
     // Worker thread only (queue them with QMetaObject::invokeMethod from elsewhere).
     void start(); // creates the store (not opened) and starts the timers
-    void appendObservation(const QString &service, const Observation &observation);
-    void appendTransition(const QString &service, TrackKind track, const Transition &transition);
-    void appendObservedTransition(const QString &service, const ObservedTransition &transition);
+    void appendObservation(const BreakerId &breaker, const Observation &observation);
+    void appendTransition(const BreakerId &breaker, TrackKind track, const Transition &transition);
+    void appendObservedTransition(const BreakerId &breaker, const ObservedTransition &transition);
     void recordAlert(const Alert &alert);
     void appendAudit(std::int64_t key, const AuditEntry &entry);
     void completeAudit(std::int64_t key, const QString &outcome, const QString &detail);

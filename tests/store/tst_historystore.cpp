@@ -7,7 +7,9 @@
 #include "store/datadir.h"
 #include "store/historystore.h"
 #include "store/observationcodec.h"
+#include "store/stagingrow.h"
 #include "store/storeschema.h"
+#include "store/summarycodec.h"
 
 #include <QDir>
 #include <QFile>
@@ -157,6 +159,111 @@ QStringList schemaOf(const QString &file)
     return rows;
 }
 
+// A schema-4 file as Breakerwatch wrote it before the fleet model, made with that version's own SQL (its creation()):
+// services named by a plain name ("payments") next to keys the monitor wrote since ("checkout@10.0.0.1:80",
+// "checkout/pay@10.0.0.1:80"), with a sealed block, a staged chunk, a summary, transitions, alerts and an audit entry.
+struct Version4File
+{
+    std::vector<Observation> sealed;   // payments, block kT0
+    std::vector<Observation> staged;   // payments, the block after, not sealed yet
+    std::vector<Observation> checkout; // checkout@10.0.0.1:80, block kT0
+};
+
+bool writeVersion4File(const QString &file, Version4File &v4)
+{
+    for (int i = 0; i < 30; ++i)
+        v4.sealed.push_back(poll(kT0 + i * 20 * kSecond, 5, 10, 20));
+    for (int i = 0; i < 10; ++i)
+        v4.staged.push_back(poll(kT0 + 10 * kMinute + i * kSecond, 7, 11, 21));
+    for (int i = 0; i < 12; ++i)
+        v4.checkout.push_back(poll(kT0 + i * 30 * kSecond, 1, 2, 3));
+    bool ok = true;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"v4"_s);
+        db.setDatabaseName(file);
+        ok = db.open();
+        QSqlQuery q(db);
+        auto run = [&](const QString &sql) {
+            if (ok && !q.exec(sql)) {
+                qWarning().noquote() << sql << q.lastError().text();
+                ok = false;
+            }
+        };
+        run(u"PRAGMA journal_mode=WAL"_s);
+        for (const QString &sql : {
+                 u"CREATE TABLE IF NOT EXISTS schema_version(version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL, "
+                 u"description TEXT NOT NULL)"_s,
+                 u"CREATE TABLE meta(key TEXT PRIMARY KEY, value) WITHOUT ROWID"_s,
+                 u"CREATE TABLE services(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE)"_s,
+                 u"CREATE TABLE obs_block(id INTEGER PRIMARY KEY, service INTEGER NOT NULL, start INTEGER NOT NULL, "
+                 u"count INTEGER NOT NULL, data BLOB NOT NULL)"_s,
+                 u"CREATE TABLE obs_recent(seq INTEGER PRIMARY KEY, last_start INTEGER NOT NULL, data BLOB NOT NULL)"_s,
+                 u"CREATE TABLE obs_summary(id INTEGER PRIMARY KEY, service INTEGER NOT NULL, start INTEGER NOT NULL, "
+                 u"data BLOB NOT NULL)"_s,
+                 u"CREATE TABLE reasons(id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE)"_s,
+                 u"INSERT INTO reasons(id, text) VALUES (0, '')"_s,
+                 u"CREATE TABLE transitions(id INTEGER PRIMARY KEY, service INTEGER NOT NULL, track INTEGER NOT NULL, "
+                 u"t INTEGER NOT NULL, from_state INTEGER NOT NULL, to_state INTEGER NOT NULL, "
+                 u"reason INTEGER NOT NULL DEFAULT 0, kind INTEGER NOT NULL DEFAULT 0)"_s,
+                 u"CREATE INDEX transitions_by_service ON transitions(service, t)"_s,
+                 u"CREATE TABLE alerts(id INTEGER PRIMARY KEY, service INTEGER NOT NULL, source INTEGER NOT NULL, "
+                 u"kind INTEGER NOT NULL, fired_at INTEGER NOT NULL, since INTEGER NOT NULL, resolved_at INTEGER, "
+                 u"summary TEXT NOT NULL)"_s,
+                 u"CREATE UNIQUE INDEX alerts_episode ON alerts(service, source, kind, fired_at)"_s,
+                 u"CREATE TABLE audit(id INTEGER PRIMARY KEY, at INTEGER NOT NULL, who TEXT NOT NULL, "
+                 u"service TEXT NOT NULL, target TEXT NOT NULL, action TEXT NOT NULL, outcome TEXT NOT NULL, "
+                 u"detail TEXT NOT NULL)"_s,
+                 u"INSERT INTO schema_version VALUES (4, 1, 'created at the current schema')"_s,
+                 u"INSERT INTO services(id, name) VALUES (1, 'payments'), (2, 'checkout@10.0.0.1:80'), "
+                 u"(3, 'checkout/pay@10.0.0.1:80')"_s,
+                 u"INSERT INTO reasons(id, text) VALUES (1, 'failure rate 60% >= 50% over the last 20 calls')"_s,
+                 u"INSERT INTO transitions(service, track, t, from_state, to_state, reason, kind) VALUES "
+                 u"(1, 0, %1, 0, 1, 1, 1), (1, 0, %2, 1, 2, 0, 0), (2, 0, %3, 0, 1, 1, 1), (3, 1, %4, 0, 1, 0, 0)"_s
+                     .arg(kT0 + 1000)
+                     .arg(kT0 + 61'000)
+                     .arg(kT0 + 2000)
+                     .arg(kT0 + 3000),
+                 u"INSERT INTO alerts(service, source, kind, fired_at, since, resolved_at, summary) VALUES "
+                 u"(1, 1, 0, %1, %2, NULL, 'payments: real breaker open for 2 min'), "
+                 u"(3, 1, 0, %3, %2, %4, 'pay: real breaker open for 2 min')"_s.arg(kT0 + 5 * kMinute)
+                     .arg(kT0 + 3 * kMinute)
+                     .arg(kT0 + 6 * kMinute)
+                     .arg(kT0 + 9 * kMinute),
+                 u"INSERT INTO audit(at, who, service, target, action, outcome, detail) VALUES "
+                 u"(%1, 'ops', 'payments', 'real breaker', 'reset', 'done', 'HTTP 200')"_s.arg(kT0),
+             })
+            run(sql);
+        auto insert = [&](const QString &sql, const QVariantList &values) {
+            if (!ok)
+                return;
+            q.prepare(sql);
+            for (const QVariant &v : values)
+                q.addBindValue(v);
+            if (!q.exec()) {
+                qWarning().noquote() << sql << q.lastError().text();
+                ok = false;
+            }
+        };
+        const std::int64_t slots = std::int64_t{1} << 20;
+        insert(u"INSERT INTO obs_block(id, service, start, count, data) VALUES (?, ?, ?, ?, ?)"_s,
+               {qint64(kT0 / 600'000 * slots + 1), 1, qint64(kT0), int(v4.sealed.size()),
+                bw::ObservationCodec::encode(v4.sealed, kT0)});
+        insert(u"INSERT INTO obs_block(id, service, start, count, data) VALUES (?, ?, ?, ?, ?)"_s,
+               {qint64(kT0 / 600'000 * slots + 2), 2, qint64(kT0), int(v4.checkout.size()),
+                bw::ObservationCodec::encode(v4.checkout, kT0)});
+        const std::int64_t next = kT0 + 10 * kMinute;
+        insert(u"INSERT INTO obs_recent(last_start, data) VALUES (?, ?)"_s,
+               {qint64(next), bw::StagingRow::build({{1, next, bw::ObservationCodec::encode(v4.staged, next)}})});
+        bw::SummaryCodec::Buckets buckets{};
+        for (const Observation &o : v4.sealed)
+            bw::SummaryCodec::accumulate(buckets, kT0, o);
+        insert(u"INSERT INTO obs_summary(id, service, start, data) VALUES (?, ?, ?, ?)"_s,
+               {qint64(kT0 / kHour * slots + 1), 1, qint64(kT0), bw::SummaryCodec::encode(buckets)});
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(u"v4"_s);
+    return ok;
+}
 } // namespace
 
 class TestHistoryStore final : public QObject
@@ -178,6 +285,10 @@ private Q_SLOTS:
     void restoreStartsWithTheStateInForce();
     void migratesFromVersion1();
     void migratesAShippedVersion3File();
+    void migratesASchema4FileKeepingItsHistory();
+    void legacyHistoryIsAdoptedByTheFirstInstance();
+    void restoreAdoptsLegacyHistoryAndFillsTheRowItIsGiven();
+    void adoptionMergesWhatWasBufferedBeforeOpen();
     void refusesANewerSchema();
     void damagedFileIsReportedNotUsed();
     void notADatabase();
@@ -647,7 +758,7 @@ void TestHistoryStore::migratesFromVersion1()
     QVERIFY(store.compact(kT0 + 2 * kHour).ok());            // and of version 3
     QCOMPARE(store.summaryPoints(u"alpha"_s, SeriesKind::Latency, kT0, kT0 + kHour)->size(), 2u);
     store.close();
-    QCOMPARE(sqlValue(file(), u"SELECT group_concat(version) FROM schema_version"_s).toString(), u"1,2,3,4"_s);
+    QCOMPARE(sqlValue(file(), u"SELECT group_concat(version) FROM schema_version"_s).toString(), u"1,2,3,4,5"_s);
     QCOMPARE(sqlValue(file(), u"SELECT count(*) FROM reasons WHERE id > 0"_s).toInt(), 1);
 }
 
@@ -697,6 +808,177 @@ void TestHistoryStore::migratesAShippedVersion3File()
     QCOMPARE(sqlValue(file(), u"SELECT count(*) FROM obs_block"_s).toInt(), 2);
     QCOMPARE(sqlValue(file(), u"SELECT count(*) FROM obs_recent"_s).toInt(), 0);
     QCOMPARE(store.observations(u"beta"_s, kT0, kT0 + kHour)->size(), staged.size());
+}
+
+void TestHistoryStore::migratesASchema4FileKeepingItsHistory()
+{
+    Version4File v4;
+    QVERIFY(writeVersion4File(file(), v4));
+    HistoryStore store(options());
+    const bw::Status opened = store.open(kT0 + kHour);
+    QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error()));
+    QCOMPARE(sqlValue(file(), u"SELECT group_concat(version) FROM schema_version"_s).toString(), u"4,5"_s);
+    // Each row names its breaker; the plain name is a legacy row (service only). Nothing was copied.
+    QCOMPARE(sqlValue(file(), u"SELECT group_concat(id || ':' || service || '|' || instance || '|' || breaker, ' ') "
+                              u"FROM (SELECT * FROM services ORDER BY id)"_s)
+                 .toString(),
+             u"1:payments|| 2:checkout|10.0.0.1:80| 3:checkout|10.0.0.1:80|pay"_s);
+    const bw::BreakerId payments{u"payments"_s, u""_s, u""_s};
+    const bw::BreakerId checkout{u"checkout"_s, u"10.0.0.1:80"_s, u""_s};
+    const bw::BreakerId pay{u"checkout"_s, u"10.0.0.1:80"_s, u"pay"_s};
+    QCOMPARE(*store.breakers(), (std::vector<bw::BreakerId>{checkout, pay, payments}));
+
+    // Every observation, transition, alert, summary and audit entry is read back by its key.
+    QString why;
+    std::vector<Observation> all = v4.sealed;
+    all.insert(all.end(), v4.staged.begin(), v4.staged.end());
+    QVERIFY2(sameObservations(*store.observations(payments, kT0, kT0 + kHour), quantisedSorted(all), why),
+             qPrintable(why));
+    QVERIFY2(sameObservations(*store.observations(checkout, kT0, kT0 + kHour), quantisedSorted(v4.checkout), why),
+             qPrintable(why));
+    auto transitions = store.transitions(payments, kT0, kT0 + kHour);
+    QCOMPARE(transitions->size(), 2u);
+    QCOMPARE(transitions->front().service, u"payments"_s);
+    QCOMPARE(transitions->front().reason, u"failure rate 60% >= 50% over the last 20 calls"_s);
+    QCOMPARE(transitions->back().to, BreakerState::HalfOpen);
+    QCOMPARE(store.transitions(checkout, kT0, kT0 + kHour)->size(), 1u);
+    QCOMPARE(store.transitions(pay, kT0, kT0 + kHour)->front().track, TrackKind::Observed);
+    QCOMPARE(store.transitions(QString(), kT0, kT0 + kHour)->size(), 4u);
+    const auto alerts = store.alerts(kT0, kT0 + kHour);
+    QCOMPARE(alerts->size(), 2u);
+    QCOMPARE((*alerts)[0].service, u"payments"_s);
+    QCOMPARE((*alerts)[1].service, pay.key());
+    QCOMPARE(store.summaryPoints(payments, SeriesKind::Latency, kT0, kT0 + kHour)->size(), 1u);
+    QCOMPARE(store.auditEntries(kT0, kT0 + 1)->front().service, u"payments"_s);
+    QVERIFY(store.verify().ok() && store.verify()->ok());
+
+    // The migrated file has the schema a new file gets.
+    store.close();
+    QTemporaryDir fresh;
+    {
+        HistoryStore created(options(fresh.path()));
+        QVERIFY(created.open(kT0).ok());
+    }
+    QCOMPARE(schemaOf(file()), schemaOf(fresh.filePath(HistoryStore::fileName())));
+}
+
+void TestHistoryStore::legacyHistoryIsAdoptedByTheFirstInstance()
+{
+    Version4File v4;
+    QVERIFY(writeVersion4File(file(), v4));
+    const bw::BreakerId first{u"payments"_s, u"10.0.0.5:8080"_s, {}};
+    const bw::BreakerId second{u"payments"_s, u"10.0.0.6:8080"_s, {}};
+    const bw::BreakerId named{u"payments"_s, u"10.0.0.5:8080"_s, u"ledger"_s};
+    std::vector<Observation> all = v4.sealed;
+    all.insert(all.end(), v4.staged.begin(), v4.staged.end());
+    {
+        HistoryStore store(options());
+        QVERIFY(store.open(kT0 + kHour).ok());
+        // A named breaker of the service is not its health breaker: it starts a row of its own.
+        QVERIFY(store
+                    .appendTransition(named, TrackKind::Simulated,
+                                      {kT0 + 70'000, BreakerState::Closed, BreakerState::Open, {}})
+                    .ok());
+        QCOMPARE(store.transitions(named, kT0, kT0 + kHour)->size(), 1u);
+        QCOMPARE(store.transitions(u"payments"_s, kT0, kT0 + kHour)->size(), 2u); // still the legacy row's
+
+        // The first health breaker of "payments" takes the legacy row over, staged chunk and all.
+        const Observation live = poll(kT0 + 30 * kMinute, 2, 3, 4);
+        store.appendObservation(first, live);
+        QString why;
+        std::vector<Observation> withLive = all;
+        withLive.push_back(live);
+        QVERIFY2(sameObservations(*store.observations(first, kT0, kT0 + kHour), quantisedSorted(withLive), why),
+                 qPrintable(why));
+        QVERIFY(store.observations(u"payments"_s, kT0, kT0 + kHour)->empty());
+        QCOMPARE(store.transitions(first, kT0, kT0 + kHour)->size(), 2u);
+        QCOMPARE(store.alerts(kT0, kT0 + kHour)->front().service, first.key());
+        QCOMPARE(store.summaryPoints(first, SeriesKind::Latency, kT0, kT0 + kHour)->size(), 1u);
+        // A second instance starts empty: one row cannot be both instances' history.
+        QVERIFY(store
+                    .appendTransition(second, TrackKind::Simulated,
+                                      {kT0 + 80'000, BreakerState::Closed, BreakerState::Open, {}})
+                    .ok());
+        QCOMPARE(store.transitions(second, kT0, kT0 + kHour)->size(), 1u);
+        QCOMPARE(store.transitions(first, kT0, kT0 + kHour)->size(), 2u);
+        QVERIFY(store.flush(kT0 + kHour).ok()); // seals both blocks of the adopted row
+        QVERIFY2(sameObservations(*store.observations(first, kT0, kT0 + kHour), quantisedSorted(withLive), why),
+                 qPrintable(why));
+        const std::vector<bw::BreakerId> expected{{u"checkout"_s, u"10.0.0.1:80"_s, u""_s},
+                                                  {u"checkout"_s, u"10.0.0.1:80"_s, u"pay"_s},
+                                                  {u"payments"_s, u"10.0.0.5:8080"_s, u""_s},
+                                                  {u"payments"_s, u"10.0.0.6:8080"_s, u""_s},
+                                                  named};
+        QCOMPARE(*store.breakers(), expected);
+    }
+    // The row kept its id; after a restart the history is the first instance's for good.
+    QCOMPARE(sqlValue(file(), u"SELECT name FROM services WHERE id = 1"_s).toString(), first.key());
+    QCOMPARE(sqlValue(file(), u"SELECT count(*) FROM services"_s).toInt(), 5); // 3 migrated, ledger, second
+    HistoryStore store(options());
+    QVERIFY(store.open(kT0 + kHour).ok());
+    QCOMPARE(store.observations(first, kT0, kT0 + kHour)->size(), all.size() + 1);
+    QCOMPARE(store.transitions(first, kT0, kT0 + kHour)->size(), 2u);
+    QVERIFY(store.observations(second, kT0, kT0 + kHour)->empty());
+}
+
+void TestHistoryStore::restoreAdoptsLegacyHistoryAndFillsTheRowItIsGiven()
+{
+    Version4File v4;
+    QVERIFY(writeVersion4File(file(), v4));
+    HistoryStore store(options());
+    QVERIFY(store.open(kT0 + kHour).ok());
+    const bw::BreakerId payments{u"payments"_s, u"10.0.0.5:8080"_s, {}};
+    const bw::BreakerId pay{u"checkout"_s, u"10.0.0.1:80"_s, u"pay"_s};
+    bw::FleetHistory history(1);
+    const auto report = store.restore(history, {{3, payments}, {1, pay}}, kT0, kT0 + kHour);
+    QVERIFY2(report.ok(), qPrintable(report.ok() ? QString() : report.error()));
+    QCOMPARE(report->services, 2);
+    QCOMPARE(history.serviceCount(), 4);
+    QCOMPARE(report->observations, std::int64_t(v4.sealed.size() + v4.staged.size()));
+    // Row 3: the legacy history of payments, now its health breaker's.
+    // (then the state of the last poll, closed).
+    const auto restored = history.service(3).track(TrackKind::Simulated).transitions(kT0, kT0 + kHour);
+    QCOMPARE(restored.size(), 3u);
+    QCOMPARE(restored[0].t, kT0 + 1000);
+    QCOMPARE(restored[0].to, BreakerState::Open);
+    QCOMPARE(restored[1].t, kT0 + 61'000);
+    QCOMPARE(restored[1].to, BreakerState::HalfOpen);
+    QVERIFY(history.service(3).series(SeriesKind::Latency) != nullptr);
+    // Row 1: pay's observed transition (the first state of its track); rows 0 and 2 untouched.
+    QCOMPARE(history.service(1).track(TrackKind::Observed).currentState(), std::optional(BreakerState::Open));
+    QCOMPARE(history.service(1).track(TrackKind::Observed).latestTime(), kT0 + 3000);
+    QVERIFY(history.service(0).track(TrackKind::Simulated).empty());
+    QVERIFY(history.service(2).track(TrackKind::Simulated).empty());
+    QCOMPARE(store.transitions(payments, kT0, kT0 + kHour)->size(), 2u);
+    QVERIFY(!store.restore(history, {{-1, pay}}, kT0, kT0 + kHour).ok());
+}
+
+void TestHistoryStore::adoptionMergesWhatWasBufferedBeforeOpen()
+{
+    // Polls recorded before the file could be opened, then the legacy row's staged chunk loaded at open: the flush
+    // that adopts the row merges both into the one breaker.
+    Version4File v4;
+    QVERIFY(writeVersion4File(file(), v4));
+    const bw::BreakerId first{u"payments"_s, u"10.0.0.5:8080"_s, {}};
+    const Observation early = poll(kT0 + 10 * kMinute + 30 * kSecond, 2, 3, 4); // in the staged block
+    HistoryStore store(options());
+    store.appendObservation(first, early);
+    QVERIFY(store.open(kT0 + kHour).ok());
+    QVERIFY(store.flush(kT0 + kHour).ok()); // adopts, then seals the staged block with both in it
+    QCOMPARE(sqlValue(file(), u"SELECT count(*) FROM obs_recent"_s).toInt(), 0);
+    std::vector<Observation> all = v4.sealed;
+    all.insert(all.end(), v4.staged.begin(), v4.staged.end());
+    all.push_back(early);
+    QString why;
+    QVERIFY2(sameObservations(*store.observations(first, kT0, kT0 + kHour), quantisedSorted(all), why),
+             qPrintable(why));
+    store.close();
+    QVERIFY(store.open(kT0 + kHour).ok());
+    QVERIFY2(sameObservations(*store.observations(first, kT0, kT0 + kHour), quantisedSorted(all), why),
+             qPrintable(why));
+    QCOMPARE(*store.serviceNames(), (QStringList{u"checkout/pay@10.0.0.1:80"_s, u"checkout@10.0.0.1:80"_s,
+                                                 first.key()})); // no row for an empty or a stale name
+    QCOMPARE(sqlValue(file(), u"SELECT count(*) FROM services"_s).toInt(), 3);
 }
 
 void TestHistoryStore::refusesANewerSchema()

@@ -198,7 +198,7 @@ void TestReplayHistory::storeHistoryIsWhatTheExportReplays()
     QVERIFY(history.ok());
     QBuffer buffer;
     QVERIFY(buffer.open(QIODevice::ReadWrite));
-    QVERIFY(bw::exportServiceJsonl(*m_store, u"checkout"_s, from, to, buffer, from).ok());
+    QVERIFY(bw::exportServiceJsonl(*m_store, {bw::BreakerId::parse(u"checkout"_s)}, from, to, buffer, from).ok());
     auto exported = bw::JsonlReader::parse(buffer.data());
     QVERIFY(exported.ok());
     QCOMPARE(history->stream.size(), exported->size());

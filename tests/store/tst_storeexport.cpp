@@ -19,6 +19,8 @@ namespace {
 constexpr std::int64_t kT0 = 1'699'999'200'000;
 constexpr std::int64_t kHour = 3'600'000;
 
+const bw::BreakerId kAlpha{u"alpha"_s, u"10.0.0.1:80"_s, {}};
+
 std::vector<Observation> sample()
 {
     std::vector<Observation> out;
@@ -52,6 +54,9 @@ private Q_SLOTS:
     void badImportLines_data();
     void badImportLines();
     void failingDevice();
+    void selectionParses_data();
+    void selectionParses();
+    void selectionByFieldsMergesBreakersInTimeOrder();
 
 private:
     std::unique_ptr<QTemporaryDir> m_dir;
@@ -66,7 +71,7 @@ void TestStoreExport::init()
     m_store = std::make_unique<bw::HistoryStore>(options);
     QVERIFY(m_store->open(kT0).ok());
     for (const Observation &o : sample())
-        m_store->appendObservation(u"alpha"_s, o);
+        m_store->appendObservation(kAlpha, o);
     QVERIFY(m_store->flush(kT0 + kHour).ok());
 }
 
@@ -80,9 +85,13 @@ void TestStoreExport::jsonlIsReplayableAndImportsBack()
 {
     QBuffer out;
     QVERIFY(out.open(QIODevice::WriteOnly));
-    QVERIFY(bw::exportServiceJsonl(*m_store, u"alpha"_s, kT0, kT0 + kHour, out).ok());
+    QVERIFY(bw::exportServiceJsonl(*m_store, {kAlpha}, kT0, kT0 + kHour, out).ok());
     const QByteArray jsonl = out.data();
     QVERIFY(jsonl.startsWith("{\"t\":1699999201001,\"ok\":true,")); // the first poll was no call
+    // Each line names its breaker (breaker "": the health breaker).
+    QVERIFY2(
+        jsonl.split('\n').front().endsWith(",\"service\":\"alpha\",\"instance\":\"10.0.0.1:80\",\"breaker\":\"\"}"),
+        jsonl.left(200).constData());
 
     std::vector<Observation> calls;
     for (const Observation &o : sample())
@@ -101,28 +110,30 @@ void TestStoreExport::jsonlIsReplayableAndImportsBack()
     QBuffer in;
     in.setData(jsonl);
     QVERIFY(in.open(QIODevice::ReadOnly));
-    const auto imported = bw::importServiceJsonl(*m_store, u"copy"_s, in);
+    const bw::BreakerId copy{u"alpha"_s, u"10.0.0.2:80"_s, u"copied"_s};
+    const auto imported = bw::importServiceJsonl(*m_store, copy, in);
     QVERIFY(imported.ok());
     QCOMPARE(imported->observations, std::int64_t(calls.size()));
     QVERIFY(m_store->flush(kT0 + 2 * kHour).ok());
-    const auto back = m_store->observations(u"copy"_s, kT0, kT0 + kHour);
+    const auto back = m_store->observations(copy, kT0, kT0 + kHour);
     QVERIFY(back.ok());
     QCOMPARE(back->size(), calls.size());
     for (std::size_t i = 0; i < calls.size(); ++i)
         QVERIFY2((*back)[i].sameAs(calls[i]), qPrintable(QString::number(i)));
 
-    // And exporting the copy gives the same bytes.
+    // And exporting the copy gives the same bytes, but for the breaker they name.
     QBuffer again;
     QVERIFY(again.open(QIODevice::WriteOnly));
-    QVERIFY(bw::exportServiceJsonl(*m_store, u"copy"_s, kT0, kT0 + kHour, again).ok());
-    QCOMPARE(again.data(), jsonl);
+    QVERIFY(bw::exportServiceJsonl(*m_store, {copy}, kT0, kT0 + kHour, again).ok());
+    QCOMPARE(again.data(), QByteArray(jsonl).replace("\"instance\":\"10.0.0.1:80\",\"breaker\":\"\"",
+                                                     "\"instance\":\"10.0.0.2:80\",\"breaker\":\"copied\""));
 }
 
 void TestStoreExport::jsonlWithATimeOrigin()
 {
     QBuffer out;
     QVERIFY(out.open(QIODevice::WriteOnly));
-    QVERIFY(bw::exportServiceJsonl(*m_store, u"alpha"_s, kT0 + 60'000, kT0 + 120'000, out, kT0 + 60'000).ok());
+    QVERIFY(bw::exportServiceJsonl(*m_store, {kAlpha}, kT0 + 60'000, kT0 + 120'000, out, kT0 + 60'000).ok());
     QVERIFY(out.data().startsWith("{\"t\":4,")); // 60 s + (60 % 7) ms after the origin
     QCOMPARE(out.data().count('\n'), 59);        // 60 polls, one of them no call
 }
@@ -131,13 +142,15 @@ void TestStoreExport::observationsCsv()
 {
     QBuffer out;
     QVERIFY(out.open(QIODevice::WriteOnly));
-    QVERIFY(bw::exportServiceCsv(*m_store, u"alpha"_s, kT0, kT0 + 3'000, out).ok());
+    QVERIFY(bw::exportServiceCsv(*m_store, {kAlpha}, kT0, kT0 + 3'000, out).ok());
     const QList<QByteArray> lines = out.data().trimmed().split('\n');
     QCOMPARE(lines.size(), 4);
-    QCOMPARE(lines[0], QByteArray("t_ms,time_utc,outcome,error_rate,latency_ms,p95_ms,state,observed_state"));
-    QCOMPARE(lines[1], QByteArray("1699999200000,2023-11-14T22:00:00.000Z,,,,150.23195,open,half-open"));
+    QCOMPARE(lines[0], QByteArray("t_ms,time_utc,outcome,error_rate,latency_ms,p95_ms,state,observed_state,service,"
+                                  "instance,breaker"));
+    QCOMPARE(lines[1],
+             QByteArray("1699999200000,2023-11-14T22:00:00.000Z,,,,150.23195,open,half-open,alpha,10.0.0.1:80,"));
     QVERIFY(lines[2].startsWith("1699999201001,2023-11-14T22:00:01.001Z,ok,2.5,3.7"));
-    QVERIFY(lines[2].endsWith(",open,"));
+    QVERIFY(lines[2].endsWith(",open,,alpha,10.0.0.1:80,"));
 }
 
 void TestStoreExport::transitionsAndAuditCsvAreQuoted()
@@ -164,7 +177,7 @@ void TestStoreExport::transitionsAndAuditCsvAreQuoted()
 
     QBuffer transitions;
     QVERIFY(transitions.open(QIODevice::WriteOnly));
-    QVERIFY(bw::exportTransitionsCsv(*m_store, QString(), kT0, kT0 + kHour, transitions).ok());
+    QVERIFY(bw::exportTransitionsCsv(*m_store, {}, kT0, kT0 + kHour, transitions).ok());
     QCOMPARE(
         transitions.data(),
         QByteArray("t_ms,time_utc,service,track,from,to,reason\n"
@@ -172,7 +185,7 @@ void TestStoreExport::transitionsAndAuditCsvAreQuoted()
                    "1699999200009,2023-11-14T22:00:00.009Z,beta,observed,open,half-open,reported event\n"));
     QBuffer one;
     QVERIFY(one.open(QIODevice::WriteOnly));
-    QVERIFY(bw::exportTransitionsCsv(*m_store, u"beta"_s, kT0, kT0 + kHour, one).ok());
+    QVERIFY(bw::exportTransitionsCsv(*m_store, {bw::BreakerId::parse(u"beta"_s)}, kT0, kT0 + kHour, one).ok());
     QCOMPARE(one.data().count('\n'), 2);
 
     QBuffer audit;
@@ -203,7 +216,7 @@ void TestStoreExport::badImportLines()
     QFETCH(QString, error);
     QBuffer in(&jsonl);
     QVERIFY(in.open(QIODevice::ReadOnly));
-    const auto imported = bw::importServiceJsonl(*m_store, u"bad"_s, in);
+    const auto imported = bw::importServiceJsonl(*m_store, bw::BreakerId::parse(u"bad"_s), in);
     QVERIFY(!imported.ok());
     QVERIFY2(imported.error().startsWith(error), qPrintable(imported.error()));
     QVERIFY(m_store->observations(u"bad"_s, 0, kT0 + kHour)->empty()); // nothing appended
@@ -213,9 +226,83 @@ void TestStoreExport::failingDevice()
 {
     QBuffer readOnly;
     QVERIFY(readOnly.open(QIODevice::ReadOnly));
-    const bw::Status s = bw::exportServiceCsv(*m_store, u"alpha"_s, kT0, kT0 + kHour, readOnly);
+    const bw::Status s = bw::exportServiceCsv(*m_store, {kAlpha}, kT0, kT0 + kHour, readOnly);
     QVERIFY(!s.ok());
     QVERIFY(s.error().startsWith(u"cannot write the export"_s));
+}
+
+void TestStoreExport::selectionParses_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("service");
+    QTest::addColumn<QString>("instance"); // "*": any
+    QTest::addColumn<QString>("breaker");  // "*": any
+    QTest::newRow("service") << u"checkout"_s << u"checkout"_s << u"*"_s << u"*"_s;
+    QTest::newRow("health key") << u"checkout@10.0.0.7:8080"_s << u"checkout"_s << u"10.0.0.7:8080"_s << QString();
+    QTest::newRow("breaker key") << u"checkout/pay@10.0.0.7:8080"_s << u"checkout"_s << u"10.0.0.7:8080"_s << u"pay"_s;
+    QTest::newRow("breaker, any instance") << u"checkout/pay"_s << u"checkout"_s << u"*"_s << u"pay"_s;
+}
+
+void TestStoreExport::selectionParses()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, service);
+    QFETCH(QString, instance);
+    QFETCH(QString, breaker);
+    const bw::BreakerSelection s = bw::BreakerSelection::parse(text);
+    QCOMPARE(s.service, service);
+    QCOMPARE(s.instance.value_or(u"*"_s), instance);
+    QCOMPARE(s.breaker.value_or(u"*"_s), breaker);
+}
+
+void TestStoreExport::selectionByFieldsMergesBreakersInTimeOrder()
+{
+    const bw::BreakerId pay1{u"alpha"_s, u"10.0.0.1:80"_s, u"pay"_s};
+    const bw::BreakerId pay2{u"alpha"_s, u"10.0.0.2:80"_s, u"pay"_s};
+    const bw::BreakerId other{u"beta"_s, u"10.0.0.1:80"_s, {}};
+    for (int i = 0; i < 3; ++i) {
+        Observation o;
+        o.outcome = PollOutcome::Ok;
+        o.t = kT0 + 2 * kHour + i * 10;
+        m_store->appendObservation(pay1, o);
+        o.t += 5;
+        m_store->appendObservation(pay2, o);
+        m_store->appendObservation(other, o);
+    }
+    m_store->appendObservation(u"alpha"_s, sample().front()); // a legacy row: the service's, no instance
+    QVERIFY(m_store->flush(kT0 + 3 * kHour).ok());
+
+    auto ids = [this](const bw::BreakerSelection &s) {
+        auto selected = bw::selectBreakers(*m_store, s);
+        return selected ? *selected : std::vector<bw::BreakerId>{};
+    };
+    const bw::BreakerId legacy{u"alpha"_s, u""_s, u""_s};
+    QCOMPARE(ids({u"alpha"_s, {}, {}}), (std::vector<bw::BreakerId>{legacy, kAlpha, pay1, pay2}));
+    QCOMPARE(ids({u"alpha"_s, {}, u"pay"_s}), (std::vector<bw::BreakerId>{pay1, pay2}));
+    QCOMPARE(ids({u"alpha"_s, u"10.0.0.1:80"_s, {}}), (std::vector<bw::BreakerId>{kAlpha, pay1}));
+    QCOMPARE(ids({u"alpha"_s, u"10.0.0.1:80"_s, u""_s}), std::vector<bw::BreakerId>{kAlpha});
+    QCOMPARE(ids(bw::BreakerSelection::parse(u"alpha/pay@10.0.0.2:80"_s)), std::vector<bw::BreakerId>{pay2});
+    const auto none = bw::selectBreakers(*m_store, {u"alpha"_s, u"10.0.0.9:80"_s, {}});
+    QVERIFY(!none.ok());
+    QVERIFY2(none.error().contains(u"no history of service \"alpha\", instance \"10.0.0.9:80\""_s),
+             qPrintable(none.error()));
+
+    // Both instances of "pay", merged by time, each line naming its instance.
+    QBuffer out;
+    QVERIFY(out.open(QIODevice::WriteOnly));
+    QVERIFY(bw::exportServiceJsonl(*m_store, {pay1, pay2}, kT0 + 2 * kHour, kT0 + 3 * kHour, out).ok());
+    const QList<QByteArray> lines = out.data().trimmed().split('\n');
+    QCOMPARE(lines.size(), 6);
+    for (int i = 0; i < 6; ++i) {
+        QVERIFY2(lines[i].startsWith(
+                     QByteArray("{\"t\":" + QByteArray::number(kT0 + 2 * kHour + (i / 2) * 10 + (i % 2) * 5))),
+                 lines[i].constData());
+        QVERIFY2(lines[i].contains(i % 2 == 0 ? "\"instance\":\"10.0.0.1:80\",\"breaker\":\"pay\""
+                                              : "\"instance\":\"10.0.0.2:80\",\"breaker\":\"pay\""),
+                 lines[i].constData());
+    }
+    // The replay reader takes the merged stream (in time order) too.
+    QVERIFY(bw::JsonlReader::parse(out.data()).ok());
 }
 
 QTEST_GUILESS_MAIN(TestStoreExport)
