@@ -735,16 +735,21 @@ void FleetMonitor::onEvents(Instance &instance, const ProbeResult &result)
     for (const Resilience4jTransitionEvent &event : *events)
         if (instance.config.breakers.matches(event.breakerName))
             byName[event.breakerName] << event.toObserved();
+    // First every new breaker, so that listeners (the history's rows) know them before their first update.
     bool addedAny = false;
+    QList<Tracked *> named;
     for (auto it = byName.cbegin(); it != byName.cend(); ++it) {
         bool added = false;
-        Tracked &tracked = track(instance, it.key(), BreakerSource::Actuator, {}, &added);
+        named << &track(instance, it.key(), BreakerSource::Actuator, {}, &added);
         addedAny |= added;
-        tracked.status.observedProblem.clear();
-        observe(tracked, t, std::nullopt, it.value());
     }
     if (addedAny)
         Q_EMIT breakersChanged();
+    qsizetype i = 0;
+    for (auto it = byName.cbegin(); it != byName.cend(); ++it, ++i) {
+        named[i]->status.observedProblem.clear();
+        observe(*named[i], t, std::nullopt, it.value());
+    }
 }
 
 FleetMonitor::Tracked &FleetMonitor::track(Instance &instance, const QString &name, BreakerSource source,
