@@ -139,8 +139,18 @@ int main(int argc, char *argv[])
         window.follow(core.watcher());
     if (parser.isSet(u"detail"_s))
         window.showDetailTab(parser.value(u"detail"_s));
-    if (parser.isSet(u"select"_s) && !window.selectBreakerNamed(parser.value(u"select"_s)))
-        qWarning().noquote() << "--select: no breaker" << parser.value(u"select"_s);
+    if (const QString wanted = parser.value(u"select"_s); !wanted.isEmpty() && !window.selectBreakerNamed(wanted)) {
+        // Named breakers are found by the first scrapes: select it when it shows up, or say it never did.
+        auto *waiting = new QObject(&window);
+        QObject::connect(&core.monitor(), &bw::FleetMonitor::breakersChanged, waiting, [&window, wanted, waiting] {
+            if (window.selectBreakerNamed(wanted))
+                waiting->deleteLater();
+        });
+        QTimer::singleShot(15'000, waiting, [wanted, waiting] {
+            qWarning().noquote() << "--select: no breaker" << wanted;
+            waiting->deleteLater();
+        });
+    }
     if (parser.isSet(u"tab"_s))
         window.showMainTab(parser.value(u"tab"_s));
     if (parser.isSet(u"whatif-sample"_s)) {

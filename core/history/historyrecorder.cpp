@@ -102,7 +102,9 @@ void HistoryRecorder::onUpdated(const BreakerId &id, const BreakerStatus &status
             sample.errorRate = errorRate;
         }
     }
-    if (status.lastCheckMs > recent.lastCheckMs) {
+    // A named breaker has no poll latency of its own unless its source reports one (hystrix): no made-up zeros.
+    const bool hasLatency = id.isHealth() || status.lastLatencyMs > 0;
+    if (status.lastCheckMs > recent.lastCheckMs && hasLatency) {
         const std::int64_t checkT = status.lastCheckMs;
         recent.lastCheckMs = checkT;
         m_history->appendSample(index, SeriesKind::Latency, checkT, status.lastLatencyMs);

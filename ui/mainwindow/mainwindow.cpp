@@ -23,6 +23,7 @@
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
+#include <QCheckBox>
 #include <QCloseEvent>
 #include <QComboBox>
 #include <QDateTime>
@@ -355,6 +356,13 @@ QWidget *MainWindow::buildDetail()
             connect(button, &QPushButton::clicked, qaction, &QAction::trigger);
             rowLayout->addWidget(button);
         }
+        if (remote) {
+            m_everyInstance = new QCheckBox(row);
+            m_everyInstance->setObjectName(u"everyInstance"_s);
+            m_everyInstance->setToolTip(tr("Send the action to this breaker on every instance of the service, one "
+                                           "request each, each confirmed together and audited on its own."));
+            rowLayout->addWidget(m_everyInstance);
+        }
         rowLayout->addStretch(1);
         return row;
     };
@@ -484,10 +492,20 @@ void MainWindow::showMainTab(const QString &name)
 bool MainWindow::selectBreakerNamed(const QString &key)
 {
     const BreakerId id = BreakerId::parse(key);
-    if (!m_ctx.monitor->contains(id))
-        return false;
-    selectBreaker(id);
-    return true;
+    if (m_ctx.monitor->contains(id)) {
+        selectBreaker(id);
+        return true;
+    }
+    // "checkout/paymentGateway" without "@instance": its first instance.
+    if (!key.contains(u'@')) {
+        for (const BreakerId &known : m_ctx.monitor->breakers()) {
+            if (known.service == id.service && known.breaker == id.breaker) {
+                selectBreaker(known);
+                return true;
+            }
+        }
+    }
+    return false;
 }
 
 void MainWindow::selectBreaker(const std::optional<BreakerId> &wanted)
@@ -538,6 +556,9 @@ void MainWindow::refreshDetail()
     for (QAction *action : std::as_const(m_remoteActions))
         action->setEnabled(remote);
     m_remoteRow->setVisible(remote);
+    const int instances = any ? static_cast<int>(m_ctx.monitor->instancesOf(*m_selected).size()) : 0;
+    m_everyInstance->setVisible(remote && instances > 1);
+    m_everyInstance->setText(tr("on all %1 instances").arg(instances));
     if (!any) {
         m_detailTitle->setText(tr("<h3>No service selected</h3>"));
         m_detailFacts->setText(tr("Select a service in the table or the timeline."));
@@ -607,11 +628,24 @@ void MainWindow::act(OperatorAction action, bool remote)
     // "checkout on 10.0.0.7:8080", "checkout/paymentGateway on 10.0.0.7:8080": what people call it.
     const QString service = (id.isHealth() ? id.service : id.service + u'/' + id.breaker) + tr(" on ") + id.instance;
     const QString what = operatorActionName(action);
-    const QString title =
-        remote ? tr("%1 the real breaker of %2?").arg(what.left(1).toUpper() + what.mid(1), service)
-               : tr("%1 the simulated breaker of %2?").arg(what.left(1).toUpper() + what.mid(1), service);
+    QString title = remote ? tr("%1 the real breaker of %2?").arg(what.left(1).toUpper() + what.mid(1), service)
+                           : tr("%1 the simulated breaker of %2?").arg(what.left(1).toUpper() + what.mid(1), service);
     QString text = operatorActionConsequence(action, remote);
-    if (remote) {
+    const QList<BreakerId> everywhere = m_ctx.monitor->instancesOf(id);
+    const bool all = remote && m_everyInstance->isVisible() && m_everyInstance->isChecked() && everywhere.size() > 1;
+    if (all) {
+        const QString name = id.isHealth() ? id.service : id.service + u'/' + id.breaker;
+        title = tr("%1 the real breaker %2 on all %3 instances?")
+                    .arg(what.left(1).toUpper() + what.mid(1), name)
+                    .arg(everywhere.size());
+        QStringList targets;
+        for (const BreakerId &instance : everywhere) {
+            const auto binding = m_ctx.monitor->remoteBinding(instance);
+            targets << u"• %1: %2"_s.arg(instance.instance, binding ? binding->url.toString(QUrl::RemoveUserInfo)
+                                                                    : tr("no way to reach it (skipped)"));
+        }
+        text += u"\n\n"_s + tr("One request to each, not retried:") + u"\n"_s + targets.join(u'\n');
+    } else if (remote) {
         if (const auto binding = m_ctx.monitor->remoteBinding(id))
             text += u"\n\n"_s + tr("One request to %1. It is not retried: if no answer comes, the outcome is "
                                    "\"unknown\" and you should check the breaker before trying again.")
@@ -620,6 +654,20 @@ void MainWindow::act(OperatorAction action, bool remote)
     text += u"\n\n"_s + tr("The action is recorded in the audit log under your name (%1).").arg(operatorName());
     if (!m_confirm(title, text)) {
         statusBar()->showMessage(tr("Cancelled: nothing was changed"), 5000);
+        return;
+    }
+    if (all) {
+        QStringList problems;
+        const QList<BreakerId> started = m_ctx.control->actOnRemoteEverywhere(id, action, &problems);
+        statusBar()->showMessage(
+            problems.isEmpty() ? tr("%1 sent to %2 instances; waiting for their answers").arg(what).arg(started.size())
+                               : tr("%1 sent to %2 of %3 instances; refused: %4")
+                                     .arg(what)
+                                     .arg(started.size())
+                                     .arg(everywhere.size())
+                                     .arg(problems.join(u"; "_s)),
+            10'000);
+        refreshDetail();
         return;
     }
     const Status result = remote ? m_ctx.control->actOnRemote(id, action) : m_ctx.control->actOnSimulated(id, action);

@@ -11,6 +11,7 @@
 
 class QAction;
 class QComboBox;
+class QCheckBox;
 class QLabel;
 class QLineEdit;
 class QMenu;
@@ -136,6 +137,7 @@ private:
     QLabel *m_detailTitle = nullptr;
     QLabel *m_detailFacts = nullptr;
     QWidget *m_remoteRow = nullptr;
+    QCheckBox *m_everyInstance = nullptr; // a real-breaker action goes to every instance of the breaker
     QTabWidget *m_detailTabs = nullptr;
     ServiceCharts *m_charts = nullptr;
     FlappingChart *m_flapping = nullptr;
