@@ -13,7 +13,7 @@
 #include "charts/flappingchart.h"
 #include "charts/servicecharts.h"
 #include "history/fleethistory.h"
-#include "history/syntheticfleet.h"
+#include "demo/syntheticfleet.h"
 
 #include <QApplication>
 

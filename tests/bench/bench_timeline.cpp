@@ -23,7 +23,7 @@
 #include "benchsupport.h"
 
 #include "history/fleethistory.h"
-#include "history/syntheticfleet.h"
+#include "demo/syntheticfleet.h"
 #include "timeline/timelineview.h"
 
 #include <benchmark/benchmark.h>

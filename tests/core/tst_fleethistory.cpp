@@ -1,7 +1,7 @@
 // FleetHistory: the live tick through the fleet, transitions with reasons, bad indexes, determinism of the
 // synthetic fleet, and memory per service-hour at 1 s sampling.
 #include "history/fleethistory.h"
-#include "history/syntheticfleet.h"
+#include "demo/syntheticfleet.h"
 
 #include <QTest>
 

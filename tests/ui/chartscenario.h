@@ -3,7 +3,7 @@
 // A realistic hour for looking at the charts: a flapping service of the synthetic fleet whose flapping episode
 // begins about 20 minutes into the hour shown.
 #include "history/fleethistory.h"
-#include "history/syntheticfleet.h"
+#include "demo/syntheticfleet.h"
 
 #include <QString>
 

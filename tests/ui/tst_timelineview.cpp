@@ -2,7 +2,7 @@
 // resumes live, hover explains a known run, rendering uses the state colours, SVG export. With
 // BW_TIMELINE_SNAPSHOT_DIR set, also writes PNG snapshots of a realistic fleet (light and dark) to look at.
 #include "history/fleethistory.h"
-#include "history/syntheticfleet.h"
+#include "demo/syntheticfleet.h"
 #include "timeline/statepalette.h"
 #include "timeline/timelineview.h"
 

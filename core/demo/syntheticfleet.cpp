@@ -1,4 +1,4 @@
-#include "history/syntheticfleet.h"
+#include "demo/syntheticfleet.h"
 
 #include "breaker/transition.h"
 
