@@ -29,6 +29,7 @@
 #include <QDateTime>
 #include <QDockWidget>
 #include <QFileDialog>
+#include <QFontMetrics>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -277,9 +278,28 @@ QWidget *MainWindow::buildOverview(const QString &bannerText)
     m_serviceView->setColumnWidth(ServiceTableModel::InstanceColumn, 120);
     m_serviceView->setColumnWidth(ServiceTableModel::StateColumn, 95);
     m_serviceView->setColumnWidth(ServiceTableModel::ObservedColumn, 95);
-    m_serviceView->setColumnWidth(ServiceTableModel::ErrorRateColumn, 170);
+    m_serviceView->setColumnWidth(ServiceTableModel::ErrorRateColumn, 140);
     m_serviceView->setColumnWidth(ServiceTableModel::TrafficColumn, 90);
-    m_serviceView->setColumnWidth(ServiceTableModel::OutcomeColumn, 150);
+    m_serviceView->setColumnWidth(ServiceTableModel::OutcomeColumn, 110);
+    // "checkout/..." says nothing: the name column grows with the longest service/breaker name (within reason) as
+    // breakers are found.
+    // Only the rows just found are measured: thousands of breakers arrive one by one.
+    const auto fitNames = [this](int first, int last) {
+        const QFontMetrics metrics(m_serviceView->font());
+        int widest = metrics.horizontalAdvance(
+            m_serviceModel->headerData(ServiceTableModel::NameColumn, Qt::Horizontal).toString());
+        for (int row = first; row <= last; ++row)
+            widest = std::max(widest, metrics.horizontalAdvance(
+                                          m_serviceModel->index(row, ServiceTableModel::NameColumn).data().toString()));
+        const int wanted = std::clamp(widest + 24, 150, 360);
+        if (wanted > m_serviceView->columnWidth(ServiceTableModel::NameColumn))
+            m_serviceView->setColumnWidth(ServiceTableModel::NameColumn, wanted);
+    };
+    connect(m_serviceModel, &QAbstractItemModel::rowsInserted, this,
+            [fitNames](const QModelIndex &, int first, int last) { fitNames(first, last); });
+    connect(m_serviceModel, &QAbstractItemModel::modelReset, this,
+            [this, fitNames] { fitNames(0, m_serviceModel->rowCount() - 1); });
+    fitNames(0, m_serviceModel->rowCount() - 1);
     m_serviceView->setColumnWidth(ServiceTableModel::LatencyColumn, 75);
     m_serviceView->setColumnWidth(ServiceTableModel::P95Column, 85);
     m_serviceView->setColumnWidth(ServiceTableModel::OpensColumn, 105);

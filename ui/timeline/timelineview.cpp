@@ -529,9 +529,23 @@ void TimelineView::paintRow(QPainter &p, const TimelineLayout &layout, const Tim
     const QRect nameRect(8, rowRect.top(), layout.gutterWidth - layout.subLabelWidth - 14, rowRect.height());
     p.setFont(selected ? style.nameBold : style.name);
     p.setPen(nameColour);
-    p.drawText(nameRect, Qt::AlignLeft | Qt::AlignVCenter,
-               (selected ? style.nameBoldMetrics : style.nameMetrics)
-                   .elidedText(m_names.value(row), Qt::ElideMiddle, nameRect.width()));
+    // "checkout/paymentGateway@10.0.0.7:8080": the breaker on the first line, its instance below in small type, so
+    // neither is cut in the middle.
+    const QString key = m_names.value(row);
+    const qsizetype at = key.lastIndexOf(u'@');
+    const QFontMetrics &nameMetrics = selected ? style.nameBoldMetrics : style.nameMetrics;
+    if (at > 0 && rowRect.height() >= 2 * QFontMetrics(style.small).height()) {
+        const int half = rowRect.height() / 2;
+        p.drawText(QRect(nameRect.left(), rowRect.top(), nameRect.width(), half), Qt::AlignLeft | Qt::AlignBottom,
+                   nameMetrics.elidedText(key.left(at), Qt::ElideRight, nameRect.width()));
+        p.setFont(style.small);
+        p.drawText(QRect(nameRect.left(), rowRect.top() + half, nameRect.width(), rowRect.height() - half),
+                   Qt::AlignLeft | Qt::AlignTop,
+                   QFontMetrics(style.small).elidedText(key.mid(at), Qt::ElideLeft, nameRect.width()));
+    } else {
+        p.drawText(nameRect, Qt::AlignLeft | Qt::AlignVCenter,
+                   nameMetrics.elidedText(key, Qt::ElideMiddle, nameRect.width()));
+    }
 
     const std::int64_t minDuration = minRunMs(axis);
     const ServiceHistory &service = m_history->service(row);
