@@ -1,5 +1,7 @@
 #include "demo/demoapplications.h"
 
+#include "common/identifiers.h"
+
 #include <array>
 
 using namespace Qt::StringLiterals;
@@ -98,26 +100,11 @@ std::uint64_t stableHash(const QString &text)
     return h;
 }
 
-QString camelCase(const QString &dashed)
-{
-    QString out;
-    bool upper = false;
-    for (const QChar c : dashed) {
-        if (c == u'-') {
-            upper = true;
-            continue;
-        }
-        out += upper ? c.toUpper() : c;
-        upper = false;
-    }
-    return out;
-}
-
 QString breakerName(AppShape shape, const QString &downstream)
 {
     switch (shape) {
     case AppShape::Resilience4j:
-        return camelCase(downstream) + u"Client"_s;
+        return camelCaseIdentifier(downstream) + u"Client"_s;
     case AppShape::Opossum:
         return downstream;
     case AppShape::StatusPage:

@@ -1,5 +1,7 @@
 #include "whatif/policyexport.h"
 
+#include "common/identifiers.h"
+
 #include "whatif/replayreport.h"
 
 #include <QSet>
@@ -99,22 +101,6 @@ Status checkInstanceName(const QString &name)
         return Error{u"instance name \"%1\" must start with a letter or '_' and hold only letters, digits, '-' and "
                      u"'_'"_s.arg(name)};
     return success();
-}
-
-// "payments-api" -> "paymentsApi": a name usable as a TypeScript or C# identifier.
-QString identifierFor(const QString &name)
-{
-    QString out;
-    bool upper = false;
-    for (const QChar c : name) {
-        if (c == u'-') {
-            upper = true;
-            continue;
-        }
-        out += upper ? c.toUpper() : c;
-        upper = false;
-    }
-    return out;
 }
 
 Error refused(const QString &library, const QString &what)
@@ -276,7 +262,7 @@ Result<QString> toCockatiel(const ResolvedPolicy &policy, const QString &instanc
     for (const QString &note : notes)
         lines << u"// "_s + note + u'.';
     lines << u"import { circuitBreaker, handleAll, %1 } from 'cockatiel';"_s.arg(breakerClass) << QString()
-          << u"const %1Breaker = circuitBreaker(handleAll, {"_s.arg(identifierFor(instanceName))
+          << u"const %1Breaker = circuitBreaker(handleAll, {"_s.arg(camelCaseIdentifier(instanceName))
           << u"  halfOpenAfter: %1, // ms"_s.arg(policy.text(u"halfOpenAfter"_s)) << breakerLines << u"});"_s;
     return QString(lines.join(u'\n') + u'\n');
 }
@@ -297,7 +283,7 @@ Result<QString> toPolly(const ResolvedPolicy &policy, const QString &instanceNam
         u"using Polly;"_s,
         u"using Polly.CircuitBreaker;"_s,
         QString(),
-        u"var %1Pipeline = new ResiliencePipelineBuilder()"_s.arg(identifierFor(instanceName)),
+        u"var %1Pipeline = new ResiliencePipelineBuilder()"_s.arg(camelCaseIdentifier(instanceName)),
         u"    .AddCircuitBreaker(new CircuitBreakerStrategyOptions"_s,
         u"    {"_s,
         u"        Name = %1,"_s.arg(QString::fromUtf8(report::jsonString(instanceName))),
