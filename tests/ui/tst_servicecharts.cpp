@@ -302,23 +302,33 @@ void TestServiceCharts::spanSelector()
 void TestServiceCharts::timeAxisFormat_data()
 {
     QTest::addColumn<std::int64_t>("spanMs");
+    QTest::addColumn<int>("plotWidth");
     QTest::addColumn<QString>("format");
     QTest::addColumn<int>("ticks");
 
-    QTest::newRow("15 min") << 15 * kMinute << u"HH:mm:ss"_s << 6;
-    QTest::newRow("1 h") << 60 * kMinute << u"HH:mm"_s << 7;
-    QTest::newRow("6 h") << 6 * 60 * kMinute << u"HH:mm"_s << 7;
-    QTest::newRow("24 h") << 24 * 60 * kMinute << u"HH:mm"_s << 7;
+    // Wide plots: ticks a round interval apart. Narrow ones (a detail pane at 1280 x 800): only as many labels as
+    // fit side by side (50 px each here), still round where possible.
+    QTest::newRow("5 min") << 5 * kMinute << 0 << u"HH:mm:ss"_s << 6;
+    QTest::newRow("15 min") << 15 * kMinute << 0 << u"HH:mm"_s << 6;
+    QTest::newRow("1 h") << 60 * kMinute << 0 << u"HH:mm"_s << 7;
+    QTest::newRow("6 h") << 6 * 60 * kMinute << 0 << u"HH:mm"_s << 7;
+    QTest::newRow("24 h") << 24 * 60 * kMinute << 0 << u"HH:mm"_s << 7;
+    QTest::newRow("15 min, 260 px") << 15 * kMinute << 260 << u"HH:mm"_s << 4;
+    QTest::newRow("1 h, 260 px") << 60 * kMinute << 260 << u"HH:mm"_s << 4;
+    QTest::newRow("1 h, 100 px") << 60 * kMinute << 100 << u"HH:mm"_s << 2;
 }
 
 void TestServiceCharts::timeAxisFormat()
 {
     QFETCH(std::int64_t, spanMs);
+    QFETCH(int, plotWidth);
     QFETCH(QString, format);
     QFETCH(int, ticks);
-    const bw::TimeAxisFormat axis = bw::TimeAxisFormat::forSpan(spanMs);
+    const bw::TimeAxisFormat axis = bw::TimeAxisFormat::forSpan(spanMs, plotWidth, plotWidth > 0 ? 50 : 0);
     QCOMPARE(axis.format, format);
     QCOMPARE(axis.tickCount, ticks);
+    if (plotWidth > 0)
+        QVERIFY((axis.tickCount - 1) * (50 + 16) <= plotWidth);
 }
 
 void TestServiceCharts::exportFiles_data()

@@ -8,6 +8,7 @@
 #include <QChartView>
 #include <QDateTime>
 #include <QDateTimeAxis>
+#include <QFontMetrics>
 #include <QGraphicsLayout>
 #include <QLabel>
 #include <QLegend>
@@ -28,8 +29,8 @@ ChartPane::ChartPane(const QString &valueTitle, QWidget *parent) : QStackedWidge
     m_chart->legend()->setAlignment(Qt::AlignTop);
     m_chart->legend()->setShowToolTips(true);
 
+    // No "local time" title under the axis: the labels say it, and a short pane needs the height for the plot.
     m_time = new QDateTimeAxis;
-    m_time->setTitleText(tr("local time"));
     m_chart->addAxis(m_time, Qt::AlignBottom);
     m_value = new QValueAxis;
     m_value->setTitleText(valueTitle);
@@ -58,7 +59,11 @@ void ChartPane::addSeries(QAbstractSeries *series)
 
 void ChartPane::setTimeRange(std::int64_t t0, std::int64_t t1)
 {
-    const TimeAxisFormat format = TimeAxisFormat::forSpan(t1 - t0);
+    const int plotWidth = m_chart->plotArea().width() > 0 ? static_cast<int>(m_chart->plotArea().width())
+                                                          : std::max(0, m_view->width() - 80);
+    const QFontMetrics metrics(m_time->labelsFont());
+    const TimeAxisFormat format = TimeAxisFormat::forSpan(
+        t1 - t0, plotWidth, metrics.horizontalAdvance(t1 - t0 <= 10 * 60'000 ? u"00:00:00"_s : u"00:00"_s));
     m_time->setFormat(format.format);
     m_time->setTickCount(format.tickCount);
     m_time->setRange(QDateTime::fromMSecsSinceEpoch(t0), QDateTime::fromMSecsSinceEpoch(t1));

@@ -60,8 +60,8 @@ ServiceCharts::ServiceCharts(const FleetHistory &history, QWidget *parent) : QWi
     auto *plots = new QVBoxLayout(m_plots);
     plots->setContentsMargins(0, 0, 0, 0);
     plots->setSpacing(0);
-    m_error = new ChartPane(tr("failed calls (%)"), m_plots);
-    m_latency = new ChartPane(tr("latency (ms)"), m_plots);
+    m_error = new ChartPane(tr("failed %"), m_plots);
+    m_latency = new ChartPane(tr("ms"), m_plots);
     plots->addWidget(m_error);
     plots->addWidget(m_latency);
     layout->addWidget(m_plots, 1);

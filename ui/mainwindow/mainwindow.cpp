@@ -186,10 +186,13 @@ MainWindow::MainWindow(const DashboardContext &context, const QString &bannerTex
 
     // A first start fills most of the screen (the layout is remembered after that).
     const QRect available = screen() ? screen()->availableGeometry() : QRect(0, 0, 1600, 1000);
-    resize(std::min(1800, available.width() * 95 / 100), std::min(1100, available.height() * 95 / 100));
-    resizeDocks({detailDock}, {560}, Qt::Horizontal);
-    resizeDocks({alertsDock}, {150}, Qt::Vertical);
-    m_overviewSplit->setSizes({300, 400});
+    const QSize first(std::min(1800, available.width() * 95 / 100), std::min(1100, available.height() * 95 / 100));
+    resize(first);
+    // On a laptop screen (1280 x 800) the table still shows 15 rows: the alerts dock starts at a few rows and the
+    // table gets the larger part of the overview.
+    resizeDocks({detailDock}, {std::min(560, first.width() * 2 / 5)}, Qt::Horizontal);
+    resizeDocks({alertsDock}, {first.height() < 900 ? 100 : 150}, Qt::Vertical);
+    m_overviewSplit->setSizes({first.height() < 900 ? 440 : 400, 300});
     restoreLayout();
     refreshStatusBar();
     selectBreaker(m_serviceModel->rowCount() > 0 ? std::optional(m_serviceModel->idAt(0)) : std::nullopt);
@@ -341,6 +344,7 @@ QWidget *MainWindow::buildDetail()
     m_detailTitle = new QLabel(detail);
     m_detailTitle->setObjectName(u"detailTitle"_s);
     m_detailTitle->setTextFormat(Qt::RichText);
+    m_detailTitle->setWordWrap(true); // "checkout/paymentGateway@10.0.0.7:8080 — simulated OPEN, real OPEN" is long
     m_detailFacts = new QLabel(detail);
     m_detailFacts->setObjectName(u"detailFacts"_s);
     m_detailFacts->setWordWrap(true);
@@ -350,10 +354,16 @@ QWidget *MainWindow::buildDetail()
 
     // One row of buttons per breaker; each button is also a menu action with a shortcut.
     const auto makeRow = [this, detail](const QString &caption, bool remote) {
+        // The caption on a line of its own: beside the buttons it was cut to "Simulated br" in a narrow pane.
         auto *row = new QWidget(detail);
-        auto *rowLayout = new QHBoxLayout(row);
+        auto *rowLayout = new QVBoxLayout(row);
         rowLayout->setContentsMargins(0, 0, 0, 0);
-        rowLayout->addWidget(new QLabel(caption, row));
+        rowLayout->setSpacing(2);
+        auto *captionLine = new QHBoxLayout;
+        captionLine->addWidget(new QLabel(u"<b>%1</b>"_s.arg(caption), row));
+        auto *buttons = new QHBoxLayout;
+        rowLayout->addLayout(captionLine);
+        rowLayout->addLayout(buttons);
         const QList<std::pair<OperatorAction, QKeySequence>> actions = {
             {OperatorAction::Reset, QKeySequence(remote ? u"Ctrl+Alt+R"_s : u"Ctrl+Shift+R"_s)},
             {OperatorAction::ForceOpen, QKeySequence(remote ? u"Ctrl+Alt+O"_s : u"Ctrl+Shift+O"_s)},
@@ -374,20 +384,21 @@ QWidget *MainWindow::buildDetail()
             button->setObjectName(qaction->objectName());
             button->setToolTip(qaction->toolTip());
             connect(button, &QPushButton::clicked, qaction, &QAction::trigger);
-            rowLayout->addWidget(button);
+            buttons->addWidget(button);
         }
         if (remote) {
             m_everyInstance = new QCheckBox(row);
             m_everyInstance->setObjectName(u"everyInstance"_s);
             m_everyInstance->setToolTip(tr("Send the action to this breaker on every instance of the service, one "
                                            "request each, each confirmed together and audited on its own."));
-            rowLayout->addWidget(m_everyInstance);
+            captionLine->addStretch(1);
+            captionLine->addWidget(m_everyInstance);
         }
-        rowLayout->addStretch(1);
+        buttons->addStretch(1);
         return row;
     };
-    layout->addWidget(makeRow(tr("Simulated breaker:"), false));
-    m_remoteRow = makeRow(tr("Real breaker:"), true);
+    layout->addWidget(makeRow(tr("Simulated breaker"), false));
+    m_remoteRow = makeRow(tr("Real breaker"), true);
     layout->addWidget(m_remoteRow);
 
     m_detailTabs = new QTabWidget(detail);
