@@ -140,7 +140,7 @@ void HistoryRecorder::onObserved(const BreakerId &id, const QList<ObservedTransi
         if (tr.t <= recent.lastObservedMs)
             continue;
         m_history->appendState(index, TrackKind::Observed, tr.t, tr.to,
-                               tr.betweenScrapes ? QStringView(u"happened between two scrapes (from the counters)")
+                               tr.betweenScrapes ? kBetweenScrapesReason
                                : tr.fromGauge    ? QStringView(u"read from the gauge")
                                                  : QStringView(u"reported event"));
         recent.lastObservedMs = tr.t;

@@ -2,6 +2,8 @@
 
 #include "breaker/breakerstate.h"
 
+#include <QStringView>
+
 #include <array>
 #include <cstdint>
 
@@ -82,6 +84,10 @@ struct DisplayRun
 };
 
 // A state change derived from two consecutive runs of a track.
+// The reason a real breaker's transition carries when the counters imply it happened between two scrapes (opossum's
+// open/close counters), so views can mark it apart from ones an event or a gauge showed as they happened.
+inline constexpr QStringView kBetweenScrapesReason = u"happened between two scrapes (from the counters)";
+
 struct TrackTransition
 {
     std::int64_t t = 0;

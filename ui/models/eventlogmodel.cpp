@@ -48,10 +48,15 @@ void EventLogModel::refresh()
         const ServiceHistory &service = m_history->service(m_service);
         for (TrackKind track : {TrackKind::Simulated, TrackKind::Observed}) {
             const QString source = track == TrackKind::Simulated ? tr("simulated") : tr("real");
-            for (const TrackTransition &tr :
-                 service.track(track).transitions(0, std::numeric_limits<std::int64_t>::max()))
-                rows.push_back({tr.t, source, stateName(tr.from).toUpper() + u" → "_s + stateName(tr.to).toUpper(),
-                                service.reasonText(tr.reason), false});
+            for (const TrackTransition &transition :
+                 service.track(track).transitions(0, std::numeric_limits<std::int64_t>::max())) {
+                const QString reason = service.reasonText(transition.reason);
+                const bool between = reason == kBetweenScrapesReason;
+                rows.push_back({transition.t, source,
+                                stateName(transition.from).toUpper() + u" → "_s + stateName(transition.to).toUpper() +
+                                    (between ? tr("  (between scrapes)") : QString()),
+                                reason, false, between});
+            }
         }
         for (const AuditEntry &entry : m_audit->entries()) {
             if (entry.service != m_name)
@@ -86,8 +91,12 @@ QVariant EventLogModel::data(const QModelIndex &index, int role) const
         italic.setItalic(true);
         return italic;
     }
+    if (role == BetweenScrapesRole)
+        return row.betweenScrapes;
     if (role == Qt::ToolTipRole)
-        return row.detail;
+        return row.betweenScrapes ? tr("The counters say this happened between two scrapes; its time is spread over "
+                                       "the interval, not seen as it happened.")
+                                  : row.detail;
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {

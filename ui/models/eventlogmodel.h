@@ -15,6 +15,10 @@ class EventLogModel final : public QAbstractTableModel
 {
     Q_OBJECT
 public:
+    enum Role
+    {
+        BetweenScrapesRole = Qt::UserRole + 1, // bool: a transition the counters imply happened between two scrapes
+    };
     enum Column
     {
         TimeColumn,
@@ -44,6 +48,7 @@ private:
         QString event;
         QString detail;
         bool operatorAction = false;
+        bool betweenScrapes = false; // implied by counters, not seen as it happened
     };
 
     const FleetHistory *m_history;
