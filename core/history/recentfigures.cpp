@@ -28,4 +28,22 @@ std::optional<double> recentP95LatencyMs(const FleetHistory &history, int row, s
     return points.back().last;
 }
 
+std::optional<std::int64_t> earliestRecordedTime(const FleetHistory &history)
+{
+    std::optional<std::int64_t> earliest;
+    for (int row = 0; row < history.serviceCount(); ++row) {
+        for (const TrackKind kind : {TrackKind::Simulated, TrackKind::Observed}) {
+            const TrackHistory &track = history.service(row).track(kind);
+            if (track.empty())
+                continue;
+            // One merged run from the start of time: its start is the track's oldest.
+            const auto runs = track.runs(std::numeric_limits<std::int64_t>::min() / 2, track.latestTime() + 1,
+                                         std::numeric_limits<std::int64_t>::max() / 4);
+            if (!runs.empty())
+                earliest = std::min(earliest.value_or(runs.front().start), runs.front().start);
+        }
+    }
+    return earliest;
+}
+
 } // namespace bw

@@ -14,5 +14,7 @@ inline constexpr std::int64_t kRecentFiguresWindowMs = 60'000;
 
 std::optional<double> recentErrorRatePercent(const FleetHistory &history, int row, std::int64_t nowMs);
 std::optional<double> recentP95LatencyMs(const FleetHistory &history, int row, std::int64_t nowMs);
+// The time of the oldest state any breaker has in the display history (restored or live); nullopt when empty.
+std::optional<std::int64_t> earliestRecordedTime(const FleetHistory &history);
 
 } // namespace bw

@@ -1,7 +1,8 @@
 // FleetHistory: the live tick through the fleet, transitions with reasons, bad indexes, determinism of the
 // synthetic fleet, and memory per service-hour at 1 s sampling.
-#include "history/fleethistory.h"
 #include "demo/syntheticfleet.h"
+#include "history/fleethistory.h"
+#include "history/recentfigures.h"
 
 #include <QTest>
 
@@ -22,6 +23,7 @@ class TestFleetHistory final : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void liveTick();
+    void earliestRecordedTimeAndRecentFigures();
     void transitionsCarryTheirReason();
     void badIndexesAreIgnored();
     void resizeKeepsHistory();
@@ -163,6 +165,29 @@ void TestFleetHistory::memoryPerServiceHour()
     const double perServiceHour = double(fleet.memoryBytes()) / options.services / hours;
     qInfo("%d services, %d h, 3 series, %.0f bytes per service-hour", options.services, hours, perServiceHour);
     QVERIFY2(perServiceHour <= limitBytes, qPrintable(QString::number(perServiceHour)));
+}
+
+void TestFleetHistory::earliestRecordedTimeAndRecentFigures()
+{
+    bw::FleetHistory history(3);
+    QCOMPARE(bw::earliestRecordedTime(history), std::nullopt);
+    history.appendState(2, bw::TrackKind::Observed, 50'000, bw::BreakerState::Closed);
+    history.appendState(2, bw::TrackKind::Observed, 70'000, bw::BreakerState::Open);
+    history.appendState(1, bw::TrackKind::Simulated, 40'000, bw::BreakerState::Closed);
+    history.appendState(1, bw::TrackKind::Simulated, 90'000, bw::BreakerState::Open);
+    QCOMPARE(bw::earliestRecordedTime(history), std::optional<std::int64_t>(40'000));
+
+    // The last minute's error mean is weighted by samples; p95 is the latest; nothing for an unfed row or a bad one.
+    for (int i = 0; i < 4; ++i)
+        history.appendSample(1, bw::SeriesKind::ErrorRate, 60'000 + i * 10'000, i < 2 ? 10.0 : 30.0);
+    history.appendSample(1, bw::SeriesKind::LatencyP95, 80'000, 120);
+    history.appendSample(1, bw::SeriesKind::LatencyP95, 95'000, 180);
+    QCOMPARE(bw::recentErrorRatePercent(history, 1, 100'000), std::optional(20.0));
+    QCOMPARE(bw::recentP95LatencyMs(history, 1, 100'000), std::optional(180.0));
+    QCOMPARE(bw::recentErrorRatePercent(history, 0, 100'000), std::nullopt);
+    QCOMPARE(bw::recentP95LatencyMs(history, 7, 100'000), std::nullopt);
+    // Out of the last minute: nothing recent.
+    QCOMPARE(bw::recentErrorRatePercent(history, 1, 300'000), std::nullopt);
 }
 
 QTEST_GUILESS_MAIN(TestFleetHistory)

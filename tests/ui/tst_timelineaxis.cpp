@@ -19,6 +19,7 @@ class TestTimelineAxis final : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
+    void initialSpanFitsTheData();
     void mapping_data();
     void mapping();
     void zoomKeepsTheTimeUnderTheCursor_data();
@@ -263,6 +264,17 @@ void TestTimelineAxis::visibleRows()
     QCOMPARE(f, first);
     QCOMPARE(l, last);
     QCOMPARE(layout.maxScroll(500), 500 * 44 - (height - 50));
+}
+
+void TestTimelineAxis::initialSpanFitsTheData()
+{
+    constexpr std::int64_t minute = 60'000;
+    QCOMPARE(bw::TimeAxis::initialSpanFor(0), 5 * minute);
+    QCOMPARE(bw::TimeAxis::initialSpanFor(20'000), 5 * minute); // 20 s of data: not a 15-minute axis
+    QCOMPARE(bw::TimeAxis::initialSpanFor(5 * minute), 5 * minute);
+    QCOMPARE(bw::TimeAxis::initialSpanFor(5 * minute + 1), 15 * minute);
+    QCOMPARE(bw::TimeAxis::initialSpanFor(40 * minute), 60 * minute);
+    QCOMPARE(bw::TimeAxis::initialSpanFor(24 * 60 * minute), 60 * minute); // a day restored: the last hour first
 }
 
 QTEST_GUILESS_MAIN(TestTimelineAxis)

@@ -10,6 +10,7 @@
 #include "delegates/sparklinedelegate.h"
 #include "history/fleethistory.h"
 #include "history/historyrecorder.h"
+#include "history/recentfigures.h"
 #include "models/alertmodel.h"
 #include "models/eventlogmodel.h"
 #include "models/presetmodel.h"
@@ -18,6 +19,7 @@
 #include "models/servicetablemodel.h"
 #include "monitor/fleetmonitor.h"
 #include "theme/theme.h"
+#include "timeline/timeaxis.h"
 #include "timeline/timelineview.h"
 
 #include <QAction>
@@ -316,8 +318,10 @@ QWidget *MainWindow::buildOverview(const QString &bannerText)
     m_timeline = new TimelineView(m_ctx.history, m_ctx.clock, m_overviewSplit);
     m_timeline->setObjectName(u"timeline"_s);
     m_timeline->setServiceNames(m_ctx.recorder->serviceNames());
-    // The demo starts with no history: a short span shows its first minutes; real fleets get a quarter hour.
-    m_timeline->setSpan(bannerText.isEmpty() ? 15 * 60'000 : 5 * 60'000);
+    // The span fits the history there is (restored from the store, or none yet): 20 s of data on a 5-minute axis,
+    // not squeezed into the right edge of a quarter hour.
+    const std::int64_t now = m_ctx.clock();
+    m_timeline->setSpan(TimeAxis::initialSpanFor(now - earliestRecordedTime(*m_ctx.history).value_or(now)));
     connect(m_ctx.recorder, &HistoryRecorder::servicesChanged, this, [this] {
         m_timeline->setServiceNames(m_ctx.recorder->serviceNames());
         // The selection follows its breaker to its new row, or goes if the breaker went.

@@ -134,4 +134,12 @@ QString TimeAxis::spanText(std::int64_t ms)
     return ms % kDay / kHour ? u"%1 d %2 h"_s.arg(ms / kDay).arg(ms % kDay / kHour) : u"%1 d"_s.arg(ms / kDay);
 }
 
+std::int64_t TimeAxis::initialSpanFor(std::int64_t extentMs)
+{
+    for (const std::int64_t span : {5 * 60'000LL, 15 * 60'000LL})
+        if (extentMs <= span)
+            return span;
+    return 60 * 60'000LL;
+}
+
 } // namespace bw

@@ -55,6 +55,9 @@ public:
 
     // "45 s", "10 min", "2 h", "1 d 6 h": for the span shown in the header.
     static QString spanText(std::int64_t ms);
+    // The span a view opens on when it has `extentMs` of history: 5 min, 15 min or 1 h, the smallest that holds it
+    // all (so 20 s of data is not squeezed into the right edge of a quarter hour), 1 h when there is more.
+    static std::int64_t initialSpanFor(std::int64_t extentMs);
 
 private:
     std::int64_t m_start = 0;
