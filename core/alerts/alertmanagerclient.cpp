@@ -120,15 +120,11 @@ void AlertmanagerClient::sendDue()
             continue;
         if (endpoint.status.state == AlertmanagerStatus::State::Failing && now < endpoint.status.retryAtMs)
             continue;
-        const bool resendDue = !m_firing.empty() && (endpoint.status.lastSentMs < 0 ||
-                                                     now - endpoint.status.lastSentMs >= m_options.resendMs);
-        if (!endpoint.dirty && !resendDue)
-            continue;
-        if (m_firing.empty() && endpoint.pendingResolved.empty()) {
-            endpoint.dirty = false; // nothing to say
-            continue;
-        }
-        post(endpoint, now);
+        // With nothing firing the post is an empty list: it shows an Alertmanager that cannot be reached before
+        // the first alert needs it.
+        const bool resendDue = endpoint.status.lastSentMs < 0 || now - endpoint.status.lastSentMs >= m_options.resendMs;
+        if (endpoint.dirty || resendDue)
+            post(endpoint, now);
     }
 }
 

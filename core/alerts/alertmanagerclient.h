@@ -26,7 +26,7 @@ struct AlertmanagerStatus
 {
     enum class State : std::uint8_t
     {
-        Unknown, // nothing posted yet (nothing to say, or the first post is under way)
+        Unknown, // the first post is under way
         Ok,      // the latest post was accepted
         Failing  // the latest post failed; retried with backoff
     };
@@ -44,7 +44,8 @@ struct AlertmanagerStatus
 
 // Pushes Breakerwatch's alerts to Alertmanagers (alerting.alertmanagers), as Prometheus does:
 // - every firing alert is posted again every resend interval (1 min, Prometheus' resend_delay), with endsAt four
-//   intervals ahead, so an Alertmanager that stops hearing from us resolves it by itself;
+//   intervals ahead, so an Alertmanager that stops hearing from us resolves it by itself; with nothing firing, an
+//   empty list is posted as often (from the start), so an unreachable Alertmanager shows before an alert needs it;
 // - a change (an alert fires or resolves) is posted at once; a resolved alert goes with its endsAt once, and again
 //   in the next post if that one failed;
 // - every Alertmanager gets every alert; a failed post is retried after 1 s, doubling up to 1 min, then every

@@ -177,17 +177,24 @@ void TestAlertmanagerClient::postsAtOnceThenEveryResendInterval()
     FakeAlertmanager am;
     QVERIFY(am.server.listen(QHostAddress::LocalHost, 0).ok());
     auto c = client({am.config()});
-    QVERIFY(settle());
-    QCOMPARE(am.posts.size(), 0); // nothing to say: nothing posted
     QCOMPARE(c->statuses()[0].state, State::Unknown);
-
-    c->alertFired(alert(u"checkout@h:1"_s, bw::AlertKind::OpenLong, kEpoch));
+    // Nothing firing: an empty list at once, which tells whether the Alertmanager can be reached.
     QTRY_COMPARE_WITH_TIMEOUT(am.posts.size(), 1, 5000);
     QVERIFY(settle());
-    QCOMPARE(alertnames(am.posts[0], m_now), QStringList{u"BreakerOpen"_s});
-    QCOMPARE(am.posts[0][0][u"endsAt"_s].toString(), bw::rfc3339(kEpoch + 4 * 60'000));
+    QCOMPARE(am.posts[0], QJsonArray());
     QCOMPARE(c->statuses()[0].state, State::Ok);
-    QCOMPARE(c->statuses()[0].lastSentMs, kEpoch);
+    m_now += 1000;
+    c->sendDue();
+    QCOMPARE(m_prober->inFlight(), 0); // and no more until the resend interval
+
+    c->alertFired(alert(u"checkout@h:1"_s, bw::AlertKind::OpenLong, kEpoch));
+    QTRY_COMPARE_WITH_TIMEOUT(am.posts.size(), 2, 5000);
+    QVERIFY(settle());
+    am.posts.removeFirst();
+    QCOMPARE(alertnames(am.posts[0], m_now), QStringList{u"BreakerOpen"_s});
+    QCOMPARE(am.posts[0][0][u"endsAt"_s].toString(), bw::rfc3339(m_now + 4 * 60'000));
+    QCOMPARE(c->statuses()[0].state, State::Ok);
+    QCOMPARE(c->statuses()[0].lastSentMs, m_now);
 
     m_now += 59'999;
     c->sendDue();
@@ -224,11 +231,15 @@ void TestAlertmanagerClient::resolvedIsSentOnceWithEndsAt()
     QTRY_COMPARE_WITH_TIMEOUT(am.posts.size(), 2, 5000);
     QVERIFY(settle());
     QCOMPARE(alertnames(am.posts[1], m_now), QStringList{u"BreakerOpen/resolved@"_s + bw::rfc3339(m_now)});
-    // Delivered: not sent again, and with nothing firing nothing is resent.
-    m_now += 120'000;
+    // Delivered: not sent again; with nothing firing the resend is an empty list.
+    m_now += 59'999;
     c->sendDue();
     QCOMPARE(m_prober->inFlight(), 0);
-    QCOMPARE(am.posts.size(), 2);
+    m_now += 1;
+    c->sendDue();
+    QVERIFY(settle());
+    QCOMPARE(am.posts.size(), 3);
+    QCOMPARE(am.posts[2], QJsonArray());
 }
 
 void TestAlertmanagerClient::failuresBackOffAndTheResolvedOnesAreNotLost()
@@ -335,7 +346,7 @@ void TestAlertmanagerClient::refusedConnectionIsShown()
     dead.targets << u"127.0.0.1:%1"_s.arg(port);
     auto c = client({dead});
     QSignalSpy changed(c.get(), &bw::AlertmanagerClient::statusChanged);
-    c->alertFired(alert(u"checkout@h:1"_s, bw::AlertKind::OpenLong, kEpoch));
+    // Known before any alert fires.
     QTRY_COMPARE_WITH_TIMEOUT(changed.size(), 1, 5000);
     const auto status = changed[0][0].value<bw::AlertmanagerStatus>();
     QCOMPARE(status.state, State::Failing);
