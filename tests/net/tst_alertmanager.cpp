@@ -8,6 +8,7 @@
 #include "breaker/presetcatalog.h"
 #include "config/configloader.h"
 #include "httpserver/httpserver.h"
+#include "probe/httpprober.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -15,6 +16,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
+#include <QScopeGuard>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -30,6 +32,7 @@ class TestAlertmanager final : public QObject
 private Q_SLOTS:
     void initTestCase();
     void alertsReachAlertmanagerResolveAndSurviveItsRestart();
+    void httpsWithPathPrefixAndTheConfiguredCa();
 
 private:
     bool startAlertmanager()
@@ -152,6 +155,85 @@ void TestAlertmanager::alertsReachAlertmanagerResolveAndSurviveItsRestart()
     QTRY_COMPARE_WITH_TIMEOUT(app.alertmanager().statuses()[0].state, State::Ok, 5000);
     QCOMPARE(breakerOpen(true)[u"labels"_s][u"instance"_s].toString(), instance);
     app.stop();
+}
+
+void TestAlertmanager::httpsWithPathPrefixAndTheConfiguredCa()
+{
+    // Alertmanager behind TLS (its --web.config.file) under /am (--web.route-prefix), as a reverse proxy would put
+    // it; Breakerwatch reaches it with scheme, path_prefix and tls_config.ca_file, and refuses it without the CA.
+    const QString tls = QStringLiteral(BW_TEST_DATA_DIR "/tls");
+    QFile web(m_dir.filePath(u"web.yml"_s));
+    QVERIFY(web.open(QIODevice::WriteOnly));
+    web.write(u"tls_server_config: {cert_file: '%1/server.crt', key_file: '%1/server.key'}\n"_s.arg(tls).toUtf8());
+    web.close();
+    const quint16 port = freeLoopbackPort();
+    QProcess process;
+    process.setProcessChannelMode(QProcess::MergedChannels);
+    process.start(kBinary, {u"--config.file="_s + m_dir.filePath(u"alertmanager.yml"_s),
+                            u"--storage.path="_s + m_dir.filePath(u"data-tls"_s),
+                            u"--web.listen-address=127.0.0.1:%1"_s.arg(port), u"--cluster.listen-address="_s,
+                            u"--web.config.file="_s + web.fileName(), u"--web.route-prefix=/am"_s});
+    QVERIFY(process.waitForStarted(5000));
+    const auto stop = qScopeGuard([&] {
+        process.terminate();
+        if (!process.waitForFinished(5000))
+            process.kill();
+    });
+
+    const bw::PresetCatalog catalog;
+    const auto config =
+        bw::ConfigLoader(catalog).loadText(u"services:\n  - name: svc\n    health: {url: 'http://127.0.0.1:1/'}\n"
+                                           u"alerting:\n  alertmanagers:\n    - scheme: https\n      path_prefix: am/\n"
+                                           u"      tls_config: {ca_file: '%1/ca.crt'}\n"
+                                           u"      static_configs: [{targets: ['127.0.0.1:%2']}]\n"_s.arg(tls)
+                                               .arg(port)
+                                               .toUtf8(),
+                                           u"test.yml"_s, {});
+    QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error()));
+    bw::HttpProber prober(&m_network);
+    const auto get = [&](const QString &path) {
+        bw::ProbeRequest request;
+        request.url = QUrl(u"https://127.0.0.1:%1/am%2"_s.arg(port).arg(path));
+        request.tls = config->alertmanagers[0].tls;
+        std::optional<bw::ProbeResult> result;
+        prober.probe(request, 0, [&result](const bw::ProbeResult &r) { result = r; });
+        QElapsedTimer wait;
+        wait.start();
+        while (!result && wait.elapsed() < 5000)
+            QTest::qWait(10);
+        return result.value_or(bw::ProbeResult{});
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(get(u"/-/ready"_s).ok(), 15'000);
+
+    bw::AlertmanagerClient::Options options;
+    options.tickMs = 100;
+    bw::AlertmanagerClient client(
+        &prober, [] { return QDateTime::currentMSecsSinceEpoch(); }, options);
+    client.setAlertmanagers(config->alertmanagers);
+    bw::Alert alert;
+    alert.service = u"svc/paymentGateway@127.0.0.1:8080"_s;
+    alert.kind = bw::AlertKind::OpenVeryLong;
+    alert.firedAtMs = QDateTime::currentMSecsSinceEpoch();
+    alert.summary = u"svc/paymentGateway@127.0.0.1:8080: simulated breaker not closed for 10m"_s;
+    client.alertFired(alert);
+    const auto held = [&] {
+        return QJsonDocument::fromJson(get(u"/api/v2/alerts?filter=service%3D%22svc%22"_s).body).array();
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(held().size(), 1, 10'000);
+    QCOMPARE(held()[0][u"labels"_s][u"alertname"_s].toString(), u"BreakerOpenLong"_s);
+    QCOMPARE(held()[0][u"labels"_s][u"breaker"_s].toString(), u"paymentGateway"_s);
+    QCOMPARE(client.statuses()[0].url, QUrl(u"https://127.0.0.1:%1/am/api/v2/alerts"_s.arg(port)));
+    QCOMPARE(client.statuses()[0].state, State::Ok);
+
+    // The same Alertmanager without our CA: its certificate is refused, and the status says why.
+    std::vector<bw::AlertmanagerConfig> untrusted = config->alertmanagers;
+    untrusted[0].tls = {};
+    bw::AlertmanagerClient strict(
+        &prober, [] { return QDateTime::currentMSecsSinceEpoch(); }, options);
+    strict.setAlertmanagers(untrusted);
+    strict.alertFired(alert);
+    QTRY_COMPARE_WITH_TIMEOUT(strict.statuses()[0].state, State::Failing, 10'000);
+    QVERIFY2(strict.statuses()[0].lastError.startsWith(u"tls"_s), qPrintable(strict.statuses()[0].lastError));
 }
 
 QTEST_GUILESS_MAIN(TestAlertmanager)
