@@ -153,6 +153,29 @@ int runServe(const QStringList &arguments)
                      [&](const bw::Alert &a) { alertLine("alert_fired", a); });
     QObject::connect(&app.alerts(), &bw::AlertCenter::alertResolved,
                      [&](const bw::Alert &a) { alertLine("alert_resolved", a); });
+    // An Alertmanager that stops taking alerts, and the same one taking them again; one line each.
+    QHash<QString, bw::AlertmanagerStatus::State> alertmanagerStates;
+    QObject::connect(&app.alertmanager(), &bw::AlertmanagerClient::statusChanged,
+                     [&alertmanagerStates, now](const bw::AlertmanagerStatus &status) {
+                         using State = bw::AlertmanagerStatus::State;
+                         const QString url = status.url.toString();
+                         const State before = alertmanagerStates.value(url, State::Unknown);
+                         alertmanagerStates.insert(url, status.state);
+                         if (status.state == before || (status.state == State::Ok && before == State::Unknown))
+                             return;
+                         QByteArray out =
+                             "{\"event\":\"" +
+                             QByteArray(status.ok() ? "alertmanager_reachable" : "alertmanager_unreachable") +
+                             "\",\"t\":" + QByteArray::number(now()) + ",\"url\":" + jsonString(url);
+                         if (!status.ok())
+                             out += ",\"error\":" + jsonString(status.lastError) +
+                                    ",\"retry_at\":" + QByteArray::number(status.retryAtMs);
+                         cli::out(out + '}');
+                         flush();
+                     });
+    for (const bw::AlertmanagerConfig &am : config->alertmanagers)
+        for (const QUrl &url : am.alertsUrls())
+            err(u"alerts go to %1"_s.arg(url.toString()));
     QObject::connect(&app, &bw::Application::configApplied, [](const bw::Config &reloaded) {
         err(u"configuration reloaded: %1 instances"_s.arg(reloaded.services.size()));
         for (const QString &warning : reloaded.warnings)

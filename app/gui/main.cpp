@@ -135,6 +135,10 @@ int main(int argc, char *argv[])
                          [&window](const bw::StoreHealth &health) { window.setStoreProblem(health.message); });
         window.setStoreProblem(core.storeProblem().isEmpty() ? storeRecorder->health().message : core.storeProblem());
     }
+    const auto showAlertmanagers = [&window, &core] { window.setAlertmanagerStatuses(core.alertmanager().statuses()); };
+    QObject::connect(&core.alertmanager(), &bw::AlertmanagerClient::statusChanged, &window, showAlertmanagers);
+    QObject::connect(&core, &bw::Application::configApplied, &window, showAlertmanagers);
+    showAlertmanagers();
     if (core.watcher())
         window.follow(core.watcher());
     if (parser.isSet(u"detail"_s))

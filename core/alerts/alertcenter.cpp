@@ -4,6 +4,8 @@
 
 #include <QSet>
 
+using namespace Qt::StringLiterals;
+
 namespace bw {
 
 AlertCenter::AlertCenter(FleetMonitor *monitor, Clock clock, AlertTracker::Rules rules, QObject *parent)
@@ -39,10 +41,14 @@ void AlertCenter::check(const BreakerStatus &status, std::int64_t now)
     if (status.lastCheckMs < 0 && status.lastScrapeMs < 0)
         return; // nothing known yet
     apply(m_tracker.update(status.name, AlertSource::Simulated, status.state, status.stateSinceMs,
-                           status.opensLast10Min, now));
+                           status.opensLast10Min, now, status.lastReason));
     if (status.observedState)
-        apply(m_tracker.update(status.name, AlertSource::Real, *status.observedState, status.observedSinceMs,
-                               status.observedOpensLast10Min, now));
+        apply(m_tracker.update(
+            status.name, AlertSource::Real, *status.observedState, status.observedSinceMs,
+            status.observedOpensLast10Min, now,
+            status.observedProblem.isEmpty()
+                ? u"%1, as its source (%2) reports"_s.arg(stateName(*status.observedState), sourceName(status.source))
+                : status.observedProblem));
 }
 
 void AlertCenter::apply(const QList<Alert> &changes)

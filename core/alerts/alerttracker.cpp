@@ -43,12 +43,14 @@ QString alertKindName(AlertKind kind)
 }
 
 QList<Alert> AlertTracker::update(const QString &service, AlertSource source, BreakerState state,
-                                  std::int64_t stateSinceMs, int opensInWindow, std::int64_t nowMs)
+                                  std::int64_t stateSinceMs, int opensInWindow, std::int64_t nowMs,
+                                  const QString &reason)
 {
     QList<Alert> changes;
     Episode &episode = m_breakers[{service, source}];
-    const auto fire = [&](std::optional<Alert> &slot, AlertKind kind, std::int64_t since, const QString &summary) {
-        slot = Alert{service, source, kind, nowMs, since, std::nullopt, summary};
+    const auto fire = [&](std::optional<Alert> &slot, AlertKind kind, std::int64_t since, const QString &summary,
+                          const QString &why) {
+        slot = Alert{service, source, kind, nowMs, since, std::nullopt, summary, why};
         changes.push_back(*slot);
     };
 
@@ -60,10 +62,11 @@ QList<Alert> AlertTracker::update(const QString &service, AlertSource source, Br
         const auto summary = [&] {
             return u"%1: %2 not closed for %3"_s.arg(service, sourceName(source), formatDurationMs(openFor));
         };
+        const QString why = reason.isEmpty() ? u"the breaker is %1"_s.arg(stateName(state)) : reason;
         if (openFor > m_rules.openLongMs && !episode.openLong)
-            fire(episode.openLong, AlertKind::OpenLong, since, summary());
+            fire(episode.openLong, AlertKind::OpenLong, since, summary(), why);
         if (openFor > m_rules.openVeryLongMs && !episode.openVeryLong)
-            fire(episode.openVeryLong, AlertKind::OpenVeryLong, since, summary());
+            fire(episode.openVeryLong, AlertKind::OpenVeryLong, since, summary(), why);
     } else {
         episode.notClosedSince.reset();
         resolve(episode.openLong, nowMs, changes);
@@ -74,7 +77,10 @@ QList<Alert> AlertTracker::update(const QString &service, AlertSource source, Br
         fire(episode.flapping, AlertKind::Flapping, nowMs,
              u"%1: %2 flapping, %3 opens in %4"_s.arg(service, sourceName(source))
                  .arg(opensInWindow)
-                 .arg(formatDurationMs(m_rules.flapping.windowMs)));
+                 .arg(formatDurationMs(m_rules.flapping.windowMs)),
+             u"%1 opens in the last %2, more than %3"_s.arg(opensInWindow)
+                 .arg(formatDurationMs(m_rules.flapping.windowMs))
+                 .arg(m_rules.flapping.maxOpens));
     } else if (m_rules.flapping.hasCalmedDown(opensInWindow)) {
         resolve(episode.flapping, nowMs, changes);
     }

@@ -37,6 +37,7 @@ struct Alert
     std::int64_t sinceMs = 0; // when the condition began (the breaker left closed; the first counted open)
     std::optional<std::int64_t> resolvedAtMs;
     QString summary; // one line for people: "payments: simulated breaker open for 2 min 5 s"
+    QString why;     // what made it fire: the breaker's latest transition reason, or the opens counted
 
     bool active() const { return !resolvedAtMs.has_value(); }
     bool operator==(const Alert &) const = default;
@@ -63,9 +64,10 @@ public:
     const Rules &rules() const { return m_rules; }
 
     // The current state of one breaker. Returns the alerts that fired or resolved at `nowMs` (resolved ones
-    // with resolvedAtMs set). `opensInWindow` is the number of opens in the flapping rule's window.
+    // with resolvedAtMs set). `opensInWindow` is the number of opens in the flapping rule's window. `reason`: why
+    // the breaker is in `state` (its latest transition's reason), kept as an open alert's `why`.
     QList<Alert> update(const QString &service, AlertSource source, BreakerState state, std::int64_t stateSinceMs,
-                        int opensInWindow, std::int64_t nowMs);
+                        int opensInWindow, std::int64_t nowMs, const QString &reason = {});
     // The breaker is gone (service removed from the configuration): its active alerts resolve.
     QList<Alert> forget(const QString &service, std::int64_t nowMs);
 

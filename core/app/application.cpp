@@ -42,7 +42,10 @@ Application::Application(QNetworkAccessManager *network, Clock clock, const Pres
         connect(&m_monitor, &FleetMonitor::breakerAdded, this, [this](const BreakerId &id) { m_toRestore << id; });
         connect(m_recorder.get(), &HistoryRecorder::servicesChanged, this, &Application::restoreAdded);
     }
-    m_alerts = std::make_unique<AlertCenter>(&m_monitor, m_clock);
+    m_alerts = std::make_unique<AlertCenter>(&m_monitor, m_clock, options.alertRules);
+    m_alertmanager = std::make_unique<AlertmanagerClient>(&m_prober, m_clock, options.alertmanager);
+    m_alertmanager->setAlertmanagers(options.config.alertmanagers);
+    m_alertmanager->follow(m_alerts.get());
     if (m_store)
         m_storeRecorder = std::make_unique<StoreRecorder>(m_store->worker(), &m_monitor, m_recorder.get(),
                                                           m_alerts.get(), &m_audit, m_clock);
@@ -95,6 +98,7 @@ void Application::stop()
 void Application::applyConfig(const Config &config)
 {
     m_monitor.setConfig(config);
+    m_alertmanager->setAlertmanagers(config.alertmanagers);
     Q_EMIT configApplied(config);
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "alerts/alertcenter.h"
+#include "alerts/alertmanagerclient.h"
 #include "config/config.h"
 #include "config/configloader.h"
 #include "config/configwatcher.h"
@@ -48,6 +49,10 @@ public:
         std::int64_t restoreMs = 24 * 3600 * 1000;
         // Follow this configuration file and apply it when it changes (empty: do not).
         QString watchedFile;
+        // When alerts fire (2 min, 10 min, the monitor's flapping rule).
+        AlertTracker::Rules alertRules;
+        // How alerts are pushed to the configuration's alerting.alertmanagers (resend interval, retries).
+        AlertmanagerClient::Options alertmanager;
     };
 
     Application(QNetworkAccessManager *network, Clock clock, const PresetCatalog &catalog, Options options,
@@ -67,6 +72,8 @@ public:
     FleetHistory &history() { return m_history; }
     HistoryRecorder &recorder() { return *m_recorder; }
     AlertCenter &alerts() { return *m_alerts; }
+    // Pushes the alerts to the configured Alertmanagers (none configured: does nothing).
+    AlertmanagerClient &alertmanager() { return *m_alertmanager; }
     AuditLog &audit() { return m_audit; }
     BreakerControl &control() { return *m_control; }
     MetricsExporter &exporter() { return *m_exporter; }
@@ -96,6 +103,7 @@ private:
     QString m_storeProblem;
     std::unique_ptr<HistoryRecorder> m_recorder;
     std::unique_ptr<AlertCenter> m_alerts;
+    std::unique_ptr<AlertmanagerClient> m_alertmanager;
     std::unique_ptr<StoreRecorder> m_storeRecorder;
     std::unique_ptr<BreakerControl> m_control;
     std::unique_ptr<MetricsExporter> m_exporter;

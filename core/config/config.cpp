@@ -1,5 +1,7 @@
 #include "config/config.h"
 
+using namespace Qt::StringLiterals;
+
 namespace bw {
 
 namespace {
@@ -21,6 +23,14 @@ QString ServiceConfig::instanceName() const
             return authority(source->url);
     }
     return name;
+}
+
+QList<QUrl> AlertmanagerConfig::alertsUrls() const
+{
+    QList<QUrl> urls;
+    for (const QString &target : targets)
+        urls << QUrl(scheme + u"://"_s + target + pathPrefix + u"/api/v2/alerts"_s);
+    return urls;
 }
 
 } // namespace bw

@@ -148,6 +148,22 @@ struct PrometheusServerConfig
     bool operator==(const PrometheusServerConfig &) const = default;
 };
 
+// One `alerting.alertmanagers[]` entry, in Prometheus' spelling: every target of its static_configs is one
+// Alertmanager, reached at scheme://target/path_prefix/api/v2/alerts with the entry's auth, TLS and timeout.
+struct AlertmanagerConfig
+{
+    QString scheme = QStringLiteral("http");
+    QString pathPrefix;  // "" or "/alertmanager" (no trailing slash)
+    QStringList targets; // host:port
+    AuthConfig auth;
+    TlsConfig tls;
+    std::int64_t timeoutMs = 10'000;
+
+    // The alerts endpoint of each target, in target order.
+    QList<QUrl> alertsUrls() const;
+    bool operator==(const AlertmanagerConfig &) const = default;
+};
+
 struct GlobalConfig
 {
     std::int64_t intervalMs = 15'000;
@@ -166,7 +182,8 @@ struct Config
     GlobalConfig global;
     std::vector<ServiceConfig> services;
     std::optional<PrometheusServerConfig> prometheus;
-    QStringList warnings;   // e.g. TLS verification switched off for a target
+    std::vector<AlertmanagerConfig> alertmanagers; // alerting.alertmanagers; empty: alerts stay in Breakerwatch
+    QStringList warnings;                          // e.g. TLS verification switched off for a target
     QStringList watchPaths; // the files and directories it was read from: a change there means reload
     bool operator==(const Config &) const = default;
 };

@@ -650,6 +650,95 @@ Status importScrapeConfigs(const Reader &reader, const YAML::Node &list, const Q
     return success();
 }
 
+// Prometheus' `alerting:` block: where alerts are pushed. Only what Breakerwatch uses is allowed; anything else
+// is an error rather than silently ignored.
+Status importAlerting(const Reader &reader, const YAML::Node &alerting, Config &config)
+{
+    if (Status s = reader.keys(alerting, u"alerting"_s, {u"alertmanagers"_s}); !s)
+        return s;
+    const YAML::Node list = alerting["alertmanagers"];
+    if (!list)
+        return success();
+    if (!list.IsSequence())
+        return reader.at(list, u"alerting.alertmanagers must be a list"_s);
+    for (const YAML::Node &entry : list) {
+        const QString where = u"an alertmanagers entry"_s;
+        if (Status s = reader.keys(entry, where,
+                                   {u"static_configs"_s, u"scheme"_s, u"path_prefix"_s, u"timeout"_s, u"api_version"_s,
+                                    u"basic_auth"_s, u"authorization"_s, u"tls_config"_s});
+            !s)
+            return s;
+        AlertmanagerConfig am;
+        if (const YAML::Node scheme = entry["scheme"]) {
+            auto v = reader.string(scheme, u"scheme"_s);
+            if (!v)
+                return Error{v.error()};
+            if (*v != u"http" && *v != u"https")
+                return reader.at(scheme, u"scheme must be http or https"_s);
+            am.scheme = *v;
+        }
+        if (const YAML::Node prefix = entry["path_prefix"]) {
+            auto v = reader.string(prefix, u"path_prefix"_s);
+            if (!v)
+                return Error{v.error()};
+            QString path = v->trimmed();
+            while (path.endsWith(u'/'))
+                path.chop(1);
+            if (!path.isEmpty() && !path.startsWith(u'/'))
+                path.prepend(u'/');
+            if (path.contains(u'?') || path.contains(u'#') || path.contains(u' '))
+                return reader.at(prefix, u"path_prefix \"%1\" must be a plain URL path"_s.arg(*v));
+            am.pathPrefix = path;
+        }
+        if (const YAML::Node timeout = entry["timeout"]) {
+            auto v = reader.duration(timeout, u"timeout"_s);
+            if (!v)
+                return Error{v.error()};
+            if (*v <= 0)
+                return reader.at(timeout, u"timeout must be positive"_s);
+            am.timeoutMs = *v;
+        }
+        if (const YAML::Node version = entry["api_version"]) {
+            if (!version.IsScalar() || Reader::scalar(version) != u"v2")
+                return reader.at(version, u"api_version must be v2 (Alertmanager's v1 API is gone)"_s);
+        }
+        auto authConfig = reader.auth(entry);
+        if (!authConfig)
+            return Error{authConfig.error()};
+        am.auth = *authConfig;
+        auto tlsConfig = reader.tls(entry, u"alertmanager"_s, config.warnings);
+        if (!tlsConfig)
+            return Error{tlsConfig.error()};
+        am.tls = *tlsConfig;
+        const YAML::Node groups = entry["static_configs"];
+        if (!groups)
+            return reader.at(entry, u"an alertmanagers entry needs static_configs: [{targets: [host:port]}]"_s);
+        if (!groups.IsSequence())
+            return reader.at(groups, u"static_configs must be a list of {targets: [...]}"_s);
+        for (const YAML::Node &group : groups) {
+            if (Status s = reader.keys(group, u"a static config"_s, {u"targets"_s}); !s)
+                return s;
+            const YAML::Node targets = group["targets"];
+            if (!targets || !targets.IsSequence())
+                return reader.at(group, u"a static config needs a targets list"_s);
+            for (const YAML::Node &target : targets) {
+                auto t = reader.string(target, u"a target"_s);
+                if (!t)
+                    return Error{t.error()};
+                const QUrl url(am.scheme + u"://"_s + *t, QUrl::StrictMode);
+                if (t->isEmpty() || !url.isValid() || url.host().isEmpty() || !url.path().isEmpty() ||
+                    !url.userInfo().isEmpty() || url.hasQuery() || url.hasFragment())
+                    return reader.at(target, u"Alertmanager target \"%1\" must be host:port"_s.arg(*t));
+                am.targets << *t;
+            }
+        }
+        if (am.targets.isEmpty())
+            return reader.at(groups, u"an alertmanagers entry needs at least one target"_s);
+        config.alertmanagers.push_back(am);
+    }
+    return success();
+}
+
 } // namespace
 
 Result<Config> ConfigLoader::loadFile(const QString &path, const Config *previous) const
@@ -682,7 +771,7 @@ Result<Config> ConfigLoader::loadText(const QByteArray &text, const QString &sou
         return Error{u"%1: the configuration is empty; it needs at least one service"_s.arg(sourceName)};
     try {
         if (Status s = reader.keys(root, u"the configuration"_s,
-                                   {u"global"_s, u"services"_s, u"prometheus"_s, u"scrape_configs"_s});
+                                   {u"global"_s, u"services"_s, u"prometheus"_s, u"scrape_configs"_s, u"alerting"_s});
             !s)
             return Error{s.error()};
         if (const YAML::Node global = root["global"]) {
@@ -755,6 +844,10 @@ Result<Config> ConfigLoader::loadText(const QByteArray &text, const QString &sou
         }
         if (const YAML::Node scrape = root["scrape_configs"]) {
             if (Status s = importScrapeConfigs(reader, scrape, baseDir, m_catalog, previous, config); !s)
+                return Error{s.error()};
+        }
+        if (const YAML::Node alerting = root["alerting"]) {
+            if (Status s = importAlerting(reader, alerting, config); !s)
                 return Error{s.error()};
         }
         if (const YAML::Node prometheus = root["prometheus"]) {

@@ -3,6 +3,7 @@
 // stops it cleanly.
 #include "../support/externalprocess.h"
 #include "demo/demofleet.h"
+#include "httpserver/httpserver.h"
 
 #include <QFile>
 #include <QJsonDocument>
@@ -21,6 +22,7 @@ class TestServe final : public QObject
 private Q_SLOTS:
     void servesMetricsAndLogsTransitions();
     void refusesABrokenConfiguration();
+    void saysWhenAnAlertmanagerCannotBeReachedAndWhenItCanAgain();
 };
 
 void TestServe::servesMetricsAndLogsTransitions()
@@ -149,6 +151,55 @@ void TestServe::refusesABrokenConfiguration()
                 {u"serve"_s, u"--config"_s, config.fileName(), u"--metrics-listen"_s, u"localhost"_s});
     QVERIFY(usage.waitForFinished(5000));
     QCOMPARE(usage.exitCode(), 1); // the configuration is checked first
+}
+
+void TestServe::saysWhenAnAlertmanagerCannotBeReachedAndWhenItCanAgain()
+{
+    // Nothing listens on the Alertmanager's port at first; then something that takes alerts does.
+    const quint16 amPort = freeLoopbackPort();
+    QTemporaryDir dir;
+    QFile config(dir.filePath(u"bw.yml"_s));
+    QVERIFY(config.open(QIODevice::WriteOnly));
+    config.write(
+        u"services:\n  - name: a\n    health: {url: 'http://127.0.0.1:%1/'}\n"
+        u"alerting:\n  alertmanagers:\n    - static_configs: [{targets: ['127.0.0.1:%2']}]\n"_s.arg(freeLoopbackPort())
+            .arg(amPort)
+            .toUtf8());
+    config.close();
+    QProcess serve;
+    serve.start(QStringLiteral(BW_CLI_PATH), {u"serve"_s, u"--config"_s, config.fileName(), u"--metrics-listen"_s,
+                                              u"off"_s, u"--data-dir"_s, dir.filePath(u"data"_s)});
+    QVERIFY(serve.waitForStarted());
+    const QString url = u"http://127.0.0.1:%1/api/v2/alerts"_s.arg(amPort);
+    QByteArray output;
+    const auto lineWith = [&](const QByteArray &event) {
+        output += serve.readAllStandardOutput();
+        for (const QByteArray &l : output.split('\n'))
+            if (l.contains(QByteArray("\"event\":\"" + event + '"')))
+                return QJsonDocument::fromJson(l).object();
+        return QJsonObject();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(!lineWith("alertmanager_unreachable").isEmpty(), 10'000);
+    const QJsonObject down = lineWith("alertmanager_unreachable");
+    QCOMPARE(down[u"url"_s].toString(), url);
+    QVERIFY2(down[u"error"_s].toString().startsWith(u"connection_refused"_s), qPrintable(down[u"error"_s].toString()));
+    QVERIFY(down[u"retry_at"_s].toInteger() > down[u"t"_s].toInteger());
+    QVERIFY(lineWith("alertmanager_reachable").isEmpty());
+
+    bw::HttpServer alertmanager;
+    int posts = 0;
+    alertmanager.route("POST", u"/api/v2/alerts"_s, [&posts](const bw::HttpRequest &, bw::HttpResponder r) {
+        ++posts;
+        r.send(bw::HttpResponse::json(200, ""));
+    });
+    QVERIFY(alertmanager.listen(QHostAddress::LocalHost, amPort).ok());
+    QTRY_VERIFY_WITH_TIMEOUT(!lineWith("alertmanager_reachable").isEmpty(), 10'000);
+    QCOMPARE(lineWith("alertmanager_reachable")[u"url"_s].toString(), url);
+    QVERIFY(posts >= 1);
+    ::kill(static_cast<pid_t>(serve.processId()), SIGTERM);
+    QVERIFY(serve.waitForFinished(5000));
+    QVERIFY2(serve.readAllStandardError().contains(QByteArray("alerts go to " + url.toUtf8())),
+             "serve says where alerts go");
 }
 
 QTEST_MAIN(TestServe)

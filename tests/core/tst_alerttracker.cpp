@@ -97,11 +97,22 @@ void TestAlertTracker::summariesAndActive()
     QCOMPARE(fired[0].summary, u"payments: real breaker not closed for 2m 5s"_s);
     QCOMPARE(fired[0].sinceMs, 0);
     QCOMPARE(fired[1].summary, u"payments: real breaker flapping, 4 opens in 10m"_s);
+    QCOMPARE(fired[0].why, u"the breaker is open"_s); // no reason given
+    QCOMPARE(fired[1].why, u"4 opens in the last 10m, more than 3"_s);
     QCOMPARE(tracker.active().size(), 2);
     QCOMPARE(bw::alertKindName(AlertKind::OpenVeryLong), u"open > 10 min"_s);
     // The simulated breaker of the same service is tracked separately.
     QVERIFY(tracker.update(u"payments"_s, bw::AlertSource::Simulated, C, 0, 0, 125'000).isEmpty());
     QCOMPARE(tracker.active().size(), 2);
+    // The reason the breaker opened is the open alert's why, kept when it resolves.
+    tracker.update(u"orders"_s, bw::AlertSource::Simulated, O, 0, 1, 1000, u"failure rate 60 % >= 50 %"_s);
+    const QList<bw::Alert> reasoned =
+        tracker.update(u"orders"_s, bw::AlertSource::Simulated, O, 0, 1, 130'000, u"failure rate 60 % >= 50 %"_s);
+    QCOMPARE(reasoned.size(), 1);
+    QCOMPARE(reasoned[0].why, u"failure rate 60 % >= 50 %"_s);
+    const QList<bw::Alert> closed = tracker.update(u"orders"_s, bw::AlertSource::Simulated, C, 131'000, 1, 131'000);
+    QCOMPARE(closed.size(), 1);
+    QCOMPARE(closed[0].why, u"failure rate 60 % >= 50 %"_s);
 }
 
 void TestAlertTracker::forgetResolves()

@@ -31,6 +31,8 @@ private Q_SLOTS:
     void brokenFileSdKeepsPreviousTargets();
     void byteSizes_data();
     void byteSizes();
+    void alertmanagersInPrometheusSyntax();
+    void alertmanagerDefaults();
 
 private:
     bw::Result<bw::Config> load(const QByteArray &text, const bw::Config *previous = nullptr) const
@@ -145,6 +147,39 @@ void TestConfigLoader::errorsNameFileLineAndColumn_data()
         << u"bw.yml:4:44: requests: selector"_s;
     QTest::newRow("no services") << QByteArray("global: {interval: 5s}\n") << u"no services"_s;
     QTest::newRow("empty") << QByteArray("") << u"the configuration is empty"_s;
+    QTest::newRow("unknown alerting key") << kMinimal + "alerting: {alert_relabel_configs: []}\n"
+                                          << u"bw.yml:4:12: unknown key \"alert_relabel_configs\" in alerting"_s;
+    QTest::newRow("unknown alertmanager key")
+        << kMinimal + "alerting:\n  alertmanagers:\n    - static_configs: [{targets: ['h:9093']}]\n      scheme: http\n"
+                      "      resend: 1m\n"
+        << u"bw.yml:8:7: unknown key \"resend\" in an alertmanagers entry"_s;
+    QTest::newRow("alertmanager bad scheme")
+        << kMinimal + "alerting: {alertmanagers: [{scheme: ftp, static_configs: [{targets: ['h:9093']}]}]}\n"
+        << u"bw.yml:4:37: scheme must be http or https"_s;
+    QTest::newRow("alertmanager target with a path")
+        << kMinimal + "alerting: {alertmanagers: [{static_configs: [{targets: ['h:9093/x']}]}]}\n"
+        << u"bw.yml:4:57: Alertmanager target \"h:9093/x\" must be host:port"_s;
+    QTest::newRow("alertmanager without targets") << kMinimal + "alerting: {alertmanagers: [{scheme: https}]}\n"
+                                                  << u"bw.yml:4:28: an alertmanagers entry needs "
+                                                     u"static_configs"_s;
+    QTest::newRow("alertmanager empty targets")
+        << kMinimal + "alerting: {alertmanagers: [{static_configs: [{targets: []}]}]}\n"
+        << u"needs at least one target"_s;
+    QTest::newRow("alertmanager unknown static key")
+        << kMinimal + "alerting: {alertmanagers: [{static_configs: [{targets: ['h:1'], labels: {a: b}}]}]}\n"
+        << u"unknown key \"labels\" in a static config"_s;
+    QTest::newRow("alertmanager bad timeout")
+        << kMinimal + "alerting: {alertmanagers: [{timeout: soon, static_configs: [{targets: ['h:1']}]}]}\n"
+        << u"bw.yml:4:38: timeout:"_s;
+    QTest::newRow("alertmanager api v1")
+        << kMinimal + "alerting: {alertmanagers: [{api_version: v1, static_configs: [{targets: ['h:1']}]}]}\n"
+        << u"api_version must be v2"_s;
+    QTest::newRow("alertmanager inline password")
+        << kMinimal + "alerting: {alertmanagers: [{basic_auth: {username: u, password: hunter2}, static_configs: "
+                      "[{targets: ['h:1']}]}]}\n"
+        << u"write the secret in a file (password_file)"_s;
+    QTest::newRow("alertmanagers not a list") << kMinimal + "alerting: {alertmanagers: {a: b}}\n"
+                                              << u"bw.yml:4:27: alerting.alertmanagers must be a list"_s;
     QTest::newRow("authorization header") << kMinimal.chopped(2) + ", headers: {Authorization: x}}\n"
                                           << u"not in headers"_s;
 }
@@ -296,6 +331,49 @@ void TestConfigLoader::byteSizes()
     }
     QVERIFY(size.ok());
     QCOMPARE(qint64{*size}, bytes);
+}
+
+void TestConfigLoader::alertmanagersInPrometheusSyntax()
+{
+    const auto config = load(kMinimal + "alerting:\n"
+                                        "  alertmanagers:\n"
+                                        "    - static_configs: [{targets: ['127.0.0.1:9093']}, {targets: ['am2:80']}]\n"
+                                        "    - scheme: https\n"
+                                        "      path_prefix: alertmanager/\n"
+                                        "      timeout: 3s\n"
+                                        "      api_version: v2\n"
+                                        "      authorization: {credentials_file: token}\n"
+                                        "      tls_config: {server_name: am.example, min_version: TLS13}\n"
+                                        "      static_configs: [{targets: ['am.example:9443']}]\n");
+    QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error()));
+    QCOMPARE(config->alertmanagers.size(), std::size_t{2});
+    const bw::AlertmanagerConfig &plain = config->alertmanagers[0];
+    QCOMPARE(plain.targets, (QStringList{u"127.0.0.1:9093"_s, u"am2:80"_s}));
+    QCOMPARE(plain.alertsUrls(),
+             (QList<QUrl>{QUrl(u"http://127.0.0.1:9093/api/v2/alerts"_s), QUrl(u"http://am2:80/api/v2/alerts"_s)}));
+    const bw::AlertmanagerConfig &secure = config->alertmanagers[1];
+    QCOMPARE(secure.scheme, u"https"_s);
+    QCOMPARE(secure.pathPrefix, u"/alertmanager"_s);
+    QCOMPARE(secure.timeoutMs, 3000);
+    QCOMPARE(secure.auth.kind, bw::AuthConfig::Kind::Authorization);
+    QCOMPARE(secure.auth.credentials.reveal(), u"s3cr3t-token"_s);
+    QCOMPARE(secure.tls.serverName, u"am.example"_s);
+    QCOMPARE(secure.tls.minVersion, bw::TlsVersion::Tls13);
+    QCOMPARE(secure.alertsUrls(), QList<QUrl>{QUrl(u"https://am.example:9443/alertmanager/api/v2/alerts"_s)});
+}
+
+void TestConfigLoader::alertmanagerDefaults()
+{
+    const auto none = load(kMinimal);
+    QVERIFY(none.ok());
+    QVERIFY(none->alertmanagers.empty());
+    const auto config = load(kMinimal + "alerting: {alertmanagers: [{static_configs: [{targets: ['h:9093']}]}]}\n");
+    QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error()));
+    QCOMPARE(config->alertmanagers.size(), std::size_t{1});
+    QCOMPARE(config->alertmanagers[0].scheme, u"http"_s);
+    QCOMPARE(config->alertmanagers[0].pathPrefix, QString());
+    QCOMPARE(config->alertmanagers[0].timeoutMs, 10'000);
+    QCOMPARE(config->alertmanagers[0].auth.kind, bw::AuthConfig::Kind::None);
 }
 
 QTEST_GUILESS_MAIN(TestConfigLoader)

@@ -56,6 +56,7 @@ private Q_SLOTS:
     void darkTheme();
     void configFileIsFollowed();
     void degradedStoreShowsInTheStatusBar();
+    void alertmanagerStatusShowsInTheStatusBar();
     void whatIfFollowsTheSelectedService();
 
 private:
@@ -438,6 +439,41 @@ void TestMainWindow::degradedStoreShowsInTheStatusBar()
     QCOMPARE(m_window->statusBar()->currentMessage(), u"History store: "_s + problem);
     m_window->setStoreProblem({});
     QVERIFY(badge->isHidden());
+}
+
+void TestMainWindow::alertmanagerStatusShowsInTheStatusBar()
+{
+    // What main() passes on from AlertmanagerClient::statusChanged.
+    auto *label = m_window->findChild<QLabel *>(u"alertmanagerHealth"_s);
+    QVERIFY(label);
+    QVERIFY(label->isHidden()); // none configured
+    bw::AlertmanagerStatus am;
+    am.url = QUrl(u"http://127.0.0.1:9093/api/v2/alerts"_s);
+    m_window->setAlertmanagerStatuses({am});
+    QVERIFY(label->isVisible());
+    QCOMPARE(label->text(), u"Alertmanager: nothing sent yet"_s);
+    am.state = bw::AlertmanagerStatus::State::Ok;
+    am.sinceMs = 1'000;
+    m_window->setAlertmanagerStatuses({am});
+    QCOMPARE(label->text(), u"Alertmanager: ok"_s);
+    QVERIFY2(label->toolTip().startsWith(u"http://127.0.0.1:9093/api/v2/alerts: ok since"_s),
+             qPrintable(label->toolTip()));
+    bw::AlertmanagerStatus down = am;
+    down.state = bw::AlertmanagerStatus::State::Failing;
+    down.lastError = u"connection_refused: Connection refused"_s;
+    down.failures = 3;
+    m_window->setAlertmanagerStatuses({down});
+    QCOMPARE(label->text(), u"⚠ Alertmanager unreachable: connection_refused: Connection refused"_s);
+    QVERIFY2(label->toolTip().contains(u"unreachable since"_s) &&
+                 label->toolTip().contains(u"3 failed posts in a row: connection_refused"_s),
+             qPrintable(label->toolTip()));
+    bw::AlertmanagerStatus other = am;
+    other.url = QUrl(u"http://am2:9093/api/v2/alerts"_s);
+    m_window->setAlertmanagerStatuses({down, other});
+    QCOMPARE(label->text(), u"⚠ 1 of 2 Alertmanagers unreachable"_s);
+    QCOMPARE(label->toolTip().count(u'\n'), 1);
+    m_window->setAlertmanagerStatuses({});
+    QVERIFY(label->isHidden());
 }
 
 void TestMainWindow::whatIfFollowsTheSelectedService()

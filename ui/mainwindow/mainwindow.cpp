@@ -159,6 +159,10 @@ MainWindow::MainWindow(const DashboardContext &context, const QString &bannerTex
     m_storeHealth->setObjectName(u"storeHealth"_s);
     m_storeHealth->hide();
     statusBar()->addPermanentWidget(m_storeHealth);
+    m_alertmanagerHealth = new QLabel(this);
+    m_alertmanagerHealth->setObjectName(u"alertmanagerHealth"_s);
+    m_alertmanagerHealth->hide();
+    statusBar()->addPermanentWidget(m_alertmanagerHealth);
 
     if (QSystemTrayIcon::isSystemTrayAvailable()) {
         m_tray = new QSystemTrayIcon(windowIcon(), this);
@@ -821,6 +825,49 @@ void MainWindow::setStoreProblem(const QString &problem)
     m_storeHealth->setVisible(!problem.isEmpty());
     if (!problem.isEmpty())
         statusBar()->showMessage(tr("History store: %1").arg(problem), 15'000);
+}
+
+void MainWindow::setAlertmanagerStatuses(const QList<AlertmanagerStatus> &statuses)
+{
+    using State = AlertmanagerStatus::State;
+    QStringList lines;
+    const AlertmanagerStatus *firstFailing = nullptr;
+    int failing = 0;
+    int ok = 0;
+    for (const AlertmanagerStatus &status : statuses) {
+        const QString url = status.url.toString(QUrl::RemoveUserInfo);
+        const QString since =
+            status.sinceMs < 0 ? QString() : QDateTime::fromMSecsSinceEpoch(status.sinceMs).toString(u"HH:mm:ss"_s);
+        switch (status.state) {
+        case State::Unknown:
+            lines << tr("%1: nothing sent yet").arg(url);
+            break;
+        case State::Ok:
+            ++ok;
+            lines << tr("%1: ok since %2").arg(url, since);
+            break;
+        case State::Failing:
+            if (!firstFailing)
+                firstFailing = &status;
+            ++failing;
+            lines << tr("%1: unreachable since %2, %3 failed posts in a row: %4")
+                         .arg(url, since)
+                         .arg(status.failures)
+                         .arg(status.lastError);
+            break;
+        }
+    }
+    if (failing > 0) {
+        m_alertmanagerHealth->setText(
+            statuses.size() == 1 ? tr("⚠ Alertmanager unreachable: %1").arg(firstFailing->lastError.left(60))
+                                 : tr("⚠ %1 of %2 Alertmanagers unreachable").arg(failing).arg(statuses.size()));
+        m_alertmanagerHealth->setStyleSheet(u"color: #D55E00; font-weight: bold;"_s);
+    } else {
+        m_alertmanagerHealth->setText(ok > 0 ? tr("Alertmanager: ok") : tr("Alertmanager: nothing sent yet"));
+        m_alertmanagerHealth->setStyleSheet({});
+    }
+    m_alertmanagerHealth->setToolTip(lines.join(u'\n'));
+    m_alertmanagerHealth->setVisible(!statuses.isEmpty());
 }
 
 void MainWindow::setConfigWarnings(const QStringList &warnings)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "alerts/alertmanagerclient.h"
 #include "fleet/breakerid.h"
 
 #include "control/breakercontrol.h"
@@ -70,6 +71,8 @@ public:
     void setConfigWarnings(const QStringList &warnings);
     // The history store's trouble (degraded: cannot write, damaged file); empty when it is fine.
     void setStoreProblem(const QString &problem);
+    // The Alertmanagers alerts are pushed to (AlertmanagerClient::statuses()); none hides the label.
+    void setAlertmanagerStatuses(const QList<AlertmanagerStatus> &statuses);
     // Follows a configuration file: each good save goes to the monitor, a broken one is shown as the problem;
     // Ctrl+R reloads at once. The watcher is not owned.
     void follow(ConfigWatcher *watcher);
@@ -149,6 +152,7 @@ private:
     QSystemTrayIcon *m_tray = nullptr;
     QLabel *m_pollHealth = nullptr;
     QLabel *m_storeHealth = nullptr;
+    QLabel *m_alertmanagerHealth = nullptr;
     QAction *m_reload = nullptr;
     std::int64_t m_lastPolls = -1;
     std::int64_t m_lastPollsAt = 0;
