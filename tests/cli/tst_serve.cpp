@@ -62,13 +62,19 @@ void TestServe::servesMetricsAndLogsTransitions()
 
     // A fault opens the simulated breaker: a transition line, then the state gauge says open.
     fleet.services()[1]->injectFault(bw::BehaviourMode::Down, 60'000);
+    // The instance's health breaker opens (so do its named breaker's simulation and real breaker, fed by the demo's
+    // own calls counters and gauge: lines of their own).
     QByteArray output;
-    QTRY_VERIFY_WITH_TIMEOUT((output += serve.readAllStandardOutput()).contains("\"to\":\"open\""), 10'000);
-    QByteArray line;
-    for (const QByteArray &l : output.split('\n'))
-        if (line.isEmpty() && l.contains("\"to\":\"open\""))
-            line = l;
-    const QJsonObject transition = QJsonDocument::fromJson(line).object();
+    const auto healthOpened = [&] {
+        for (const QByteArray &l : output.split('\n')) {
+            const QJsonObject object = QJsonDocument::fromJson(l).object();
+            if (object[u"to"_s] == u"open"_s && object[u"breaker"_s] == u"health"_s)
+                return object;
+        }
+        return QJsonObject();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(!(output += serve.readAllStandardOutput(), healthOpened()).isEmpty(), 10'000);
+    const QJsonObject transition = healthOpened();
     QCOMPARE(transition[u"event"_s].toString(), u"transition"_s);
     // The same four fields name the breaker everywhere: service, instance, breaker, origin.
     QCOMPARE(transition[u"service"_s].toString(), u"search"_s);

@@ -182,10 +182,18 @@ void TestServeFullDisk::fullDiskDegradesTheStoreAndPollingGoesOn()
     // Polling goes on: a fault still opens the simulated breaker, with its JSON line, and /metrics answers.
     fleet.services()[1]->injectFault(bw::BehaviourMode::Down, 60'000);
     QTRY_VERIFY_WITH_TIMEOUT((output += shell.readAllStandardOutput()).contains("\"to\":\"open\""), 10'000);
-    QJsonObject transition;
-    for (const QByteArray &line : output.split('\n'))
-        if (line.contains("\"to\":\"open\""))
-            transition = QJsonDocument::fromJson(line).object();
+    // The instance's health breaker (its named breaker, fed by the demo's own calls counters, opens too).
+    const auto healthOpened = [&] {
+        for (const QByteArray &line : output.split('\n')) {
+            const QJsonObject object = QJsonDocument::fromJson(line).object();
+            if (object[u"to"_s] == u"open"_s && object[u"breaker"_s] == u"health"_s &&
+                object[u"origin"_s] == u"simulated"_s)
+                return object;
+        }
+        return QJsonObject();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(!(output += shell.readAllStandardOutput(), healthOpened()).isEmpty(), 10'000);
+    const QJsonObject transition = healthOpened();
     QCOMPARE(transition[u"service"_s].toString(), u"search"_s);
     const auto openedAt = static_cast<std::int64_t>(transition[u"t"_s].toDouble());
     QVERIFY(openedAt >= degradedAt - 1000);
