@@ -12,8 +12,8 @@
 
 #include "charts/flappingchart.h"
 #include "charts/servicecharts.h"
-#include "history/fleethistory.h"
 #include "demo/syntheticfleet.h"
+#include "history/fleethistory.h"
 
 #include <QApplication>
 

@@ -22,8 +22,8 @@
 
 #include "benchsupport.h"
 
-#include "history/fleethistory.h"
 #include "demo/syntheticfleet.h"
+#include "history/fleethistory.h"
 #include "timeline/timelineview.h"
 
 #include <benchmark/benchmark.h>

@@ -40,7 +40,8 @@ void TestBreakerControl::initTestCase()
     m_clock.start();
     m_prober = std::make_unique<bw::HttpProber>(&m_network);
     m_fleet = std::make_unique<bw::DemoFleet>([this] { return m_clock.elapsed(); }, 0);
-    QVERIFY(m_fleet->start({QHostAddress::LocalHost, 0, 2, u"healthy"_s, 3, bw::FleetLayout::OneBreakerPerService}).ok());
+    QVERIFY(
+        m_fleet->start({QHostAddress::LocalHost, 0, 2, u"healthy"_s, 3, bw::FleetLayout::OneBreakerPerService}).ok());
     const bw::PresetCatalog catalog;
     const auto config = bw::ConfigLoader(catalog).loadText(m_fleet->configYaml(500), u"demo"_s, {});
     QVERIFY(config.ok());

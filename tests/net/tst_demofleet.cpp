@@ -43,7 +43,8 @@ void TestDemoFleet::init()
 {
     m_now = 30'000;
     m_fleet = std::make_unique<bw::DemoFleet>([this] { return m_now; }, 1'700'000'000'000LL);
-    QVERIFY(m_fleet->start({QHostAddress::LocalHost, 0, 8, u"default"_s, 1, bw::FleetLayout::OneBreakerPerService}).ok());
+    QVERIFY(
+        m_fleet->start({QHostAddress::LocalHost, 0, 8, u"default"_s, 1, bw::FleetLayout::OneBreakerPerService}).ok());
 }
 
 std::pair<int, QByteArray> TestDemoFleet::request(const QUrl &url, const QByteArray &method, const QByteArray &body,
@@ -168,7 +169,11 @@ void TestDemoFleet::sameSeedSameOutcomes()
 {
     auto sequence = [this](std::uint64_t seed) {
         bw::DemoFleet fleet([this] { return m_now; }, 0);
-        [&] { QVERIFY(fleet.start({QHostAddress::LocalHost, 0, 1, u"flaky"_s, seed, bw::FleetLayout::OneBreakerPerService}).ok()); }();
+        [&] {
+            QVERIFY(
+                fleet.start({QHostAddress::LocalHost, 0, 1, u"flaky"_s, seed, bw::FleetLayout::OneBreakerPerService})
+                    .ok());
+        }();
         QByteArray statuses;
         for (int i = 0; i < 40; ++i)
             statuses +=
@@ -193,7 +198,8 @@ void TestDemoFleet::configWatchesTheFleet()
 void TestDemoFleet::badOptionsAreExplained()
 {
     bw::DemoFleet fleet([] { return 0; }, 0);
-    const bw::Status scenario = fleet.start({QHostAddress::LocalHost, 0, 2, u"chaos"_s, 1, bw::FleetLayout::OneBreakerPerService});
+    const bw::Status scenario =
+        fleet.start({QHostAddress::LocalHost, 0, 2, u"chaos"_s, 1, bw::FleetLayout::OneBreakerPerService});
     QVERIFY(!scenario.ok());
     QVERIFY(scenario.error().contains(u"unknown scenario \"chaos\"; scenarios: default, healthy"_s));
     QVERIFY(!fleet.start({QHostAddress::LocalHost, 0, 0, u"default"_s, 1, bw::FleetLayout::OneBreakerPerService}).ok());

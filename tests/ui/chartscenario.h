@@ -2,8 +2,8 @@
 
 // A realistic hour for looking at the charts: a flapping service of the synthetic fleet whose flapping episode
 // begins about 20 minutes into the hour shown.
-#include "history/fleethistory.h"
 #include "demo/syntheticfleet.h"
+#include "history/fleethistory.h"
 
 #include <QString>
 

@@ -1,8 +1,8 @@
 // TimelineView offscreen: clicks select services, wheel zoom keeps the time under the cursor, drag pans, End
 // resumes live, hover explains a known run, rendering uses the state colours, SVG export. With
 // BW_TIMELINE_SNAPSHOT_DIR set, also writes PNG snapshots of a realistic fleet (light and dark) to look at.
-#include "history/fleethistory.h"
 #include "demo/syntheticfleet.h"
+#include "history/fleethistory.h"
 #include "timeline/statepalette.h"
 #include "timeline/timelineview.h"
 

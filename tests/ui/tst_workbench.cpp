@@ -103,7 +103,8 @@ void TestWorkbench::initTestCase()
     m_clock.start();
     const auto clock = [this] { return now(); };
     m_fleet = std::make_unique<bw::DemoFleet>([this] { return m_clock.elapsed(); }, m_wallStart);
-    QVERIFY(m_fleet->start({QHostAddress::LocalHost, 0, 8, u"default"_s, 1, bw::FleetLayout::OneBreakerPerService}).ok());
+    QVERIFY(
+        m_fleet->start({QHostAddress::LocalHost, 0, 8, u"default"_s, 1, bw::FleetLayout::OneBreakerPerService}).ok());
     const bw::PresetCatalog catalog;
     const auto config = bw::ConfigLoader(catalog).loadText(m_fleet->configYaml(250), u"<demo>"_s, {});
     QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error()));
