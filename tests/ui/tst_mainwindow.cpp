@@ -280,7 +280,7 @@ void TestMainWindow::alertAppearsWhenTheOutageServiceOpens()
     const QString outageKey = row.key();
     const auto firingFor = [alerts, outageKey] {
         for (int r = 0; r < alerts->model()->rowCount(); ++r)
-            if (alerts->model()->index(r, bw::AlertModel::ServiceColumn).data().toString() == outageKey &&
+            if (alerts->model()->index(r, 0).data(bw::AlertModel::KeyRole).toString() == outageKey &&
                 alerts->model()->index(r, bw::AlertModel::StatusColumn).data().toString() == u"FIRING")
                 return true;
         return false;

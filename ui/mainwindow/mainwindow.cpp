@@ -438,10 +438,13 @@ QWidget *MainWindow::buildAlerts()
     view->setObjectName(u"alerts"_s);
     view->setSortingEnabled(false);
     view->setColumnWidth(AlertModel::StatusColumn, 80);
-    view->setColumnWidth(AlertModel::ServiceColumn, 140);
+    view->setColumnWidth(AlertModel::ServiceColumn, 130);
+    view->setColumnWidth(AlertModel::BreakerColumn, 170);
+    view->setColumnWidth(AlertModel::InstanceColumn, 130);
+    view->setColumnWidth(AlertModel::OriginColumn, 80);
     view->setColumnWidth(AlertModel::KindColumn, 110);
     connect(view, &QTableView::activated, this, [this](const QModelIndex &index) {
-        selectBreakerNamed(m_alertModel->index(index.row(), AlertModel::ServiceColumn).data().toString());
+        selectBreakerNamed(m_alertModel->index(index.row(), 0).data(AlertModel::KeyRole).toString());
     });
     return view;
 }

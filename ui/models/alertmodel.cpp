@@ -2,6 +2,7 @@
 
 #include "alerts/alertcenter.h"
 #include "common/durations.h"
+#include "fleet/breakerid.h"
 
 #include <QBrush>
 #include <QColor>
@@ -19,10 +20,20 @@ AlertModel::AlertModel(AlertCenter *center, std::function<std::int64_t()> now, Q
     reload();
 }
 
+AlertModel::AlertModel(std::function<std::int64_t()> now, QObject *parent)
+    : QAbstractTableModel(parent), m_now(std::move(now))
+{}
+
 void AlertModel::reload()
 {
+    if (m_center)
+        setAlerts(m_center->alerts());
+}
+
+void AlertModel::setAlerts(QList<Alert> alerts)
+{
     beginResetModel();
-    m_rows = m_center->alerts();
+    m_rows = std::move(alerts);
     std::reverse(m_rows.begin(), m_rows.end());
     // Firing alerts first, each group newest first.
     std::stable_partition(m_rows.begin(), m_rows.end(), [](const Alert &a) { return a.active(); });
@@ -46,6 +57,8 @@ QVariant AlertModel::data(const QModelIndex &index, int role) const
     const Alert &a = m_rows[index.row()];
     if (role == ActiveRole)
         return a.active();
+    if (role == KeyRole)
+        return a.service;
     if (role == Qt::FontRole && a.active()) {
         QFont bold;
         bold.setBold(true);
@@ -61,8 +74,12 @@ QVariant AlertModel::data(const QModelIndex &index, int role) const
     case StatusColumn:
         return a.active() ? tr("FIRING") : tr("resolved");
     case ServiceColumn:
-        return a.service;
+        return BreakerId::parse(a.service).service;
     case BreakerColumn:
+        return BreakerId::parse(a.service).breakerLabel();
+    case InstanceColumn:
+        return BreakerId::parse(a.service).instance;
+    case OriginColumn:
         return a.source == AlertSource::Simulated ? tr("simulated") : tr("real");
     case KindColumn:
         return alertKindName(a.kind);
@@ -90,6 +107,10 @@ QVariant AlertModel::headerData(int section, Qt::Orientation orientation, int ro
         return tr("Service");
     case BreakerColumn:
         return tr("Breaker");
+    case InstanceColumn:
+        return tr("Instance");
+    case OriginColumn:
+        return tr("Origin");
     case KindColumn:
         return tr("Alert");
     case FiredColumn:
