@@ -156,7 +156,16 @@ QByteArray DemoFleet::configYaml(std::int64_t intervalMs) const
                    metrics.arg(base);
             break;
         }
-        out += breaker;
+        // Breakerwatch's simulation set up as each library's breakers are (a user would do the same): a quick
+        // Resilience4j window on flaky opossum traffic would open on noise and call it flapping.
+        out += service->shape() == AppShape::Opossum
+                   ? u"    breaker:\n"
+                     u"      preset: opossum\n"
+                     u"      parameters: {errorThresholdPercentage: 50, volumeThreshold: 5, resetTimeout: 30s}\n"_s
+                   : u"    breaker:\n"
+                     u"      preset: resilience4j\n"
+                     u"      parameters: {slidingWindowSize: 20, minimumNumberOfCalls: 10, "
+                     u"waitDurationInOpenState: 30s, permittedNumberOfCallsInHalfOpenState: 3}\n"_s;
     }
     return out.toUtf8();
 }
