@@ -57,6 +57,7 @@ struct RollUp
     int opensInWindow = 0;                        // the members' opens in their flapping window, summed
 
     void add(const BreakerStatus &status);
+    bool operator==(const RollUp &) const = default;
     // "2 of 3 instances open", "1 of 3 instances half-open", "3 of 12 breakers not closed", "3 instances":
     // `noun` is the plural of what the members are ("instances", "breakers").
     QString describe(const QString &noun) const;

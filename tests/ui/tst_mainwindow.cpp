@@ -1,6 +1,7 @@
 // The dashboard over a live demo fleet on loopback: rows appear and breakers move, selecting a service shows its
 // detail, a confirmed reset closes the simulated breaker and is audited, alerts appear, filters and sorting work,
 // the configuration file is followed, themes switch. With BW_SCREENSHOT_DIR set it also saves screenshots.
+#include "../support/treewalk.h"
 #include "alerts/alertcenter.h"
 #include "charts/flappingchart.h"
 #include "charts/servicecharts.h"
@@ -13,9 +14,10 @@
 #include "history/historyrecorder.h"
 #include "mainwindow/mainwindow.h"
 #include "models/alertmodel.h"
-#include "models/servicegroupproxy.h"
+#include "models/fleettreemodel.h"
 #include "models/servicetablemodel.h"
 #include "monitor/fleetmonitor.h"
+#include "overview/fleettreeview.h"
 #include "probe/httpprober.h"
 #include "timeline/timelineview.h"
 #include "workbench/candidatelistmodel.h"
@@ -120,7 +122,7 @@ void TestMainWindow::initTestCase()
     });
     // Every model the window shows is checked on every change while the tests run.
     for (const QString &name : {u"services"_s, u"alerts"_s, u"eventLog"_s}) {
-        auto *view = m_window->findChild<QTableView *>(name);
+        auto *view = m_window->findChild<QAbstractItemView *>(name);
         QVERIFY2(view, qPrintable(name));
         m_viewTesters.push_back(std::make_unique<QAbstractItemModelTester>(
             view->model(), QAbstractItemModelTester::FailureReportingMode::QtTest));
@@ -183,18 +185,17 @@ void TestMainWindow::liveDemoFleetOpensBreakers()
 
 void TestMainWindow::selectingAServiceShowsItsDetail()
 {
-    auto *view = m_window->findChild<QTableView *>(u"services"_s);
+    auto *view = m_window->findChild<bw::FleetTreeView *>(u"services"_s);
     auto *timeline = m_window->findChild<bw::TimelineView *>(u"timeline"_s);
     auto *title = m_window->findChild<QLabel *>(u"detailTitle"_s);
     QVERIFY(view && timeline && title);
     view->sortByColumn(bw::ServiceTableModel::NameColumn, Qt::AscendingOrder);
-    // Click the row of "ledger" in the table.
-    int proxyRow = -1;
-    for (int r = 0; r < view->model()->rowCount(); ++r)
-        if (view->model()->index(r, 0).data().toString() == u"ledger")
-            proxyRow = r;
-    QVERIFY(proxyRow >= 0);
-    const QRect rect = view->visualRect(view->model()->index(proxyRow, 0));
+    view->fleetModel()->flush();
+    // Click the row of "ledger" in the tree.
+    const QModelIndex ledgerRow = bw::test::findRow(*view->model(), u"ledger"_s);
+    QVERIFY(ledgerRow.isValid());
+    view->scrollTo(ledgerRow);
+    const QRect rect = view->visualRect(ledgerRow);
     QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, rect.center());
     const bw::BreakerId ledger = idOf(u"ledger"_s);
     QCOMPARE(m_window->selectedBreaker(), std::optional(ledger));
@@ -216,7 +217,7 @@ void TestMainWindow::selectingAServiceShowsItsDetail()
     const bw::BreakerId checkout = idOf(u"checkout"_s);
     Q_EMIT timeline->serviceActivated(m_recorder->rowOf(checkout));
     QCOMPARE(m_window->selectedBreaker(), std::optional(checkout));
-    QCOMPARE(view->currentIndex().data().toString(), u"checkout"_s);
+    QCOMPARE(view->fleetModel()->breakerAt(view->currentIndex()), std::optional(checkout));
 }
 
 void TestMainWindow::confirmedResetClosesAndIsAudited()
@@ -294,68 +295,92 @@ void TestMainWindow::alertAppearsWhenTheOutageServiceOpens()
 
 void TestMainWindow::filtersAndSorting()
 {
-    auto *view = m_window->findChild<QTableView *>(u"services"_s);
+    auto *view = m_window->findChild<bw::FleetTreeView *>(u"services"_s);
     auto *filter = m_window->findChild<QLineEdit *>(u"serviceFilter"_s);
     m_window->activateWindow();
     auto *state = m_window->findChild<QComboBox *>(u"stateFilter"_s);
     QVERIFY(view && filter && state);
+    bw::FleetTreeModel &tree = *view->fleetModel();
     QTest::keySequence(m_window.get(), QKeySequence::Find);
     QVERIFY(filter->hasFocus());
     QTest::keyClicks(filter, u"ledg"_s);
-    QCOMPARE(view->model()->rowCount(), 1);
+    tree.flush();
+    const QModelIndexList ledger = bw::test::leavesOf(tree);
+    QVERIFY(!ledger.isEmpty());
+    for (const QModelIndex &leaf : ledger)
+        QCOMPARE(tree.breakerAt(leaf)->service, u"ledger"_s);
     filter->clear();
-    QCOMPARE(view->model()->rowCount(), m_model->rowCount());
-    // "Breaker not closed" keeps only services with a breaker that is not closed.
+    tree.flush();
+    QCOMPARE(bw::test::leavesOf(tree).size(), m_model->rowCount());
+    // "Breaker not closed" keeps only the breakers that are not closed, under parents that say so.
     state->setCurrentIndex(state->findText(u"Breaker not closed"_s));
-    QVERIFY(view->model()->rowCount() < 8);
-    QVERIFY(view->model()->rowCount() >= 1);
-    for (int r = 0; r < view->model()->rowCount(); ++r)
-        QVERIFY(view->model()->index(r, 0).data(bw::ServiceTableModel::NotClosedRole).toBool());
+    tree.flush();
+    const QModelIndexList notClosed = bw::test::leavesOf(tree);
+    QVERIFY(notClosed.size() >= 1);
+    QVERIFY(notClosed.size() < m_model->rowCount());
+    for (const QModelIndex &leaf : notClosed)
+        QVERIFY(leaf.data(bw::ServiceTableModel::NotClosedRole).toBool());
+    for (int r = 0; r < tree.rowCount(); ++r)
+        QVERIFY(tree.index(r, 0).data(bw::ServiceTableModel::NotClosedRole).toBool());
     state->setCurrentIndex(0);
-    QCOMPARE(view->model()->rowCount(), m_model->rowCount());
+    tree.flush();
+    QCOMPARE(bw::test::leavesOf(tree).size(), m_model->rowCount());
+    // By default the most urgent come first: the first row is not closed, the last one is.
+    tree.sort(-1);
+    QVERIFY(tree.index(0, 0).data(bw::ServiceTableModel::NotClosedRole).toBool());
+    QVERIFY(!tree.index(tree.rowCount() - 1, 0).data(bw::ServiceTableModel::NotClosedRole).toBool());
     // Sorting by breaker state puts the open ones first.
     view->sortByColumn(bw::ServiceTableModel::StateColumn, Qt::DescendingOrder);
-    QVERIFY(view->model()->index(0, bw::ServiceTableModel::StateColumn).data().toString() != u"CLOSED"_s);
+    QVERIFY(tree.index(0, bw::ServiceTableModel::StateColumn).data().toString() != u"CLOSED"_s);
 }
 
 void TestMainWindow::groupingByALabel()
 {
-    auto *view = m_window->findChild<QTableView *>(u"services"_s);
+    auto *view = m_window->findChild<bw::FleetTreeView *>(u"services"_s);
     auto *groupBy = m_window->findChild<QComboBox *>(u"groupBy"_s);
     QVERIFY(view && groupBy);
-    QAbstractItemModelTester tester(view->model(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    bw::FleetTreeModel &tree = *view->fleetModel();
+    QAbstractItemModelTester tester(&tree, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QCOMPARE(groupBy->itemText(0), u"(nothing)"_s);
     QVERIFY(groupBy->findData(u"behaviour"_s) > 0);
     QVERIFY(groupBy->findData(u"fleet"_s) > 0);
+    const auto groups = [&] {
+        QStringList names;
+        for (int r = 0; r < tree.rowCount(); ++r)
+            if (tree.index(r, 0).data(bw::FleetTreeModel::NodeKindRole).toInt() ==
+                int(bw::FleetTreeModel::NodeKind::Group))
+                names << tree.index(r, 0).data().toString();
+        return names;
+    };
     groupBy->setCurrentIndex(groupBy->findData(u"fleet"_s));
-    const int breakers = m_model->rowCount();          // eight health breakers and the real ones found
-    QCOMPARE(view->model()->rowCount(), breakers + 1); // one header
-    QVERIFY2(view->model()->index(0, 0).data().toString().startsWith(u"fleet = demo · %1 breaker(s) "_s.arg(breakers)),
-             qPrintable(view->model()->index(0, 0).data().toString()));
-    QCOMPARE(view->columnSpan(0, 0), int(bw::ServiceTableModel::ColumnCount));
+    tree.flush();
+    QCOMPARE(groups(), QStringList{u"fleet = demo"_s});
+    const QModelIndex demo = bw::test::findRow(tree, u"fleet = demo"_s);
+    QCOMPARE(
+        demo.data(bw::FleetTreeModel::MemberCountRole).toInt(), m_model->rowCount() - [&] {
+            int inIncidents = 0; // breakers of an incident sit under it, not under their group
+            for (const bw::Incident &incident : tree.incidents())
+                inIncidents += int(incident.members.size());
+            return inIncidents;
+        }());
     groupBy->setCurrentIndex(groupBy->findData(u"behaviour"_s));
-    QStringList headers;
-    for (int r = 0; r < view->model()->rowCount(); ++r)
-        if (view->model()->index(r, 0).data(bw::ServiceGroupProxy::GroupHeaderRole).toBool())
-            headers << view->model()->index(r, 0).data().toString().section(u" · "_s, 0, 0);
-    QVERIFY2(headers.size() >= 5, qPrintable(headers.join(u", ")));
-    QVERIFY(headers.contains(u"behaviour = dead"_s));
-    QCOMPARE(view->model()->rowCount(), m_model->rowCount() + headers.size());
-    // Sorting still works inside groups, and selecting a service row selects that service.
-    view->sortByColumn(bw::ServiceTableModel::NameColumn, Qt::AscendingOrder);
-    const int deadHeader = [&] {
-        for (int r = 0; r < view->model()->rowCount(); ++r)
-            if (view->model()->index(r, 0).data().toString().startsWith(u"behaviour = dead"_s))
-                return r;
-        return -1;
-    }();
-    QVERIFY(deadHeader >= 0);
-    QCOMPARE(view->model()->index(deadHeader + 1, 0).data().toString(), u"ledger"_s);
-    view->setCurrentIndex(view->model()->index(deadHeader + 1, 0));
-    QCOMPARE(m_window->selectedBreaker(), std::optional(idOf(u"ledger"_s)));
+    tree.flush();
+    const QStringList byBehaviour = groups();
+    QVERIFY2(byBehaviour.size() >= 5, qPrintable(byBehaviour.join(u", ")));
+    QVERIFY(byBehaviour.contains(u"behaviour = dead"_s));
+    QCOMPARE(bw::test::leavesOf(tree).size(), m_model->rowCount());
+    // Selecting the dead service's row under its group selects that service.
+    const QModelIndex dead = bw::test::findRow(tree, u"behaviour = dead"_s);
+    QVERIFY(dead.isValid());
+    const QModelIndex ledger = bw::test::findRow(tree, u"ledger"_s, dead);
+    QVERIFY(ledger.isValid());
+    view->setCurrentIndex(ledger);
+    QCOMPARE(m_window->selectedBreaker()->service, u"ledger"_s);
     screenshot(u"grouped.png"_s);
     groupBy->setCurrentIndex(0);
-    QCOMPARE(view->model()->rowCount(), m_model->rowCount());
+    tree.flush();
+    QVERIFY(groups().isEmpty());
+    QCOMPARE(bw::test::leavesOf(tree).size(), m_model->rowCount());
 }
 
 void TestMainWindow::darkTheme()
@@ -399,10 +424,14 @@ void TestMainWindow::configFileIsFollowed()
     connect(&watcher, &bw::ConfigWatcher::reloaded, &monitor, &bw::FleetMonitor::setConfig);
     window.follow(&watcher);
     window.show();
-    auto *table = window.findChild<QTableView *>(u"services"_s);
+    auto *table = window.findChild<bw::FleetTreeView *>(u"services"_s);
     auto *problem = window.findChild<QLabel *>(u"configProblem"_s);
     QVERIFY(table && problem);
-    QCOMPARE(table->model()->rowCount(), 8);
+    const auto watched = [table] {
+        table->fleetModel()->flush();
+        return bw::test::leavesOf(*table->model()).size();
+    };
+    QCOMPARE(watched(), 8);
     QVERIFY(problem->isHidden());
 
     // A broken save: the message names the file, line and column; the eight services keep being watched.
@@ -410,12 +439,12 @@ void TestMainWindow::configFileIsFollowed()
     QTRY_VERIFY(!problem->isHidden());
     QVERIFY2(problem->text().contains(path + u":"_s), qPrintable(problem->text()));
     QVERIFY(problem->text().contains(u"previous configuration stays in force"_s));
-    QCOMPARE(table->model()->rowCount(), 8);
+    QCOMPARE(watched(), 8);
 
     // Fixed with one service fewer: applied, the message goes away, the timeline follows.
     const qsizetype lastService = good.lastIndexOf("  - name:");
     write(good.left(lastService));
-    QTRY_COMPARE(table->model()->rowCount(), 7);
+    QTRY_COMPARE(watched(), 7);
     QVERIFY(problem->isHidden());
     QCOMPARE(window.findChild<bw::TimelineView *>(u"timeline"_s)->rowCount(), 7);
     if (const QByteArray shots = qgetenv("BW_SCREENSHOT_DIR"); !shots.isEmpty()) {

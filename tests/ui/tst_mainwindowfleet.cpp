@@ -2,10 +2,13 @@
 // from the same application core as the GUI: every breaker the monitor finds has its row, and an action on a real
 // breaker goes to one instance or, confirmed once, to every instance, each request audited on its own and
 // reaching that instance's breaker.
+#include "../support/treewalk.h"
 #include "app/application.h"
 #include "demo/demofleet.h"
 #include "mainwindow/mainwindow.h"
+#include "models/fleettreemodel.h"
 #include "models/servicetablemodel.h"
+#include "overview/fleettreeview.h"
 
 #include <QApplication>
 #include <QCheckBox>
@@ -13,7 +16,6 @@
 #include <QNetworkAccessManager>
 #include <QPushButton>
 #include <QStandardPaths>
-#include <QTableView>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -73,20 +75,31 @@ void TestMainWindowFleet::cleanupTestCase()
 
 void TestMainWindowFleet::everyBreakerTheMonitorFindsHasItsRow()
 {
-    auto *view = m_window->findChild<QTableView *>(u"services"_s);
+    auto *view = m_window->findChild<bw::FleetTreeView *>(u"services"_s);
     QVERIFY(view);
+    bw::FleetTreeModel &tree = *view->fleetModel();
     // 7 instances with a health breaker each, and their named breakers (3 + 3 + 3 of them per instance).
     const int expected = 7 + m_fleet->breakerCount();
     QTRY_COMPARE_WITH_TIMEOUT(m_app->monitor().breakerCount(), expected, 10'000);
-    QTRY_COMPARE_WITH_TIMEOUT(view->model()->rowCount(), expected, 5'000);
-    QSet<QString> shown;
-    for (int row = 0; row < view->model()->rowCount(); ++row)
-        shown << view->model()->index(row, bw::ServiceTableModel::NameColumn).data().toString() + u'@' +
-                     view->model()->index(row, bw::ServiceTableModel::InstanceColumn).data().toString();
-    for (const bw::BreakerId &id : m_app->monitor().breakers()) {
-        const QString name = id.isHealth() ? id.service : id.service + u'/' + id.breaker;
-        QVERIFY2(shown.contains(name + u'@' + id.instance), qPrintable(id.key()));
-    }
+    const auto leaves = [&] {
+        tree.flush();
+        return bw::test::leavesOf(tree);
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(leaves().size(), expected, 5'000);
+    QSet<bw::BreakerId> shown;
+    for (const QModelIndex &leaf : leaves())
+        shown << *tree.breakerAt(leaf);
+    for (const bw::BreakerId &id : m_app->monitor().breakers())
+        QVERIFY2(shown.contains(id), qPrintable(id.key()));
+    // The hierarchy: checkout's fraudCheck breaker is one row over its three instances, under checkout.
+    const QModelIndex checkout = bw::test::findRow(tree, u"checkout"_s);
+    QVERIFY(checkout.isValid());
+    QCOMPARE(checkout.data(bw::FleetTreeModel::NodeKindRole).toInt(), int(bw::FleetTreeModel::NodeKind::Service));
+    const QModelIndex fraudCheck = bw::test::findRow(tree, u"fraudCheck"_s, checkout);
+    QVERIFY(fraudCheck.isValid());
+    QCOMPARE(tree.rowCount(fraudCheck), 3);
+    const QString instances = fraudCheck.siblingAtColumn(bw::ServiceTableModel::InstanceColumn).data().toString();
+    QVERIFY2(instances.endsWith(u"3 instances"_s) || instances.contains(u" of 3 instances "_s), qPrintable(instances));
 }
 
 void TestMainWindowFleet::realBreakerActionOnOneInstanceOrOnAll()

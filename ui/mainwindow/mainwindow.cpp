@@ -13,11 +13,12 @@
 #include "history/recentfigures.h"
 #include "models/alertmodel.h"
 #include "models/eventlogmodel.h"
+#include "models/fleettreemodel.h"
 #include "models/presetmodel.h"
 #include "models/servicefilterproxy.h"
-#include "models/servicegroupproxy.h"
 #include "models/servicetablemodel.h"
 #include "monitor/fleetmonitor.h"
+#include "overview/fleettreeview.h"
 #include "theme/theme.h"
 #include "timeline/timeaxis.h"
 #include "timeline/timelineview.h"
@@ -263,21 +264,14 @@ QWidget *MainWindow::buildOverview(const QString &bannerText)
             static_cast<ServiceFilterProxy::StateFilter>(stateFilter->currentData().toInt()));
     });
 
-    m_groupProxy = new ServiceGroupProxy(this);
-    m_groupProxy->setSourceModel(m_serviceProxy);
+    m_treeModel = new FleetTreeModel(m_serviceModel, m_serviceProxy, this);
+    m_treeModel->setClock(m_ctx.clock);
 
     m_overviewSplit = new QSplitter(Qt::Vertical, overview);
     m_overviewSplit->setObjectName(u"overviewSplit"_s);
-    m_serviceView = makeTable(m_groupProxy, m_overviewSplit);
-    // Group headers span the whole row.
-    connect(m_groupProxy, &ServiceGroupProxy::regrouped, this, [this] {
-        m_serviceView->clearSpans();
-        for (int row = 0; row < m_groupProxy->rowCount(); ++row)
-            if (m_groupProxy->isGroupRow(row))
-                m_serviceView->setSpan(row, 0, 1, ServiceTableModel::ColumnCount);
-    });
+    m_serviceView = new FleetTreeView(m_treeModel, m_overviewSplit);
     connect(m_groupBy, &QComboBox::currentIndexChanged, this,
-            [this] { m_groupProxy->setGroupLabel(m_groupBy->currentData().toString()); });
+            [this] { m_treeModel->setGroupLabel(m_groupBy->currentData().toString()); });
     connect(m_ctx.monitor, &FleetMonitor::breakersChanged, this, &MainWindow::refreshGroupChoices);
     refreshGroupChoices();
     m_serviceView->setObjectName(u"services"_s);
@@ -312,12 +306,17 @@ QWidget *MainWindow::buildOverview(const QString &bannerText)
     m_serviceView->setColumnWidth(ServiceTableModel::LatencyColumn, 75);
     m_serviceView->setColumnWidth(ServiceTableModel::P95Column, 85);
     m_serviceView->setColumnWidth(ServiceTableModel::OpensColumn, 105);
-    connect(m_serviceView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
-            [this](const QModelIndex &current) {
-                const QModelIndex source = m_serviceProxy->mapToSource(m_groupProxy->mapToSource(current));
-                if (source.isValid())
-                    selectBreaker(m_serviceModel->idAt(source.row()));
-            });
+    // Every header fits its column ("Opens (10 min)", not "Opens (1…"), with room for the sort arrow.
+    const QFontMetrics headerMetrics(m_serviceView->header()->font());
+    for (int column = 0; column < ServiceTableModel::ColumnCount - 1; ++column) {
+        const int wanted =
+            headerMetrics.horizontalAdvance(m_serviceModel->headerData(column, Qt::Horizontal).toString()) + 28;
+        m_serviceView->setColumnWidth(column, std::max(m_serviceView->columnWidth(column), wanted));
+    }
+    connect(m_serviceView, &FleetTreeView::currentBreakerChanged, this, [this](const std::optional<BreakerId> &id) {
+        if (id)
+            selectBreaker(id);
+    });
 
     m_timeline = new TimelineView(m_ctx.history, m_ctx.clock, m_overviewSplit);
     m_timeline->setObjectName(u"timeline"_s);
@@ -559,10 +558,7 @@ void MainWindow::selectBreaker(const std::optional<BreakerId> &wanted)
     // The history-backed views address the display history's rows.
     const int historyRow = id ? m_ctx.recorder->rowOf(*id) : -1;
     m_timeline->setSelectedService(historyRow);
-    const QModelIndex proxyIndex = m_groupProxy->mapFromSource(
-        m_serviceProxy->mapFromSource(m_serviceModel->index(id ? m_serviceModel->rowOf(*id) : -1, 0)));
-    if (proxyIndex.isValid() && m_serviceView->currentIndex().row() != proxyIndex.row())
-        m_serviceView->setCurrentIndex(proxyIndex);
+    m_serviceView->showBreaker(id);
     const QString name = id ? id->key() : QString();
     m_eventLog->setService(historyRow, name);
     m_charts->setService(historyRow, name);
@@ -586,7 +582,7 @@ void MainWindow::refreshGroupChoices()
         m_groupBy->addItem(key, key);
     const int keep = m_groupBy->findData(current);
     m_groupBy->setCurrentIndex(keep >= 0 ? keep : 0);
-    m_groupProxy->setGroupLabel(m_groupBy->currentData().toString());
+    m_treeModel->setGroupLabel(m_groupBy->currentData().toString());
 }
 
 void MainWindow::refreshDetail()
@@ -910,7 +906,7 @@ void MainWindow::restoreLayout()
     restoreGeometry(settings.value(u"window/geometry"_s).toByteArray());
     restoreState(settings.value(u"window/state"_s).toByteArray());
     m_overviewSplit->restoreState(settings.value(u"window/overviewSplit"_s).toByteArray());
-    m_serviceView->horizontalHeader()->restoreState(settings.value(u"window/servicesHeader"_s).toByteArray());
+    m_serviceView->header()->restoreState(settings.value(u"window/servicesHeader"_s).toByteArray());
 }
 
 void MainWindow::saveLayout() const
@@ -919,7 +915,7 @@ void MainWindow::saveLayout() const
     settings.setValue(u"window/geometry"_s, saveGeometry());
     settings.setValue(u"window/state"_s, saveState());
     settings.setValue(u"window/overviewSplit"_s, m_overviewSplit->saveState());
-    settings.setValue(u"window/servicesHeader"_s, m_serviceView->horizontalHeader()->saveState());
+    settings.setValue(u"window/servicesHeader"_s, m_serviceView->header()->saveState());
 }
 
 void MainWindow::closeEvent(QCloseEvent *event)

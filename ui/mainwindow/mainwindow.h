@@ -34,7 +34,8 @@ class ServiceCharts;
 class FleetHistory;
 class HistoryRecorder;
 class ServiceFilterProxy;
-class ServiceGroupProxy;
+class FleetTreeModel;
+class FleetTreeView;
 class FleetMonitor;
 class ServiceTableModel;
 class TimelineView;
@@ -128,9 +129,9 @@ private:
 
     ServiceTableModel *m_serviceModel = nullptr;
     ServiceFilterProxy *m_serviceProxy = nullptr;
-    ServiceGroupProxy *m_groupProxy = nullptr;
+    FleetTreeModel *m_treeModel = nullptr;
     QComboBox *m_groupBy = nullptr;
-    QTableView *m_serviceView = nullptr;
+    FleetTreeView *m_serviceView = nullptr;
     QLineEdit *m_serviceFilter = nullptr;
     TimelineView *m_timeline = nullptr;
     QSplitter *m_overviewSplit = nullptr;

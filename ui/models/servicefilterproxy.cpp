@@ -37,9 +37,7 @@ bool ServiceFilterProxy::filterAcceptsRow(int sourceRow, const QModelIndex &sour
             return false;
         break;
     case StateFilter::Problems: {
-        const QString outcome =
-            sourceModel()->index(sourceRow, ServiceTableModel::OutcomeColumn, sourceParent).data().toString();
-        const bool failing = outcome != u"success" && outcome != u"slow" && outcome != u"waiting for first poll";
+        const bool failing = first.data(ServiceTableModel::FailingRole).toBool();
         if (!notClosed && !flapping && !failing)
             return false;
         break;

@@ -1,5 +1,6 @@
 #include "models/servicetablemodel.h"
 
+#include "fleet/rollup.h"
 #include "history/fleethistory.h"
 #include "history/historyrecorder.h"
 #include "history/recentfigures.h"
@@ -13,10 +14,7 @@ using namespace Qt::StringLiterals;
 
 namespace bw {
 
-namespace {
-
-// Okabe-Ito hues: distinguishable with the common colour-vision deficiencies; the state is also written out.
-QColor stateColour(BreakerState state)
+QColor ServiceTableModel::stateColour(BreakerState state)
 {
     switch (state) {
     case BreakerState::Closed:
@@ -32,8 +30,6 @@ QColor stateColour(BreakerState state)
     }
     return {};
 }
-
-} // namespace
 
 ServiceTableModel::ServiceTableModel(QObject *parent) : QAbstractTableModel(parent) {}
 
@@ -186,7 +182,11 @@ QVariant ServiceTableModel::data(const QModelIndex &index, int role) const
     case StaleRole:
         return s.stale;
     case NotClosedRole:
-        return s.state != BreakerState::Closed || (s.observedState && *s.observedState != BreakerState::Closed);
+        return notClosed(s);
+    case FailingRole:
+        return checkFailing(s);
+    case StatusRole:
+        return QVariant::fromValue(s);
     case LabelsRole:
         return m_labelsOf ? m_labelsOf(s.id) : QVariantMap();
     case SparklineRole:

@@ -3,6 +3,7 @@
 #include "fleet/breakerstatus.h"
 
 #include <QAbstractTableModel>
+#include <QColor>
 #include <QVariantMap>
 
 #include <functional>
@@ -47,11 +48,17 @@ public:
         NotClosedRole, // bool: the simulated or the real breaker is not closed
         LabelsRole,    // QVariantMap of the service's labels
         StaleRole,     // bool: its source no longer shows the breaker
+        FailingRole,   // bool: checkFailing(), the latest poll concerning it failed
+        StatusRole,    // BreakerStatus: the whole row, for roll-ups (core computes them)
     };
     static constexpr std::int64_t kSparklineSpanMs = 10 * 60'000;
 
     using LabelsOf = std::function<QVariantMap(const BreakerId &)>;
     using HistoryRowOf = std::function<int(const BreakerId &)>;
+
+    // The colour a state's text is written in (Okabe-Ito hues, told apart with the common colour-vision
+    // deficiencies; the state is also written out).
+    static QColor stateColour(BreakerState state);
 
     explicit ServiceTableModel(QObject *parent = nullptr);
     // Follows the monitor: its breakers, found, gone and updated, and its instances' labels.
@@ -69,6 +76,7 @@ public:
 
     // The breaker on a row, and the row of a breaker (-1 if unknown).
     BreakerId idAt(int row) const { return m_rows[static_cast<std::size_t>(row)].id; }
+    const BreakerStatus &statusAt(int row) const { return m_rows[static_cast<std::size_t>(row)]; }
     int rowOf(const BreakerId &id) const;
 
     int rowCount(const QModelIndex &parent = {}) const override;
