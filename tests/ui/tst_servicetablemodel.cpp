@@ -127,6 +127,14 @@ void TestServiceTableModel::showsWhatTheCoreComputed()
     QCOMPARE(opens.data(bw::ServiceTableModel::StaleRole).toBool(), true);
     QCOMPARE(m_model->index(named, bw::ServiceTableModel::ObservedColumn).data().toString(), u"OPEN / HALF-OPEN"_s);
     QCOMPARE(opens.data(bw::ServiceTableModel::NotClosedRole).toBool(), true);
+    QCOMPARE(opens.data(bw::ServiceTableModel::ObservedStateRole).toInt(), int(bw::BreakerState::Open));
+    s.stateSinceMs = 1'000;
+    s.observedSinceMs = 2'000;
+    m_model->update(s.id, s);
+    QCOMPARE(opens.data(bw::ServiceTableModel::StateSinceRole).toLongLong(), 1'000);
+    QCOMPARE(opens.data(bw::ServiceTableModel::ObservedSinceRole).toLongLong(), 2'000);
+    // No real breaker reported: no observed state at all (not "closed").
+    QVERIFY(!m_model->index(health, 0).data(bw::ServiceTableModel::ObservedStateRole).isValid());
     s.flapping = false;
     s.opensLast10Min = 7; // not flapping by the core's rule, so not by the model's
     m_model->update(s.id, s);

@@ -8,6 +8,7 @@
 #include "common/durations.h"
 #include "config/configwatcher.h"
 #include "delegates/sparklinedelegate.h"
+#include "fleetwall/fleetwallview.h"
 #include "history/fleethistory.h"
 #include "history/historyrecorder.h"
 #include "history/recentfigures.h"
@@ -107,6 +108,8 @@ MainWindow::MainWindow(const DashboardContext &context, const QString &bannerTex
     m_mainTabs = tabs;
     tabs->setObjectName(u"mainTabs"_s);
     tabs->addTab(buildOverview(bannerText), tr("&Overview"));
+    tabs->addTab(buildFleetWall(), tr("Fleet &wall"));
+    tabs->setTabToolTip(1, tr("Every breaker as a tile coloured by its state: the broken ones jump out (Alt+W)"));
 
     // Presets
     auto *presets = new QWidget(tabs);
@@ -126,6 +129,7 @@ MainWindow::MainWindow(const DashboardContext &context, const QString &bannerTex
     presetView->sortByColumn(-1, Qt::AscendingOrder);
     presetView->resizeColumnsToContents();
     presetsLayout->addWidget(presetView);
+    m_presetsPage = presets;
     tabs->addTab(presets, tr("&Presets"));
     setCentralWidget(tabs);
 
@@ -141,7 +145,7 @@ MainWindow::MainWindow(const DashboardContext &context, const QString &bannerTex
     auto *focusFilter = new QAction(this);
     focusFilter->setShortcut(QKeySequence::Find);
     connect(focusFilter, &QAction::triggered, this, [tabs, presetFilter, this] {
-        tabs->currentIndex() == 0 ? m_serviceFilter->setFocus() : presetFilter->setFocus();
+        tabs->currentWidget() == m_presetsPage ? presetFilter->setFocus() : m_serviceFilter->setFocus();
     });
     addAction(focusFilter);
 
@@ -341,6 +345,33 @@ QWidget *MainWindow::buildOverview(const QString &bannerText)
     m_overviewSplit->setStretchFactor(1, 2);
     layout->addWidget(m_overviewSplit, 1);
     return overview;
+}
+
+QWidget *MainWindow::buildFleetWall()
+{
+    auto *page = new QWidget(this);
+    auto *layout = new QVBoxLayout(page);
+    auto *bar = new QHBoxLayout;
+    auto *hint = new QLabel(tr("Every breaker of every instance. Hover a tile for its state, since when and why; click "
+                               "it to show it in the overview and the detail pane."),
+                            page);
+    hint->setWordWrap(true);
+    bar->addWidget(hint, 1);
+    m_wallGroupBy = new QComboBox(page);
+    m_wallGroupBy->setObjectName(u"wallGroupBy"_s);
+    m_wallGroupBy->setToolTip(tr("Group the tiles by one of the services' labels (team, env, job...) or by service"));
+    auto *groupLabel = new QLabel(tr("Group &tiles by:"), page);
+    groupLabel->setBuddy(m_wallGroupBy);
+    bar->addWidget(groupLabel);
+    bar->addWidget(m_wallGroupBy);
+    layout->addLayout(bar);
+    m_fleetWall = new FleetWallView(m_serviceModel, m_ctx.clock, page);
+    layout->addWidget(m_fleetWall, 1);
+    connect(m_wallGroupBy, &QComboBox::currentIndexChanged, this,
+            [this] { m_fleetWall->setGroupLabel(m_wallGroupBy->currentData().toString()); });
+    connect(m_fleetWall, &FleetWallView::breakerActivated, this, [this](const BreakerId &id) { selectBreaker(id); });
+    refreshGroupChoices();
+    return page;
 }
 
 QWidget *MainWindow::buildDetail()
@@ -559,6 +590,8 @@ void MainWindow::selectBreaker(const std::optional<BreakerId> &wanted)
     const int historyRow = id ? m_ctx.recorder->rowOf(*id) : -1;
     m_timeline->setSelectedService(historyRow);
     m_serviceView->showBreaker(id);
+    if (m_fleetWall)
+        m_fleetWall->setCurrentBreaker(id);
     const QString name = id ? id->key() : QString();
     m_eventLog->setService(historyRow, name);
     m_charts->setService(historyRow, name);
@@ -574,15 +607,22 @@ void MainWindow::refreshGroupChoices()
     keys.removeDuplicates();
     keys.removeIf([](const QString &key) { return key.startsWith(u"__"_s); }); // internal, e.g. __file_sd
     keys.sort();
-    const QString current = m_groupBy->currentData().toString();
-    const QSignalBlocker block(m_groupBy);
-    m_groupBy->clear();
-    m_groupBy->addItem(tr("(nothing)"), QString());
-    for (const QString &key : std::as_const(keys))
-        m_groupBy->addItem(key, key);
-    const int keep = m_groupBy->findData(current);
-    m_groupBy->setCurrentIndex(keep >= 0 ? keep : 0);
+    const auto fill = [&keys](QComboBox *box, const QString &none) {
+        const QString current = box->currentData().toString();
+        const QSignalBlocker block(box);
+        box->clear();
+        box->addItem(none, QString());
+        for (const QString &key : std::as_const(keys))
+            box->addItem(key, key);
+        const int keep = box->findData(current);
+        box->setCurrentIndex(keep >= 0 ? keep : 0);
+    };
+    fill(m_groupBy, tr("(nothing)"));
     m_treeModel->setGroupLabel(m_groupBy->currentData().toString());
+    if (m_wallGroupBy) {
+        fill(m_wallGroupBy, tr("service"));
+        m_fleetWall->setGroupLabel(m_wallGroupBy->currentData().toString());
+    }
 }
 
 void MainWindow::refreshDetail()

@@ -36,6 +36,7 @@ class HistoryRecorder;
 class ServiceFilterProxy;
 class FleetTreeModel;
 class FleetTreeView;
+class FleetWallView;
 class FleetMonitor;
 class ServiceTableModel;
 class TimelineView;
@@ -106,6 +107,7 @@ protected:
 
 private:
     QWidget *buildOverview(const QString &bannerText);
+    QWidget *buildFleetWall();
     QWidget *buildDetail();
     QWidget *buildAlerts();
     void buildMenus();
@@ -131,6 +133,9 @@ private:
     ServiceFilterProxy *m_serviceProxy = nullptr;
     FleetTreeModel *m_treeModel = nullptr;
     QComboBox *m_groupBy = nullptr;
+    QComboBox *m_wallGroupBy = nullptr;
+    FleetWallView *m_fleetWall = nullptr;
+    QWidget *m_presetsPage = nullptr;
     FleetTreeView *m_serviceView = nullptr;
     QLineEdit *m_serviceFilter = nullptr;
     TimelineView *m_timeline = nullptr;

@@ -181,6 +181,12 @@ QVariant ServiceTableModel::data(const QModelIndex &index, int role) const
         return s.flapping;
     case StaleRole:
         return s.stale;
+    case StateSinceRole:
+        return QVariant::fromValue<qint64>(s.stateSinceMs);
+    case ObservedStateRole:
+        return s.observedState ? QVariant(static_cast<int>(*s.observedState)) : QVariant();
+    case ObservedSinceRole:
+        return QVariant::fromValue<qint64>(s.observedSinceMs);
     case NotClosedRole:
         return notClosed(s);
     case FailingRole:

@@ -43,13 +43,16 @@ public:
     {
         StateRole = Qt::UserRole + 1, // int(BreakerState) of the simulated breaker
         SortRole,
-        SparklineRole, // QList<QPointF>: (seconds ago, error %), oldest first, for the last 10 min
-        FlappingRole,  // bool: BreakerStatus::flapping (the flapping rule, on the simulated or real breaker)
-        NotClosedRole, // bool: the simulated or the real breaker is not closed
-        LabelsRole,    // QVariantMap of the service's labels
-        StaleRole,     // bool: its source no longer shows the breaker
-        FailingRole,   // bool: checkFailing(), the latest poll concerning it failed
-        StatusRole,    // BreakerStatus: the whole row, for roll-ups (core computes them)
+        SparklineRole,     // QList<QPointF>: (seconds ago, error %), oldest first, for the last 10 min
+        FlappingRole,      // bool: BreakerStatus::flapping (the flapping rule, on the simulated or real breaker)
+        NotClosedRole,     // bool: the simulated or the real breaker is not closed
+        LabelsRole,        // QVariantMap of the service's labels
+        StaleRole,         // bool: its source no longer shows the breaker
+        FailingRole,       // bool: checkFailing(), the latest poll concerning it failed
+        StatusRole,        // BreakerStatus: the whole row, for roll-ups (core computes them)
+        StateSinceRole,    // qint64: epoch ms the simulated breaker entered its state (0: unknown)
+        ObservedStateRole, // int(BreakerState) of the real breaker; invalid when no source reports one
+        ObservedSinceRole, // qint64: epoch ms the real breaker entered its state (0: unknown)
     };
     static constexpr std::int64_t kSparklineSpanMs = 10 * 60'000;
 

@@ -184,6 +184,9 @@ void WorkbenchWidget::buildUi()
     m_source->setToolTip(tr("Where the calls to replay come from"));
     historyBar->addWidget(m_source);
     m_serviceBox = new QComboBox(this);
+    // Long names (service/breaker@instance) must not widen the window: the list shows them in full.
+    m_serviceBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_serviceBox->setMinimumContentsLength(24);
     m_serviceBox->setToolTip(tr("The service whose live policy is \"current\" and whose history is loaded"));
     fillServiceBox();
     historyBar->addWidget(m_serviceBox);
@@ -291,6 +294,8 @@ QWidget *WorkbenchWidget::buildPolicyPane()
     auto *presetRow = new QHBoxLayout;
     presetRow->addWidget(new QLabel(tr("Preset:"), pane));
     m_presetBox = new QComboBox(pane);
+    m_presetBox->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_presetBox->setMinimumContentsLength(16);
     for (const Preset &p : m_catalog.presets())
         m_presetBox->addItem(u"%1 — %2"_s.arg(p.name, p.library), p.name);
     m_presetBox->setToolTip(tr("The library whose semantics the policy follows; switching resets to its defaults"));
@@ -432,6 +437,9 @@ QWidget *WorkbenchWidget::buildSweepPane()
     auto *charts = new QSplitter(Qt::Horizontal, pane);
     m_heatMap = new SweepHeatMap(charts);
     m_tradeoff = new TradeoffChart(charts);
+    // Side by side but narrow enough for a 1280-pixel screen with the detail pane open.
+    m_heatMap->setMinimumWidth(220);
+    m_tradeoff->setMinimumWidth(220);
     charts->addWidget(m_heatMap);
     charts->addWidget(m_tradeoff);
     charts->setSizes({500, 500});
