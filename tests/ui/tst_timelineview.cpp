@@ -72,6 +72,7 @@ private Q_SLOTS:
     void rendersStateColoursAndFollowsThePalette();
     void svgExport();
     void snapshots();
+    void foldsABreakerOverItsInstances();
 
 private:
     bw::TimelineLayout layout() const;
@@ -401,6 +402,59 @@ void TestTimelineView::snapshots()
     QVERIFY(view.renderToImage(QSize(1600, 1000)).save(dir.filePath(u"timeline-24h.png"_s)));
     QVERIFY(view.renderToSvg(dir.filePath(u"timeline.svg"_s), QSize(1600, 1000)));
     qInfo("snapshots in %s", qPrintable(dir.absolutePath()));
+}
+
+void TestTimelineView::foldsABreakerOverItsInstances()
+{
+    // History rows 0-2: one breaker on three instances (row 1 opened 40 to 20 minutes ago); the rest on one each.
+    QList<bw::BreakerId> ids;
+    for (int i = 0; i < 3; ++i)
+        ids << bw::BreakerId{u"checkout"_s, u"i%1"_s.arg(i), u"paymentGateway"_s};
+    for (int i = 3; i < 40; ++i)
+        ids << bw::BreakerId{u"service-%1"_s.arg(i), u"h:80"_s, {}};
+    m_view->setBreakers(ids);
+    QCOMPARE(m_view->rowCount(), 1 + 37);
+    QCOMPARE(m_view->rowName(0), u"checkout/paymentGateway"_s);
+    QVERIFY(m_view->isFoldedRow(0));
+    QCOMPARE(m_view->historyRowsOf(0), (std::vector<int>{0, 1, 2}));
+    QCOMPARE(m_view->rowName(1), u"service-3@h:80"_s);
+
+    // The folded band is open where one instance was, and says how many.
+    const QString hover = m_view->hoverText(bandPoint(0, TrackKind::Simulated, kNow - 30 * kMinute));
+    QVERIFY2(hover.startsWith(u"checkout/paymentGateway on 3 instances · simulated breaker"_s), qPrintable(hover));
+    QVERIFY2(hover.contains(u"1 open, 2 closed of 3 instances with data"_s), qPrintable(hover));
+    const QImage image = m_view->renderToImage(m_view->viewport()->size());
+    QCOMPARE(QColor(image.pixel(bandPoint(0, TrackKind::Simulated, kNow - 25 * kMinute) + QPoint(0, 3))),
+             bw::StatePalette::fill(BreakerState::Open));
+    QCOMPARE(QColor(image.pixel(bandPoint(0, TrackKind::Simulated, kNow - 10 * kMinute) + QPoint(0, 3))),
+             bw::StatePalette::displayFill(BreakerState::Closed, Qt::white));
+
+    // A click on the band selects the breaker (its first instance); its instances stay folded.
+    QSignalSpy activated(m_view.get(), &bw::TimelineView::serviceActivated);
+    QTest::mouseClick(m_view->viewport(), Qt::LeftButton, {}, bandPoint(0, TrackKind::Simulated, kNow - 5 * kMinute));
+    QCOMPARE(activated.count(), 1);
+    QCOMPARE(activated.at(0).at(0).toInt(), 0);
+    QCOMPARE(m_view->rowCount(), 38);
+
+    // The triangle unfolds it: a row per instance below it, each drawing its own history.
+    QTest::mouseClick(m_view->viewport(), Qt::LeftButton, {}, QPoint(8, layout().rowRect(0).center().y()));
+    QVERIFY(m_view->isUnfolded(u"checkout/paymentGateway"_s));
+    QCOMPARE(m_view->rowCount(), 1 + 3 + 37);
+    QVERIFY(!m_view->isFoldedRow(0));
+    QCOMPARE(m_view->historyRowsOf(2), std::vector<int>{1});
+    QCOMPARE(m_view->rowName(2), u"checkout/paymentGateway@i1"_s);
+    QVERIFY2(m_view->hoverText(bandPoint(2, TrackKind::Simulated, kNow - 30 * kMinute)).contains(u"OPEN from"_s),
+             qPrintable(m_view->hoverText(bandPoint(2, TrackKind::Simulated, kNow - 30 * kMinute))));
+    // Selecting the second instance (from the overview) highlights its own row; Down moves to the third.
+    m_view->setSelectedService(1);
+    m_view->setFocus();
+    QTest::keyClick(m_view.get(), Qt::Key_Down);
+    QCOMPARE(m_view->selectedService(), 2);
+    // Space folds it again.
+    QTest::keyClick(m_view.get(), Qt::Key_Space);
+    QVERIFY(!m_view->isUnfolded(u"checkout/paymentGateway"_s));
+    QCOMPARE(m_view->rowCount(), 38);
+    QCOMPARE(m_view->selectedService(), 2); // still selected, shown by its breaker's folded row
 }
 
 QTEST_MAIN(TestTimelineView)

@@ -7,6 +7,7 @@ namespace bw {
 SpanSelector::SpanSelector(std::int64_t defaultSpanMs, QWidget *parent) : QComboBox(parent)
 {
     constexpr qint64 minute = 60'000;
+    addItem(tr("Last 5 min"), 5 * minute);
     addItem(tr("Last 15 min"), 15 * minute);
     addItem(tr("Last 1 h"), 60 * minute);
     addItem(tr("Last 6 h"), 6 * 60 * minute);

@@ -205,6 +205,8 @@ MainWindow::MainWindow(const DashboardContext &context, const QString &bannerTex
     resizeDocks({alertsDock}, {first.height() < 900 ? 100 : 150}, Qt::Vertical);
     m_overviewSplit->setSizes({first.height() < 900 ? 440 : 400, 300});
     restoreLayout();
+    // The charts open on the span the timeline chose for the history there is (20 s of data: the last 5 minutes).
+    m_charts->setSpanMs(m_timeline->axis().span());
     refreshStatusBar();
     selectBreaker(m_serviceModel->rowCount() > 0 ? std::optional(m_serviceModel->idAt(0)) : std::nullopt);
 }
@@ -282,7 +284,10 @@ QWidget *MainWindow::buildOverview(const QString &bannerText)
     m_serviceView->sortByColumn(-1, Qt::AscendingOrder);
     m_serviceView->setItemDelegateForColumn(ServiceTableModel::ErrorRateColumn, new SparklineDelegate(this));
     m_serviceView->setColumnWidth(ServiceTableModel::NameColumn, 150);
-    m_serviceView->setColumnWidth(ServiceTableModel::InstanceColumn, 120);
+    // Wide enough for an instance address and for a parent's roll-up ("10 of 12 breakers open").
+    m_serviceView->setColumnWidth(
+        ServiceTableModel::InstanceColumn,
+        std::max(120, QFontMetrics(m_serviceView->font()).horizontalAdvance(tr("10 of 12 breakers open")) + 16));
     m_serviceView->setColumnWidth(ServiceTableModel::StateColumn, 95);
     m_serviceView->setColumnWidth(ServiceTableModel::ObservedColumn, 95);
     m_serviceView->setColumnWidth(ServiceTableModel::ErrorRateColumn, 140);
@@ -324,13 +329,13 @@ QWidget *MainWindow::buildOverview(const QString &bannerText)
 
     m_timeline = new TimelineView(m_ctx.history, m_ctx.clock, m_overviewSplit);
     m_timeline->setObjectName(u"timeline"_s);
-    m_timeline->setServiceNames(m_ctx.recorder->serviceNames());
+    m_timeline->setBreakers(m_ctx.recorder->ids());
     // The span fits the history there is (restored from the store, or none yet): 20 s of data on a 5-minute axis,
     // not squeezed into the right edge of a quarter hour.
     const std::int64_t now = m_ctx.clock();
     m_timeline->setSpan(TimeAxis::initialSpanFor(now - earliestRecordedTime(*m_ctx.history).value_or(now)));
     connect(m_ctx.recorder, &HistoryRecorder::servicesChanged, this, [this] {
-        m_timeline->setServiceNames(m_ctx.recorder->serviceNames());
+        m_timeline->setBreakers(m_ctx.recorder->ids());
         // The selection follows its breaker to its new row, or goes if the breaker went.
         selectBreaker(m_selected && m_ctx.monitor->contains(*m_selected) ? m_selected : std::nullopt);
     });

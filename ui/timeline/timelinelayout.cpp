@@ -12,7 +12,7 @@ TimelineLayout::TimelineLayout(QSize size_, int fontHeight_, int scrollOffset_)
     axisHeight = fontHeight + 10;
     rowPadding = std::max(4, fontHeight / 3);
     subLabelWidth = fontHeight * 5 / 2;
-    gutterWidth = std::clamp(size.width() / 6, fontHeight * 9, fontHeight * 16);
+    gutterWidth = std::clamp(size.width() / 5, fontHeight * 10, fontHeight * 16);
 }
 
 QRect TimelineLayout::plotRect() const

@@ -23,6 +23,7 @@ namespace bw {
 namespace {
 
 constexpr double kTickSpacingPx = 110;
+constexpr int kFoldArrowWidth = 18; // the fold triangle in front of a breaker over several instances
 constexpr std::int64_t kDefaultSpanMs = 3'600'000;
 
 QColor mix(const QColor &a, const QColor &b, double amountOfB)
@@ -143,6 +144,10 @@ TimelineView::TimelineView(const FleetHistory *history, Clock clock, QWidget *pa
     m_coalesce.setSingleShot(true);
     m_coalesce.setInterval(40);
     connect(&m_coalesce, &QTimer::timeout, this, [this] {
+        // The store may have grown rows the names were waiting for.
+        const int historyRows = m_history ? std::min(static_cast<int>(m_names.size()), m_history->serviceCount()) : 0;
+        if (historyRows != m_builtHistoryRows)
+            return rebuildRows();
         updateScrollBar();
         viewport()->update();
     });
@@ -159,14 +164,58 @@ TimelineView::~TimelineView() = default;
 void TimelineView::setHistory(const FleetHistory *history)
 {
     m_history = history;
-    updateScrollBar();
-    viewport()->update();
+    rebuildRows();
 }
 
 void TimelineView::setServiceNames(const QStringList &names)
 {
     m_names = names;
-    if (m_selected >= rowCount())
+    m_ids.clear();
+    rebuildRows();
+}
+
+void TimelineView::setBreakers(const QList<BreakerId> &idsByHistoryRow)
+{
+    m_ids = idsByHistoryRow;
+    m_names.clear();
+    for (const BreakerId &id : idsByHistoryRow)
+        m_names << id.key();
+    rebuildRows();
+}
+
+void TimelineView::rebuildRows()
+{
+    const int historyRows = m_history ? std::min(static_cast<int>(m_names.size()), m_history->serviceCount()) : 0;
+    m_rows.clear();
+    if (m_ids.isEmpty()) {
+        for (int i = 0; i < historyRows; ++i)
+            m_rows.push_back({m_names[i], {}, {i}, false, false});
+    } else {
+        // Breakers in the order they first appear; their instances under them.
+        QStringList order;
+        QHash<QString, std::vector<int>> instances;
+        for (int i = 0; i < historyRows; ++i) {
+            const BreakerId &id = m_ids[i];
+            const QString key = id.isHealth() ? id.service : id.service + u'/' + id.breaker;
+            auto &rows = instances[key];
+            if (rows.empty())
+                order << key;
+            rows.push_back(i);
+        }
+        for (const QString &key : std::as_const(order)) {
+            const std::vector<int> &rows = instances[key];
+            if (rows.size() == 1) {
+                m_rows.push_back({m_names[rows.front()], {}, rows, false, false});
+                continue;
+            }
+            m_rows.push_back({key, key, rows, true, false});
+            if (m_unfolded.contains(key))
+                for (int i : rows)
+                    m_rows.push_back({m_names[i], key, {i}, false, true});
+        }
+    }
+    m_builtHistoryRows = historyRows;
+    if (m_selected >= historyRows)
         m_selected = -1;
     updateScrollBar();
     viewport()->update();
@@ -174,7 +223,61 @@ void TimelineView::setServiceNames(const QStringList &names)
 
 int TimelineView::rowCount() const
 {
-    return m_history ? std::min(static_cast<int>(m_names.size()), m_history->serviceCount()) : 0;
+    return static_cast<int>(m_rows.size());
+}
+
+QString TimelineView::rowName(int row) const
+{
+    return row >= 0 && row < rowCount() ? m_rows[static_cast<std::size_t>(row)].name : QString();
+}
+
+std::vector<int> TimelineView::historyRowsOf(int row) const
+{
+    return row >= 0 && row < rowCount() ? m_rows[static_cast<std::size_t>(row)].history : std::vector<int>{};
+}
+
+bool TimelineView::isFoldedRow(int row) const
+{
+    return row >= 0 && row < rowCount() && m_rows[static_cast<std::size_t>(row)].group &&
+           !m_unfolded.contains(m_rows[static_cast<std::size_t>(row)].groupKey);
+}
+
+void TimelineView::setUnfolded(const QString &breakerKey, bool unfolded)
+{
+    if (unfolded == m_unfolded.contains(breakerKey))
+        return;
+    if (unfolded)
+        m_unfolded.insert(breakerKey);
+    else
+        m_unfolded.remove(breakerKey);
+    rebuildRows();
+    setSelectedService(m_selected); // keeps the selection in view
+}
+
+void TimelineView::toggleFold(int row)
+{
+    if (row >= 0 && row < rowCount() && m_rows[static_cast<std::size_t>(row)].groupKey.size() > 0)
+        setUnfolded(m_rows[static_cast<std::size_t>(row)].groupKey,
+                    !m_unfolded.contains(m_rows[static_cast<std::size_t>(row)].groupKey));
+}
+
+int TimelineView::rowOfHistory(int historyRow) const
+{
+    if (historyRow < 0)
+        return -1;
+    for (int row = 0; row < rowCount(); ++row) {
+        const Row &r = m_rows[static_cast<std::size_t>(row)];
+        const bool shows = r.group ? isFoldedRow(row) && std::ranges::find(r.history, historyRow) != r.history.end()
+                                   : r.history.front() == historyRow;
+        if (shows)
+            return row;
+    }
+    return -1;
+}
+
+bool TimelineView::rowSelected(int row) const
+{
+    return m_selected >= 0 && rowOfHistory(m_selected) == row;
 }
 
 void TimelineView::setUtcOffsetSeconds(int seconds)
@@ -220,11 +323,12 @@ void TimelineView::historyChanged()
 
 void TimelineView::setSelectedService(int index)
 {
-    m_selected = index >= 0 && index < rowCount() ? index : -1;
-    if (m_selected >= 0) {
+    const int historyRows = m_history ? std::min(static_cast<int>(m_names.size()), m_history->serviceCount()) : 0;
+    m_selected = index >= 0 && index < historyRows ? index : -1;
+    if (const int row = rowOfHistory(m_selected); row >= 0) {
         const TimelineLayout layout = layoutFor(viewport()->size());
         const int visible = layout.size.height() - layout.headerHeight();
-        const int top = m_selected * layout.rowHeight();
+        const int top = row * layout.rowHeight();
         QScrollBar *bar = verticalScrollBar();
         if (top < bar->value())
             bar->setValue(top);
@@ -234,9 +338,12 @@ void TimelineView::setSelectedService(int index)
     viewport()->update();
 }
 
-void TimelineView::selectAndActivate(int index)
+// `row` is a row of the view; a folded breaker selects (and activates) its first instance.
+void TimelineView::selectAndActivate(int row)
 {
-    setSelectedService(index);
+    if (row < 0 || row >= rowCount())
+        return;
+    setSelectedService(m_rows[static_cast<std::size_t>(row)].history.front());
     if (m_selected >= 0)
         Q_EMIT serviceActivated(m_selected);
 }
@@ -281,6 +388,13 @@ void TimelineView::panBy(double dx)
 TimelineLayout TimelineView::layoutFor(QSize size) const
 {
     TimelineLayout layout(size, fontMetrics().height(), verticalScrollBar()->value());
+    // The legend takes a second line rather than leaving states out when the view is narrow.
+    const QFontMetrics fm = fontMetrics();
+    int needed = 0;
+    for (const QString &label : legendLabels())
+        needed += legendItemWidth(fm, label);
+    if (needed > size.width() - layout.rightMargin - liveBadgeWidth() - 8 - layout.gutterWidth)
+        layout.legendHeight *= 2;
     layout.scrollOffset = std::min(layout.scrollOffset, layout.maxScroll(rowCount()));
     return layout;
 }
@@ -295,7 +409,7 @@ TimeAxis TimelineView::axisFor(const TimelineLayout &layout) const
 
 void TimelineView::updateScrollBar()
 {
-    const TimelineLayout layout(viewport()->size(), fontMetrics().height());
+    const TimelineLayout layout = layoutFor(viewport()->size());
     QScrollBar *bar = verticalScrollBar();
     bar->setRange(0, layout.maxScroll(rowCount()));
     bar->setPageStep(std::max(1, viewport()->height() - layout.headerHeight()));
@@ -391,6 +505,33 @@ void TimelineView::paintTimeline(QPainter &p, QSize size) const
     paintHeader(p, layout, axis);
 }
 
+QStringList TimelineView::legendLabels()
+{
+    return {StatePalette::label(BreakerState::Closed),
+            StatePalette::label(BreakerState::HalfOpen),
+            StatePalette::label(BreakerState::Open),
+            StatePalette::label(BreakerState::ForcedOpen),
+            StatePalette::label(BreakerState::Disabled),
+            StatePalette::label(BreakerState::MetricsOnly),
+            u"FLAPPING"_s,
+            u"no data"_s};
+}
+
+int TimelineView::legendItemWidth(const QFontMetrics &fm, const QString &label)
+{
+    return (fm.height() - 4) + 6 + fm.horizontalAdvance(label) + 16;
+}
+
+QString TimelineView::liveBadgeText() const
+{
+    return m_live ? u"● LIVE"_s : u"PAUSED · End: back to live"_s;
+}
+
+int TimelineView::liveBadgeWidth() const
+{
+    return QFontMetrics(bolded(font())).horizontalAdvance(liveBadgeText()) + 16;
+}
+
 void TimelineView::paintHeader(QPainter &p, const TimelineLayout &layout, const TimeAxis &axis) const
 {
     const QPalette &pal = palette();
@@ -411,14 +552,16 @@ void TimelineView::paintHeader(QPainter &p, const TimelineLayout &layout, const 
     bold.setBold(true);
     p.setFont(bold);
     p.setPen(windowText);
-    const QRect title(8, 0, layout.gutterWidth - 12, layout.legendHeight);
+    const int legendLines = layout.legendHeight > fm.height() + 12 ? 2 : 1;
+    const int lineHeight = layout.legendHeight / legendLines;
+    const QRect title(8, 0, layout.gutterWidth - 12, lineHeight);
     p.drawText(title, Qt::AlignLeft | Qt::AlignVCenter,
                (m_live ? u"Last %1"_s : u"%1 shown"_s).arg(TimeAxis::spanText(axis.span())));
 
     // Live badge, right.
-    const QString badge = m_live ? u"● LIVE"_s : u"PAUSED · End: back to live"_s;
-    const int badgeWidth = QFontMetrics(bold).horizontalAdvance(badge) + 16;
-    const QRect badgeRect(w - layout.rightMargin - badgeWidth, 4, badgeWidth, layout.legendHeight - 8);
+    const QString badge = liveBadgeText();
+    const int badgeWidth = liveBadgeWidth();
+    const QRect badgeRect(w - layout.rightMargin - badgeWidth, 4, badgeWidth, lineHeight - 8);
     if (m_live) {
         p.setPen(Qt::NoPen);
         p.setBrush(pal.color(QPalette::Highlight));
@@ -452,12 +595,16 @@ void TimelineView::paintHeader(QPainter &p, const TimelineLayout &layout, const 
         {u"no data"_s, noData, Qt::NoBrush},
     };
     int x = plot.left();
+    int line = 0;
     const int swatch = fm.height() - 4;
     for (const Item &item : items) {
-        const int itemWidth = swatch + 6 + fm.horizontalAdvance(item.label) + 16;
-        if (x + itemWidth > badgeRect.left() - 8)
+        const int itemWidth = legendItemWidth(fm, item.label);
+        if (x + itemWidth > badgeRect.left() - 8 && ++line < legendLines)
+            x = plot.left();
+        if (line >= legendLines || x + itemWidth > badgeRect.left() - 8)
             break;
-        const QRect box(x, (layout.legendHeight - swatch) / 2, swatch, swatch);
+        const int top = line * lineHeight;
+        const QRect box(x, top + (lineHeight - swatch) / 2, swatch, swatch);
         if (item.pattern == Qt::BDiagPattern) {
             p.setBrushOrigin(box.topLeft());
             p.fillRect(box, flappingBrush(item.colour, StatePalette::displayFill(BreakerState::Closed, base)));
@@ -470,8 +617,7 @@ void TimelineView::paintHeader(QPainter &p, const TimelineLayout &layout, const 
         p.setBrush(Qt::NoBrush);
         p.drawRect(QRectF(box).adjusted(0.5, 0.5, -0.5, -0.5));
         p.setPen(windowText);
-        p.drawText(QRect(x + swatch + 6, 0, itemWidth, layout.legendHeight), Qt::AlignLeft | Qt::AlignVCenter,
-                   item.label);
+        p.drawText(QRect(x + swatch + 6, top, itemWidth, lineHeight), Qt::AlignLeft | Qt::AlignVCenter, item.label);
         x += itemWidth;
     }
 
@@ -513,7 +659,8 @@ void TimelineView::paintRow(QPainter &p, const TimelineLayout &layout, const Tim
 {
     const QRect plot = layout.plotRect();
     const QRect rowRect = layout.rowRect(row);
-    const bool selected = row == m_selected;
+    const Row &shown = m_rows[static_cast<std::size_t>(row)];
+    const bool selected = rowSelected(row);
 
     // Gutter: the name, then "sim" / "real" next to their bands.
     const QRect gutterCell(0, rowRect.top(), layout.gutterWidth, rowRect.height());
@@ -526,29 +673,75 @@ void TimelineView::paintRow(QPainter &p, const TimelineLayout &layout, const Tim
         p.fillRect(plotCell, style.alternatePlot);
     }
     const QColor nameColour = selected ? style.highlightedText : style.windowText;
-    const QRect nameRect(8, rowRect.top(), layout.gutterWidth - layout.subLabelWidth - 14, rowRect.height());
+    const int indent = shown.member ? kFoldArrowWidth + 6 : 8;
+    const QRect nameRect(indent, rowRect.top(), layout.gutterWidth - layout.subLabelWidth - 6 - indent,
+                         rowRect.height());
     p.setFont(selected ? style.nameBold : style.name);
     p.setPen(nameColour);
-    // "checkout/paymentGateway@10.0.0.7:8080": the breaker on the first line, its instance below in small type, so
-    // neither is cut in the middle.
-    const QString key = m_names.value(row);
-    const qsizetype at = key.lastIndexOf(u'@');
     const QFontMetrics &nameMetrics = selected ? style.nameBoldMetrics : style.nameMetrics;
-    if (at > 0 && rowRect.height() >= 2 * QFontMetrics(style.small).height()) {
-        const int half = rowRect.height() / 2;
-        p.drawText(QRect(nameRect.left(), rowRect.top(), nameRect.width(), half), Qt::AlignLeft | Qt::AlignBottom,
+    const bool twoLines = rowRect.height() >= 2 * QFontMetrics(style.small).height();
+    const int half = rowRect.height() / 2;
+    const QRect firstLine(nameRect.left(), rowRect.top(), nameRect.width(), half);
+    const QRect secondLine(nameRect.left(), rowRect.top() + half, nameRect.width(), rowRect.height() - half);
+    // "checkout/paymentGateway@10.0.0.7:8080": the breaker on the first line, its instance below in small type, so
+    // neither is cut in the middle; a breaker over several instances says how many, behind its fold triangle.
+    const QString &key = shown.name;
+    const qsizetype at = key.lastIndexOf(u'@');
+    if (shown.group) {
+        const bool unfolded = m_unfolded.contains(shown.groupKey);
+        p.drawText(QRect(2, rowRect.top(), kFoldArrowWidth, rowRect.height()), Qt::AlignCenter,
+                   unfolded ? u"▾"_s : u"▸"_s);
+        const QRect oneName(kFoldArrowWidth, rowRect.top(), nameRect.right() - kFoldArrowWidth, rowRect.height());
+        // The breaker on the first line (what tells the rows apart), "service ×3" (instances) below.
+        const qsizetype slash = key.indexOf(u'/');
+        const QString breaker = slash > 0 ? key.mid(slash + 1) : tr("health");
+        const QString service = slash > 0 ? key.left(slash) : key;
+        if (twoLines) {
+            p.drawText(QRect(oneName.left(), rowRect.top(), oneName.width(), half), Qt::AlignLeft | Qt::AlignBottom,
+                       nameMetrics.elidedText(breaker, Qt::ElideRight, oneName.width()));
+            p.setFont(style.small);
+            p.drawText(QRect(oneName.left(), rowRect.top() + half, oneName.width(), rowRect.height() - half),
+                       Qt::AlignLeft | Qt::AlignTop,
+                       style.smallMetrics.elidedText(tr("%1 ×%2").arg(service).arg(shown.history.size()),
+                                                     Qt::ElideMiddle, oneName.width()));
+        } else {
+            p.drawText(oneName, Qt::AlignLeft | Qt::AlignVCenter,
+                       nameMetrics.elidedText(key, Qt::ElideMiddle, oneName.width()));
+        }
+    } else if (shown.member && at > 0) {
+        p.drawText(nameRect, Qt::AlignLeft | Qt::AlignVCenter,
+                   nameMetrics.elidedText(key.mid(at + 1), Qt::ElideLeft, nameRect.width()));
+    } else if (at > 0 && twoLines) {
+        p.drawText(firstLine, Qt::AlignLeft | Qt::AlignBottom,
                    nameMetrics.elidedText(key.left(at), Qt::ElideRight, nameRect.width()));
         p.setFont(style.small);
-        p.drawText(QRect(nameRect.left(), rowRect.top() + half, nameRect.width(), rowRect.height() - half),
-                   Qt::AlignLeft | Qt::AlignTop,
+        p.drawText(secondLine, Qt::AlignLeft | Qt::AlignTop,
                    QFontMetrics(style.small).elidedText(key.mid(at), Qt::ElideLeft, nameRect.width()));
     } else {
         p.drawText(nameRect, Qt::AlignLeft | Qt::AlignVCenter,
                    nameMetrics.elidedText(key, Qt::ElideMiddle, nameRect.width()));
     }
 
+    if (shown.group) {
+        p.setFont(style.small);
+        for (int i = 0; i < kTrackKindCount; ++i) {
+            const QRect band = layout.bandRect(row, static_cast<TrackKind>(i));
+            p.setPen(selected ? nameColour : style.subLabel);
+            p.drawText(
+                QRect(layout.gutterWidth - layout.subLabelWidth - 6, band.top(), layout.subLabelWidth, band.height()),
+                Qt::AlignRight | Qt::AlignVCenter, style.subLabels[i]);
+        }
+        paintFoldedBands(p, layout, axis, style, row);
+        if (selected) {
+            p.setPen(QPen(style.highlight, 2));
+            p.setBrush(Qt::NoBrush);
+            p.drawRect(QRect(plot.left() - 1, rowRect.top() + 1, plot.width() + 2, rowRect.height() - 2));
+        }
+        return;
+    }
+
     const std::int64_t minDuration = minRunMs(axis);
-    const ServiceHistory &service = m_history->service(row);
+    const ServiceHistory &service = m_history->service(shown.history.front());
     p.setFont(style.small);
     for (int i = 0; i < kTrackKindCount; ++i) {
         const auto kind = static_cast<TrackKind>(i);
@@ -611,6 +804,96 @@ void TimelineView::paintRow(QPainter &p, const TimelineLayout &layout, const Tim
     }
 }
 
+void TimelineView::paintFoldedBands(QPainter &p, const TimelineLayout &layout, const TimeAxis &axis,
+                                    const RowStyle &style, int row) const
+{
+    const Row &shown = m_rows[static_cast<std::size_t>(row)];
+    const std::int64_t minDuration = minRunMs(axis);
+    for (int i = 0; i < kTrackKindCount; ++i) {
+        const auto kind = static_cast<TrackKind>(i);
+        const QRect band = layout.bandRect(row, kind);
+        p.fillRect(band, style.noData);
+        std::vector<std::vector<DisplayRun>> tracks;
+        tracks.reserve(shown.history.size());
+        for (int h : shown.history) {
+            const TrackHistory &track = m_history->service(h).track(kind);
+            tracks.push_back(track.empty() ? std::vector<DisplayRun>{}
+                                           : track.runs(axis.start(), axis.end(), minDuration, lastRunUntil(track)));
+        }
+        for (const FoldedRun &run : foldRuns(tracks)) {
+            int x0 = static_cast<int>(std::lround(axis.xForTime(run.start)));
+            int x1 = static_cast<int>(std::lround(axis.xForTime(run.end)));
+            x0 = std::max(x0, band.left());
+            x1 = std::min(x1, band.right() + 1);
+            if (x1 <= x0)
+                x1 = x0 + 1;
+            const QRect r(x0, band.top(), x1 - x0, band.height());
+            const auto worst = static_cast<int>(run.worst);
+            const QColor &colour = style.fill[worst];
+            if (run.flapping > 0) {
+                p.setBrushOrigin(0, band.top());
+                p.fillRect(r, flappingBrush(colour, style.fill[static_cast<int>(BreakerState::Closed)]));
+            } else {
+                p.fillRect(r, colour);
+                if (StatePalette::hatched(run.worst))
+                    p.fillRect(r, QBrush(QColor(255, 255, 255, 200), Qt::FDiagPattern));
+            }
+            if (run.notClosed == 0 && run.flapping == 0)
+                continue; // all closed: the quiet background
+            // "2/3 OPEN": how many of the instances are in the worst state.
+            const int count = rejectsAll(run.worst)                 ? run.open
+                              : run.worst == BreakerState::HalfOpen ? run.halfOpen
+                              : run.notClosed > 0                   ? run.notClosed
+                                                                    : run.flapping;
+            const QString label = run.notClosed > 0 ? u"%1/%2 %3"_s.arg(count).arg(run.members).arg(style.label[worst])
+                                                    : tr("%1/%2 FLAPPING").arg(count).arg(run.members);
+            const int labelWidth = style.smallMetrics.horizontalAdvance(label) + 8;
+            if (r.width() < labelWidth + 2)
+                continue;
+            const QRect labelRect(r.left() + 1, r.top() + 1, labelWidth, r.height() - 2);
+            if (run.flapping > 0 || StatePalette::hatched(run.worst))
+                p.fillRect(labelRect, colour);
+            p.setPen(StatePalette::text(run.worst));
+            p.drawText(labelRect, Qt::AlignCenter, label);
+        }
+    }
+}
+
+QString TimelineView::foldedHoverText(int row, TrackKind kind, std::int64_t t, const TimeAxis &axis) const
+{
+    const Row &shown = m_rows[static_cast<std::size_t>(row)];
+    QStringList lines{tr("%1 on %2 instances · %3").arg(shown.name).arg(shown.history.size()).arg(trackName(kind))};
+    const std::int64_t minDuration = minRunMs(axis);
+    std::vector<std::vector<DisplayRun>> tracks;
+    for (int h : shown.history) {
+        const TrackHistory &track = m_history->service(h).track(kind);
+        tracks.push_back(track.empty() ? std::vector<DisplayRun>{}
+                                       : track.runs(axis.start(), axis.end(), minDuration, lastRunUntil(track)));
+    }
+    for (const FoldedRun &run : foldRuns(tracks)) {
+        if (t < run.start || t >= run.end)
+            continue;
+        lines << tr("from %1 to %2 (%3):")
+                     .arg(formatTime(run.start), formatTime(run.end), formatDurationMs(run.end - run.start));
+        QStringList counts;
+        if (run.open > 0)
+            counts << tr("%1 open").arg(run.open);
+        if (run.halfOpen > 0)
+            counts << tr("%1 half-open").arg(run.halfOpen);
+        if (const int other = run.notClosed - run.open - run.halfOpen; other > 0)
+            counts << tr("%1 disabled or metrics-only").arg(other);
+        if (const int closed = run.members - run.notClosed; closed > 0)
+            counts << tr("%1 closed").arg(closed);
+        if (run.flapping > 0)
+            counts << tr("%1 flapping").arg(run.flapping);
+        lines << tr("%1 of %2 instances with data").arg(counts.join(u", "_s)).arg(run.members);
+        lines << tr("Click the triangle (or press Space) to see each instance.");
+        return lines.join(u'\n');
+    }
+    lines << tr("no data at %1").arg(formatTime(t));
+    return lines.join(u'\n');
+}
+
 // ---- interaction ----
 
 void TimelineView::resizeEvent(QResizeEvent *event)
@@ -659,12 +942,26 @@ void TimelineView::mouseReleaseEvent(QMouseEvent *event)
     if (m_pressed && !m_dragging) {
         const TimelineLayout layout = layoutFor(viewport()->size());
         const int row = layout.rowAt(event->position().toPoint().y(), rowCount());
-        if (row >= 0)
+        // The triangle in front of a breaker over several instances folds or unfolds it.
+        if (row >= 0 && m_rows[static_cast<std::size_t>(row)].group && event->position().x() < kFoldArrowWidth)
+            toggleFold(row);
+        else if (row >= 0)
             selectAndActivate(row);
     }
     m_pressed = false;
     m_dragging = false;
     viewport()->unsetCursor();
+}
+
+void TimelineView::mouseDoubleClickEvent(QMouseEvent *event)
+{
+    const TimelineLayout layout = layoutFor(viewport()->size());
+    const int row = layout.rowAt(event->position().toPoint().y(), rowCount());
+    if (event->button() == Qt::LeftButton && row >= 0 && m_rows[static_cast<std::size_t>(row)].group &&
+        event->position().x() >= kFoldArrowWidth)
+        toggleFold(row);
+    else
+        QAbstractScrollArea::mouseDoubleClickEvent(event);
 }
 
 void TimelineView::wheelEvent(QWheelEvent *event)
@@ -701,12 +998,19 @@ void TimelineView::keyPressEvent(QKeyEvent *event)
         panBy(-plot.width() / 10.0);
         break;
     case Qt::Key_Up:
-        if (rowCount() > 0)
-            selectAndActivate(m_selected < 0 ? 0 : std::max(0, m_selected - 1));
+        if (rowCount() > 0) {
+            const int current = rowOfHistory(m_selected);
+            selectAndActivate(current < 0 ? 0 : std::max(0, current - 1));
+        }
         break;
     case Qt::Key_Down:
-        if (rowCount() > 0)
-            selectAndActivate(m_selected < 0 ? 0 : std::min(rowCount() - 1, m_selected + 1));
+        if (rowCount() > 0) {
+            const int current = rowOfHistory(m_selected);
+            selectAndActivate(current < 0 ? 0 : std::min(rowCount() - 1, current + 1));
+        }
+        break;
+    case Qt::Key_Space:
+        toggleFold(rowOfHistory(m_selected));
         break;
     case Qt::Key_PageUp:
         verticalScrollBar()->triggerAction(QAbstractSlider::SliderPageStepSub);
@@ -764,12 +1068,15 @@ QString TimelineView::hoverText(QPoint pos) const
     if (trackIndex < 0)
         return {};
     const auto kind = static_cast<TrackKind>(trackIndex);
-    const ServiceHistory &service = m_history->service(row);
-    const TrackHistory &track = service.track(kind);
     const std::int64_t t = axis.timeForX(pos.x());
+    const Row &shown = m_rows[static_cast<std::size_t>(row)];
+    if (shown.group)
+        return foldedHoverText(row, kind, t, axis);
+    const ServiceHistory &service = m_history->service(shown.history.front());
+    const TrackHistory &track = service.track(kind);
     const std::int64_t until = lastRunUntil(track);
 
-    QStringList lines{u"%1 · %2"_s.arg(m_names.value(row), trackName(kind))};
+    QStringList lines{u"%1 · %2"_s.arg(shown.name, trackName(kind))};
     const auto run = track.runAt(t, until);
     if (!run) {
         lines << tr("no data at %1").arg(formatTime(t));

@@ -1,21 +1,29 @@
 #pragma once
 
+#include "fleet/breakerid.h"
 #include "history/fleethistory.h"
+#include "history/foldedruns.h"
 #include "timeline/timeaxis.h"
 #include "timeline/timelinelayout.h"
 
 #include <QAbstractScrollArea>
 #include <QImage>
+#include <QSet>
 #include <QStringList>
 #include <QTimer>
 
 #include <functional>
+#include <vector>
 
 namespace bw {
 
-// State timelines of a fleet, Grafana state-timeline style: one row per service with a band per breaker (the
-// simulated one on top, the observed real one below), runs coloured by state and labelled where wide enough,
-// flapping stretches hatched, a shared time axis, vertical scrolling (only visible rows are painted).
+// State timelines of a fleet, Grafana state-timeline style: one row per breaker with two bands (the simulated
+// breaker on top, the observed real one below), runs coloured by state and labelled where wide enough, flapping
+// stretches hatched, a shared time axis, vertical scrolling (only visible rows are painted).
+//
+// Hierarchy (setBreakers()): a breaker on several instances is one row whose bands fold its instances together
+// (foldRuns(): the worst state, labelled "2/3 OPEN"); unfolding it (a click on its triangle, a double click, Space)
+// adds a row per instance below it. With setServiceNames() every history row is a row of its own.
 //
 // Interaction: wheel zooms around the cursor (over the names, or with Shift, it scrolls); drag pans; +/- zoom,
 // Left/Right pan, Up/Down move the selection, PageUp/PageDown scroll, End (or followLive()) resumes live follow,
@@ -35,9 +43,19 @@ public:
     ~TimelineView() override;
 
     void setHistory(const FleetHistory *history);
-    // Names of the services, by the store's index. Rows shown: min(names, store services).
+    // Names of the services, by the store's index, each its own row. Rows shown: min(names, store services).
     void setServiceNames(const QStringList &names);
+    // The breakers, by the store's index: a breaker on several instances becomes one folded row over them.
+    void setBreakers(const QList<BreakerId> &idsByHistoryRow);
+    // Rows shown (folded breakers count once, unfolded ones once plus once per instance).
     int rowCount() const;
+    // What a row shows, for tests and tooltips: its name and the history rows it draws (one, or its instances).
+    QString rowName(int row) const;
+    std::vector<int> historyRowsOf(int row) const;
+    bool isFoldedRow(int row) const; // a breaker over several instances, folded
+    // Folds or unfolds the row of the breaker "service/breaker" (BreakerId::breakerLabel()); no-op for others.
+    void setUnfolded(const QString &breakerKey, bool unfolded);
+    bool isUnfolded(const QString &breakerKey) const { return m_unfolded.contains(breakerKey); }
 
     const TimeAxis &axis() const { return m_axis; }
     // Shows [start, end); leaves live follow.
@@ -79,6 +97,7 @@ protected:
     void mousePressEvent(QMouseEvent *event) override;
     void mouseMoveEvent(QMouseEvent *event) override;
     void mouseReleaseEvent(QMouseEvent *event) override;
+    void mouseDoubleClickEvent(QMouseEvent *event) override;
     void wheelEvent(QWheelEvent *event) override;
     void keyPressEvent(QKeyEvent *event) override;
     bool viewportEvent(QEvent *event) override;
@@ -99,13 +118,39 @@ private:
     std::int64_t lastRunUntil(const TrackHistory &track) const;
     QString formatTime(std::int64_t t) const;
     void paintHeader(QPainter &p, const TimelineLayout &layout, const TimeAxis &axis) const;
+    static QStringList legendLabels();
+    static int legendItemWidth(const QFontMetrics &fm, const QString &label);
+    QString liveBadgeText() const;
+    int liveBadgeWidth() const;
     struct RowStyle;
     void paintRow(QPainter &p, const TimelineLayout &layout, const TimeAxis &axis, const RowStyle &style,
                   int row) const;
+    void paintFoldedBands(QPainter &p, const TimelineLayout &layout, const TimeAxis &axis, const RowStyle &style,
+                          int row) const;
+    QString foldedHoverText(int row, TrackKind kind, std::int64_t t, const TimeAxis &axis) const;
+
+    // A row of the view: one history row, or a breaker over several instances (its group row, and when unfolded
+    // one member row per instance after it).
+    struct Row
+    {
+        QString name;             // "checkout/paymentGateway@10.0.0.7:8080", or "checkout/paymentGateway" for a group
+        QString groupKey;         // the breaker's key for a group and its members; empty for a breaker on one instance
+        std::vector<int> history; // history rows drawn: one, or the group's instances
+        bool group = false;
+        bool member = false; // an instance row under an unfolded group
+    };
+    void rebuildRows();
+    int rowOfHistory(int historyRow) const; // the row showing it (its group's when folded), -1 if none
+    bool rowSelected(int row) const;
+    void toggleFold(int row);
 
     const FleetHistory *m_history = nullptr;
     Clock m_clock;
     QStringList m_names;
+    QList<BreakerId> m_ids; // by history row; empty: every history row its own row
+    QSet<QString> m_unfolded;
+    std::vector<Row> m_rows;
+    int m_builtHistoryRows = 0; // the store's rows m_rows was built for
     mutable TimeAxis m_axis;
     bool m_live = true;
     int m_selected = -1;
