@@ -292,9 +292,8 @@ void TestFleetWallView::groupsByLabelWithCaptionsAndCounts()
     std::unique_ptr<Wall> wall(smallWall());
     // By service (the default), in name order.
     QCOMPARE(wall->view.captions(),
-             (QStringList{u"service = checkout · 2 breakers · 1 open"_s, u"service = ledger · 1 breaker"_s,
-                          u"service = payments · 2 breakers · 1 half-open · 1 flapping"_s,
-                          u"service = search · 1 breaker"_s}));
+             (QStringList{u"checkout · 2 breakers · 1 open"_s, u"ledger · 1 breaker"_s,
+                          u"payments · 2 breakers · 1 half-open · 1 flapping"_s, u"search · 1 breaker"_s}));
     wall->view.setGroupLabel(u"team"_s);
     QCOMPARE(wall->view.captions(), (QStringList{u"team = checkout · 2 breakers · 1 open"_s,
                                                  u"team = payments · 3 breakers · 1 half-open · 1 flapping"_s,

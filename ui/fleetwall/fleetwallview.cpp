@@ -181,8 +181,10 @@ BreakerState worstOf(const Counts &c)
 
 QString FleetWallView::captionOf(const Group &group) const
 {
-    const QString label = m_groupLabel.isEmpty() ? u"service"_s : m_groupLabel;
-    return u"%1 = %2 · %3"_s.arg(label, group.value.isEmpty() ? missingValue() : group.value, countsText(group));
+    // By service the name says enough ("checkout · 12 breakers · 3 open"): a caption is often elided to its start.
+    if (m_groupLabel.isEmpty())
+        return u"%1 · %2"_s.arg(group.value.isEmpty() ? missingValue() : group.value, countsText(group));
+    return u"%1 = %2 · %3"_s.arg(m_groupLabel, group.value.isEmpty() ? missingValue() : group.value, countsText(group));
 }
 
 void FleetWallView::rebuild()

@@ -560,8 +560,9 @@ void MainWindow::addWorkbench(WorkbenchWidget *workbench)
 void MainWindow::showMainTab(const QString &name)
 {
     for (int i = 0; i < m_mainTabs->count(); ++i) {
-        const QString text = m_mainTabs->tabText(i).remove(u'&').remove(u'-').toLower();
-        if (text == name)
+        // "Fleet &wall" answers to "fleetwall" and "wall", "What-&if" to "whatif".
+        const QString text = m_mainTabs->tabText(i).remove(u'&').remove(u'-').remove(u' ').toLower();
+        if (text == name || text == u"fleet"_s + name)
             m_mainTabs->setCurrentIndex(i);
     }
 }

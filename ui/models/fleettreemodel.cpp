@@ -185,30 +185,32 @@ void FleetTreeModel::rebuild()
         const BreakerId &id = statuses[static_cast<std::size_t>(row)].id;
         Node *parent = m_root.get();
         std::vector<Node *> ancestors;
+        // Inside an incident too, its breakers sit under their service and breaker (keys prefixed by the incident's,
+        // so they never collide with the same service's rows outside it).
+        QString prefix;
         if (const auto incident = incidentOf.constFind(id); incident != incidentOf.cend()) {
             parent = m_root->children[static_cast<std::size_t>(*incident)].get();
+            prefix = parent->key + u'|';
             ancestors.push_back(parent);
-        } else {
-            if (!m_groupLabel.isEmpty()) {
-                const QVariantMap labels = m_breakers->index(row, 0).data(ServiceTableModel::LabelsRole).toMap();
-                const QString value = labels.contains(m_groupLabel) ? labels.value(m_groupLabel).toString() : noLabel;
-                const QString key = u"group:"_s + value;
-                Node *group = parent->childByKey(key);
-                if (!group)
-                    group = parent->add(Node::make(NodeKind::Group, key, u"%1 = %2"_s.arg(m_groupLabel, value)));
-                ancestors.push_back(parent = group);
-            }
-            const QString serviceKey = u"service:"_s + id.service;
-            Node *service = parent->childByKey(serviceKey);
-            if (!service)
-                service = parent->add(Node::make(NodeKind::Service, serviceKey, id.service));
-            ancestors.push_back(parent = service);
-            const QString breakerKey = u"breaker:"_s + id.service + u'/' + id.breaker;
-            Node *breaker = parent->childByKey(breakerKey);
-            if (!breaker)
-                breaker = parent->add(Node::make(NodeKind::Breaker, breakerKey, id.breakerLabel()));
-            ancestors.push_back(parent = breaker);
+        } else if (!m_groupLabel.isEmpty()) {
+            const QVariantMap labels = m_breakers->index(row, 0).data(ServiceTableModel::LabelsRole).toMap();
+            const QString value = labels.contains(m_groupLabel) ? labels.value(m_groupLabel).toString() : noLabel;
+            const QString key = u"group:"_s + value;
+            Node *group = parent->childByKey(key);
+            if (!group)
+                group = parent->add(Node::make(NodeKind::Group, key, u"%1 = %2"_s.arg(m_groupLabel, value)));
+            ancestors.push_back(parent = group);
         }
+        const QString serviceKey = prefix + u"service:"_s + id.service;
+        Node *service = parent->childByKey(serviceKey);
+        if (!service)
+            service = parent->add(Node::make(NodeKind::Service, serviceKey, id.service));
+        ancestors.push_back(parent = service);
+        const QString breakerKey = prefix + u"breaker:"_s + id.service + u'/' + id.breaker;
+        Node *breaker = parent->childByKey(breakerKey);
+        if (!breaker)
+            breaker = parent->add(Node::make(NodeKind::Breaker, breakerKey, id.breakerLabel()));
+        ancestors.push_back(parent = breaker);
         for (Node *ancestor : ancestors)
             ancestor->members.push_back(id);
         auto leaf = Node::make(NodeKind::Leaf, id.key(), {});
@@ -222,6 +224,14 @@ void FleetTreeModel::rebuild()
         for (auto &child : node.children)
             shape(*child);
         for (auto &child : node.children) {
+            // In an incident, a service with one breaker (on several instances) is that breaker: the incident
+            // lists breakers, "checkout/paymentGateway", not services holding one row each.
+            if (node.kind == NodeKind::Incident && child->kind == NodeKind::Service && child->children.size() == 1 &&
+                child->children.front()->kind == NodeKind::Breaker) {
+                std::unique_ptr<Node> breaker = std::move(child->children.front());
+                breaker->name = breaker->members.front().isHealth() ? child->name : child->name + u'/' + breaker->name;
+                child = std::move(breaker);
+            }
             const bool collapses = (child->kind == NodeKind::Breaker || child->kind == NodeKind::Service) &&
                                    child->members.size() == 1 && !child->children.empty();
             if (!collapses)
