@@ -81,6 +81,7 @@ void FleetTreeView::remember()
 
 void FleetTreeView::restore()
 {
+    QModelIndex firstNewIncident;
     const std::function<void(const QModelIndex &)> walk = [&](const QModelIndex &parent) {
         for (int row = 0; row < m_model->rowCount(parent); ++row) {
             const QModelIndex child = m_model->index(row, 0, parent);
@@ -90,8 +91,14 @@ void FleetTreeView::restore()
             const bool newIncident =
                 child.data(FleetTreeModel::NodeKindRole).toInt() == int(FleetTreeModel::NodeKind::Incident) &&
                 !m_seenIncidents.contains(key);
-            if (newIncident)
+            if (newIncident) {
                 m_seenIncidents.insert(key);
+                if (!firstNewIncident.isValid())
+                    firstNewIncident = child;
+            }
+            // An incident's title is the whole story: it spans the row instead of being cut by the first column.
+            if (child.data(FleetTreeModel::NodeKindRole).toInt() == int(FleetTreeModel::NodeKind::Incident))
+                setFirstColumnSpanned(row, parent, true);
             if (newIncident || m_expanded.contains(key))
                 expand(child);
             walk(child);
@@ -121,6 +128,9 @@ void FleetTreeView::restore()
         selectionModel()->setCurrentIndex(current, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
         viewport()->update();
     }
+    // A new incident is what the operator must see first: its title at the top.
+    if (firstNewIncident.isValid())
+        scrollTo(firstNewIncident, QAbstractItemView::PositionAtTop);
 }
 
 } // namespace bw
