@@ -42,7 +42,7 @@ Application::Application(QNetworkAccessManager *network, Clock clock, const Pres
         connect(&m_monitor, &FleetMonitor::breakerAdded, this, [this](const BreakerId &id) { m_toRestore << id; });
         connect(m_recorder.get(), &HistoryRecorder::servicesChanged, this, &Application::restoreAdded);
     }
-    m_alerts = std::make_unique<AlertCenter>(&m_monitor, m_clock, options.alertRules);
+    m_alerts = std::make_unique<AlertCenter>(&m_monitor, m_clock);
     m_alertmanager = std::make_unique<AlertmanagerClient>(&m_prober, m_clock, options.alertmanager);
     m_alertmanager->setAlertmanagers(options.config.alertmanagers);
     m_alertmanager->follow(m_alerts.get());

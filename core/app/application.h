@@ -49,8 +49,6 @@ public:
         std::int64_t restoreMs = 24 * 3600 * 1000;
         // Follow this configuration file and apply it when it changes (empty: do not).
         QString watchedFile;
-        // When alerts fire (2 min, 10 min, the monitor's flapping rule).
-        AlertTracker::Rules alertRules;
         // How alerts are pushed to the configuration's alerting.alertmanagers (resend interval, retries).
         AlertmanagerClient::Options alertmanager;
     };

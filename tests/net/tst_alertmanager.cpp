@@ -107,7 +107,7 @@ void TestAlertmanager::alertsReachAlertmanagerResolveAndSurviveItsRestart()
     QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error()));
     bw::Application::Options options;
     options.config = *config;
-    options.alertRules.openLongMs = 0;    // BreakerOpen as soon as the breaker is seen open
+    options.config.alertRules.openLongMs = 0; // BreakerOpen as soon as the breaker is seen open
     options.alertmanager.resendMs = 3000; // a firing alert's endsAt is 12 s ahead: only our resolution ends it sooner
     options.alertmanager.tickMs = 100;
     options.alertmanager.firstRetryMs = 200;

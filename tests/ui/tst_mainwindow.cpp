@@ -98,15 +98,14 @@ void TestMainWindow::initTestCase()
     QVERIFY(
         m_fleet->start({QHostAddress::LocalHost, 0, 8, u"default"_s, 1, bw::FleetLayout::OneBreakerPerService}).ok());
     const bw::PresetCatalog catalog;
-    const auto config = bw::ConfigLoader(catalog).loadText(m_fleet->configYaml(300), u"<demo>"_s, {});
+    auto config = bw::ConfigLoader(catalog).loadText(m_fleet->configYaml(300), u"<demo>"_s, {});
     QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error()));
+    config->alertRules.openLongMs = 1500; // the real rule is 2 min; the test cannot wait that long
     m_prober = std::make_unique<bw::HttpProber>(&m_network);
     m_monitor = std::make_unique<bw::FleetMonitor>(m_prober.get(), clock);
     m_monitor->setConfig(*config);
     m_recorder = std::make_unique<bw::HistoryRecorder>(m_monitor.get(), &m_history);
-    bw::AlertTracker::Rules rules;
-    rules.openLongMs = 1500; // the real rule is 2 min; the test cannot wait that long
-    m_alerts = std::make_unique<bw::AlertCenter>(m_monitor.get(), clock, rules);
+    m_alerts = std::make_unique<bw::AlertCenter>(m_monitor.get(), clock);
     m_control = std::make_unique<bw::BreakerControl>(m_monitor.get(), m_prober.get(), &m_audit, clock);
     m_model = std::make_unique<bw::ServiceTableModel>(m_monitor.get());
     m_model->setHistory(&m_history, m_recorder.get(), clock);
