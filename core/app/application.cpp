@@ -20,6 +20,8 @@ Application::Application(QNetworkAccessManager *network, Clock clock, const Pres
         const QList<BreakerId> breakers = m_monitor.breakers();
         const std::vector<BreakerId> ids(breakers.begin(), breakers.end());
         std::vector<StoredAuditEntry> entries;
+        std::vector<Acknowledgement> acknowledgements;
+        std::vector<Silence> silences;
         const std::int64_t now = m_clock();
         std::tie(m_storeProblem, m_storePath) = m_store->worker()->call([&](HistoryStore &s) {
             if (const Status opened = s.open(now); !opened)
@@ -28,11 +30,17 @@ Application::Application(QNetworkAccessManager *network, Clock clock, const Pres
                 return std::pair{QString(), s.filePath()};
             if (auto read = s.auditEntries(now - options.restoreMs, now))
                 entries = std::move(*read);
+            if (auto read = s.acknowledgements(now - options.restoreMs))
+                acknowledgements = std::move(*read);
+            if (auto read = s.silences(now))
+                silences = std::move(*read);
             const auto restored = s.restore(m_history, ids, now - options.restoreMs, now);
             return std::pair{restored ? QString() : restored.error(), s.filePath()};
         });
         for (const StoredAuditEntry &e : entries)
             m_audit.append({e.atMs, e.who, e.service, e.target, e.action, e.outcome, e.detail});
+        m_restoredAcknowledgements = QList<Acknowledgement>(acknowledgements.begin(), acknowledgements.end());
+        m_restoredSilences = QList<Silence>(silences.begin(), silences.end());
     }
     m_recorder = std::make_unique<HistoryRecorder>(&m_monitor, &m_history);
     if (m_store && options.restoreMs > 0) {
@@ -46,9 +54,17 @@ Application::Application(QNetworkAccessManager *network, Clock clock, const Pres
     m_alertmanager = std::make_unique<AlertmanagerClient>(&m_prober, m_clock, options.alertmanager);
     m_alertmanager->setAlertmanagers(options.config.alertmanagers);
     m_alertmanager->follow(m_alerts.get());
+    m_silences = std::make_unique<AlertmanagerSilences>(&m_prober, m_clock, options.silences);
+    m_silences->setAlertmanagers(options.config.alertmanagers);
+    m_desk = std::make_unique<AlertDesk>(m_alerts.get(), &m_audit, m_clock);
+    m_desk->setAlertmanager(m_silences.get());
+    m_desk->restore(m_restoredAcknowledgements, m_restoredSilences, m_clock());
+    m_notifier = std::make_unique<AlertNotifier>(m_alerts.get(), m_desk.get(), m_clock, options.notifications);
     if (m_store)
         m_storeRecorder = std::make_unique<StoreRecorder>(m_store->worker(), &m_monitor, m_recorder.get(),
                                                           m_alerts.get(), &m_audit, m_clock);
+    if (m_storeRecorder)
+        m_storeRecorder->follow(m_desk.get());
     m_control = std::make_unique<BreakerControl>(&m_monitor, &m_prober, &m_audit, m_clock);
     m_exporter = std::make_unique<MetricsExporter>(&m_monitor);
     if (!options.watchedFile.isEmpty()) {
@@ -99,6 +115,7 @@ void Application::applyConfig(const Config &config)
 {
     m_monitor.setConfig(config);
     m_alertmanager->setAlertmanagers(config.alertmanagers);
+    m_silences->setAlertmanagers(config.alertmanagers);
     Q_EMIT configApplied(config);
 }
 

@@ -163,6 +163,8 @@ struct AlertmanagerConfig
 
     // The alerts endpoint of each target, in target order.
     QList<QUrl> alertsUrls() const;
+    // The API endpoint `path` ("/api/v2/silences") of each target, in target order.
+    QList<QUrl> apiUrls(const QString &path) const;
     bool operator==(const AlertmanagerConfig &) const = default;
 };
 
