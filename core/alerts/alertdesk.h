@@ -56,6 +56,8 @@ public:
     // The hook for correlated incidents (core/incidents/): grouping files a breaker's alerts under its incident.
     void setIncidentLookup(IncidentLookup lookup);
     const IncidentLookup &incidentLookup() const { return m_incidentOf; }
+    // What the lookup answers changed (a breaker joined or left an incident, a title changed): emits changed().
+    void regroup() { Q_EMIT changed(); }
 
     Marks marks(const Alert &alert, std::int64_t nowMs) const;
     // groupAlerts() with these marks and the incident hook.

@@ -59,6 +59,20 @@ Application::Application(QNetworkAccessManager *network, Clock clock, const Pres
     m_desk = std::make_unique<AlertDesk>(m_alerts.get(), &m_audit, m_clock);
     m_desk->setAlertmanager(m_silences.get());
     m_desk->restore(m_restoredAcknowledgements, m_restoredSilences, m_clock());
+    // Alerts of breakers in one correlated incident are one group: the incidents are found again from the
+    // monitor's statuses when something changed (at most once a grouping, at the latest within a second).
+    connect(&m_monitor, &FleetMonitor::breakerUpdated, this, [this] { m_incidentsStale = true; });
+    connect(&m_monitor, &FleetMonitor::breakersChanged, this, [this] { m_incidentsStale = true; });
+    m_desk->setIncidentLookup([this](const BreakerId &id) {
+        refreshIncidents();
+        return m_incidents.incidentOf(id);
+    });
+    connect(&m_incidentTick, &QTimer::timeout, this, [this] {
+        refreshIncidents();
+        if (std::exchange(m_incidentsMoved, false))
+            m_desk->regroup();
+    });
+    m_incidentTick.start(std::chrono::seconds(1));
     m_notifier = std::make_unique<AlertNotifier>(m_alerts.get(), m_desk.get(), m_clock, options.notifications);
     if (m_store)
         m_storeRecorder = std::make_unique<StoreRecorder>(m_store->worker(), &m_monitor, m_recorder.get(),
@@ -109,6 +123,17 @@ void Application::start()
 void Application::stop()
 {
     m_monitor.stop();
+}
+
+void Application::refreshIncidents()
+{
+    if (!std::exchange(m_incidentsStale, false))
+        return;
+    std::vector<BreakerStatus> statuses;
+    for (const BreakerId &id : m_monitor.breakers())
+        statuses.push_back(m_monitor.status(id));
+    if (m_incidents.update(statuses, m_clock()))
+        m_incidentsMoved = true;
 }
 
 void Application::applyConfig(const Config &config)

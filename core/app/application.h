@@ -2,6 +2,7 @@
 
 #include "alerts/alertcenter.h"
 #include "alerts/alertdesk.h"
+#include "alerts/alertincidents.h"
 #include "alerts/alertmanagerclient.h"
 #include "alerts/alertmanagersilences.h"
 #include "alerts/alertnotifier.h"
@@ -19,6 +20,7 @@
 #include "store/storethread.h"
 
 #include <QObject>
+#include <QTimer>
 
 #include <functional>
 #include <memory>
@@ -102,6 +104,7 @@ Q_SIGNALS:
 
 private:
     void restoreAdded();
+    void refreshIncidents();
 
     Clock m_clock;
     ConfigLoader m_loader;
@@ -118,6 +121,10 @@ private:
     std::unique_ptr<AlertmanagerSilences> m_silences;
     std::unique_ptr<AlertDesk> m_desk;
     std::unique_ptr<AlertNotifier> m_notifier;
+    AlertIncidents m_incidents; // the alert desk's incident lookup
+    bool m_incidentsStale = true;
+    bool m_incidentsMoved = false; // a breaker changed incident since the desk last regrouped
+    QTimer m_incidentTick;
     std::unique_ptr<StoreRecorder> m_storeRecorder;
     std::unique_ptr<BreakerControl> m_control;
     std::unique_ptr<MetricsExporter> m_exporter;
