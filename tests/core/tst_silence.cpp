@@ -85,9 +85,9 @@ void TestSilence::activeBetweenStartAndEndUnlessExpired()
     QVERIFY(!s.silences(alert, 2000));
     s.matchers.clear();
     QVERIFY(!s.silences(alert, 2000));
-    QCOMPARE(
-        (bw::Silence{.matchers = {{u"service"_s, u"a"_s}, {u"breaker"_s, u"b.*"_s, true, false}}}).describeMatchers(),
-        u"service=\"a\", breaker!~\"b.*\""_s);
+    bw::Silence described;
+    described.matchers = {{u"service"_s, u"a"_s}, {u"breaker"_s, u"b.*"_s, true, false}};
+    QCOMPARE(described.describeMatchers(), u"service=\"a\", breaker!~\"b.*\""_s);
 }
 
 void TestSilence::presetsFromAnAlert()
