@@ -40,6 +40,11 @@ void AlertDesk::setAlertmanager(AlertmanagerSilences *silences)
     Q_EMIT changed();
 }
 
+bool AlertDesk::silencesGoToAlertmanager() const
+{
+    return m_alertmanager && m_alertmanager->configured();
+}
+
 void AlertDesk::setIncidentLookup(IncidentLookup lookup)
 {
     m_incidentOf = std::move(lookup);

@@ -53,6 +53,8 @@ public:
 
     // Alertmanager's silences to follow and to create silences in; nullptr (or none configured): local only.
     void setAlertmanager(AlertmanagerSilences *silences);
+    // Whether silence() makes its silences in Alertmanager (one is configured).
+    bool silencesGoToAlertmanager() const;
     // The hook for correlated incidents (core/incidents/): grouping files a breaker's alerts under its incident.
     void setIncidentLookup(IncidentLookup lookup);
     const IncidentLookup &incidentLookup() const { return m_incidentOf; }
