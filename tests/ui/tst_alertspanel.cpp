@@ -141,6 +141,15 @@ void TestAlertsPanel::anIncidentIsOneGroupAndAFewNotifications()
     QVERIFY2(summary.startsWith(u"%1 alerts · "_s.arg(members)), qPrintable(summary));
     QVERIFY(group.data(Model::FiringCountRole).toInt() > 0);
     QVERIFY(m_view->isExpanded(group)); // a new group with something firing opens
+    // Folded by the operator, it stays folded across updates (a regroup resets the model); unfolded again, too.
+    m_view->collapse(group);
+    QSignalSpy reset(m_model, &QAbstractItemModel::modelReset);
+    m_app->alertDesk().regroup();
+    QVERIFY(reset.size() >= 1);
+    QVERIFY(!m_view->isExpanded(incidentGroup()));
+    m_view->expand(incidentGroup());
+    m_app->alertDesk().regroup();
+    QVERIFY(m_view->isExpanded(incidentGroup()));
     // Every alert in it is of a breaker guarding the payments gateway, and no such alert is elsewhere.
     for (int r = 0; r < members; ++r) {
         const QString breaker = m_model->index(r, Model::BreakerColumn, group).data().toString();
@@ -255,6 +264,8 @@ void TestAlertsPanel::silenceAServiceThenExpireIt()
     QCOMPARE(silences->model()->index(0, 0).data().toString(), u"service=\"%1\""_s.arg(service));
     QCOMPARE(m_app->alertDesk().localSilences().size(), 1);
     QCOMPARE(m_app->audit().entries().back().action, u"silence"_s);
+    QVERIFY2(m_window->findChild<QLabel *>(u"alertsSummary"_s)->text().contains(u"1 silence in force"_s),
+             qPrintable(m_window->findChild<QLabel *>(u"alertsSummary"_s)->text()));
     QVERIFY(m_app->audit().entries().back().detail.contains(u"payments maintenance, OPS-7"_s));
     screenshot(u"alerts-handled.png"_s);
 

@@ -159,8 +159,10 @@ AlertsPanel::AlertsPanel(AlertCenter *center, AlertDesk *desk, std::function<std
     m_silenceView->setColumnWidth(SilenceModel::MatchersColumn,
                                   metrics.horizontalAdvance(u"service=\"checkout\", breaker=\"paymentGateway\"  "_s));
     m_silenceView->setColumnWidth(SilenceModel::WhereColumn,
-                                  metrics.horizontalAdvance(u"Alertmanager 127.0.0.1:9093"_s));
-    m_silenceView->setColumnWidth(SilenceModel::EndsColumn, metrics.horizontalAdvance(u"in 23h 59m (00:00)  "_s));
+                                  metrics.horizontalAdvance(u"Alertmanager 255.255.255.255:65535"_s) + 16);
+    m_silenceView->setColumnWidth(SilenceModel::EndsColumn,
+                                  metrics.horizontalAdvance(u"in 23h 59m 59s (00:00)"_s) + 16);
+    m_silenceView->setWordWrap(false);
     m_silenceView->setToolTip(tr("The silences in force: local ones mute this desktop, Alertmanager's the team's "
                                  "notifications too"));
     auto *silenceBar = new QHBoxLayout;
@@ -171,6 +173,7 @@ AlertsPanel::AlertsPanel(AlertCenter *center, AlertDesk *desk, std::function<std
     connect(m_silenceView->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &AlertsPanel::refreshActions);
     connect(m_silences, &QAbstractItemModel::modelReset, this, &AlertsPanel::refreshActions);
+    connect(m_silences, &QAbstractItemModel::modelReset, this, &AlertsPanel::refreshSummary);
     split->addWidget(m_view);
     split->addWidget(silences);
     split->setStretchFactor(0, 1);
@@ -278,18 +281,21 @@ void AlertsPanel::remember()
 
 void AlertsPanel::restore()
 {
+    QHash<QString, int> firingNow;
     for (int g = 0; g < m_model->rowCount(); ++g) {
         const QModelIndex group = m_model->index(g, 0);
         const QString key = group.data(AlertTreeModel::GroupKeyRole).toString();
-        if (!m_seenGroups.contains(key)) {
-            m_seenGroups.insert(key);
-            if (group.data(AlertTreeModel::FiringCountRole).toInt() > 0)
-                m_expanded.insert(key);
-        }
+        // A group opens when it starts to fire (new, or firing again after everything in it was handled), whatever
+        // the operator did with it before; otherwise it stays as they left it.
+        const int firing = group.data(AlertTreeModel::FiringCountRole).toInt();
+        if (firing > 0 && m_firingBefore.value(key, 0) == 0)
+            m_expanded.insert(key);
+        firingNow.insert(key, firing);
         m_view->setFirstColumnSpanned(g, {}, true); // a group row is its title and counts
         if (m_expanded.contains(key))
             m_view->expand(group);
     }
+    m_firingBefore = std::move(firingNow);
     QItemSelection selection;
     for (const QString &key : std::as_const(m_selectedKeys))
         if (const QModelIndex row = m_model->indexOfRowKey(key); row.isValid())

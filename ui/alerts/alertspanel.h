@@ -2,6 +2,7 @@
 
 #include "alerts/silence.h"
 
+#include <QHash>
 #include <QSet>
 #include <QWidget>
 
@@ -74,7 +75,7 @@ private:
     QAction *m_expire = nullptr;
     SilenceAsker m_ask;
     QSet<QString> m_expanded;
-    QSet<QString> m_seenGroups;
+    QHash<QString, int> m_firingBefore; // by group key, at the last update
     QStringList m_selectedKeys;
     QString m_currentKey;
     int m_firing = -1;

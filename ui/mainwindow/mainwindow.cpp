@@ -3,6 +3,7 @@
 #include "workbench/workbenchwidget.h"
 
 #include "alerts/alertcenter.h"
+#include "alerts/alertdesk.h"
 #include "alerts/alertnotifier.h"
 #include "alerts/alertspanel.h"
 #include "charts/flappingchart.h"
@@ -181,6 +182,7 @@ MainWindow::MainWindow(const DashboardContext &context, const QString &bannerTex
         connect(m_ctx.notifier, &AlertNotifier::notify, this,
                 [this](const NotificationThrottle::Notification &n) { onNotification(n.title, n.text); });
     connect(m_ctx.alerts, &AlertCenter::alertsChanged, this, &MainWindow::refreshStatusBar);
+    connect(m_ctx.alertDesk, &AlertDesk::changed, this, &MainWindow::refreshStatusBar); // what is unhandled
 
     // Once a second: the timeline moves, sparklines and the detail pane catch up, poll health is counted.
     auto *tick = new QTimer(this);
