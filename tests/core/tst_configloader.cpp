@@ -81,6 +81,11 @@ void TestConfigLoader::shippedExampleLoads()
     QCOMPARE(config->services[2].metrics->http.intervalMs, 30'000);
     QCOMPARE(config->global.bodySizeLimit, 10 * 1024 * 1024);
     QCOMPARE(config->prometheus->url, QUrl(u"http://127.0.0.1:9090"_s));
+    QCOMPARE(config->alertRules, bw::AlertRules{}); // the defaults, written out
+    QCOMPARE(config->alertRulesFor(checkout).openLongMs, 60'000);
+    QCOMPARE(config->alertRulesFor(checkout).openVeryLongMs, 10 * 60'000);
+    QCOMPARE(config->alertRulesFor(config->services[1]), bw::AlertRules{});
+    QVERIFY(config->alertmanagers.empty());
 }
 
 void TestConfigLoader::shippedDemoConfigLoads()
