@@ -3,6 +3,7 @@
 #include "clioutput.h"
 #include "datadiroption.h"
 
+#include "alerts/alertmanagerpayload.h"
 #include "app/application.h"
 #include "config/configloader.h"
 #include "store/datadir.h"
@@ -37,7 +38,8 @@ int runServe(const QStringList &arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(
         u"Runs polling, the simulated breakers, alerts and /metrics without a GUI, until SIGINT or SIGTERM. "
-        u"Prints one JSON line per breaker transition and alert on standard output; the configuration file is "
+        u"Prints one JSON line per breaker transition, alert, acknowledgement and silence on standard output; the "
+        u"configuration file is "
         u"reloaded when it changes (a broken file keeps the previous one, with a message on standard error)."_s);
     parser.addHelpOption();
     parser.addOption({u"config"_s, u"Configuration file (YAML)."_s, u"FILE"_s});
@@ -144,15 +146,91 @@ int runServe(const QStringList &arguments)
     });
     QObject::connect(&monitor, &bw::FleetMonitor::breakerRemoved,
                      [line, now](const bw::BreakerId &id) { line("breaker_gone", now(), id, nullptr, {}); });
-    const auto alertLine = [line](const char *event, const bw::Alert &alert) {
+    bw::AlertDesk &desk = app.alertDesk();
+    const auto jsonList = [](const QStringList &items) -> QByteArray {
+        QByteArray out = "[";
+        for (const QString &item : items) {
+            if (out.size() > 1)
+                out += ',';
+            out += jsonString(item);
+        }
+        out += ']';
+        return out;
+    };
+    // Alerts say whether they are acknowledged and which silences mute them (Alertmanager's too).
+    const auto alertLine = [line, &desk, now, jsonList](const char *event, const bw::Alert &alert) {
+        const bw::AlertDesk::Marks marks = desk.marks(alert, now());
+        QStringList silencedBy;
+        for (const bw::Silence &s : marks.silencedBy)
+            silencedBy << s.id;
         line(event, alert.resolvedAtMs.value_or(alert.firedAtMs), bw::BreakerId::parse(alert.service),
              alert.source == bw::AlertSource::Simulated ? "simulated" : "real",
-             {{"alert", jsonString(bw::alertKindName(alert.kind))}, {"summary", jsonString(alert.summary)}});
+             {{"alert", jsonString(bw::alertKindName(alert.kind))},
+              {"alertname", jsonString(bw::alertmanagerAlertName(alert.kind))},
+              {"summary", jsonString(alert.summary)},
+              {"acknowledged", marks.acknowledged() ? "true" : "false"},
+              {"silenced", marks.silenced() ? "true" : "false"},
+              {"silenced_by", jsonList(silencedBy)}});
     };
     QObject::connect(&app.alerts(), &bw::AlertCenter::alertFired,
                      [&](const bw::Alert &a) { alertLine("alert_fired", a); });
     QObject::connect(&app.alerts(), &bw::AlertCenter::alertResolved,
                      [&](const bw::Alert &a) { alertLine("alert_resolved", a); });
+    // Acknowledgements as they are made (in a GUI on the same history, then restored here: "carried" until their
+    // alert fires again), taken up by an alert, and ended with it.
+    const auto ackLine = [line](const bw::Acknowledgement &ack, std::int64_t t) {
+        const bool ended = ack.endedAtMs.has_value();
+        line(ended ? "acknowledgement_ended" : "alert_acknowledged", t, bw::BreakerId::parse(ack.alert.breaker),
+             ack.alert.source == bw::AlertSource::Simulated ? "simulated" : "real",
+             {{"alert", jsonString(bw::alertKindName(ack.alert.kind))},
+              {"alertname", jsonString(bw::alertmanagerAlertName(ack.alert.kind))},
+              {"id", jsonString(ack.id)},
+              {"who", jsonString(ack.who)},
+              {"comment", jsonString(ack.comment)},
+              {"acknowledged_at", QByteArray::number(ack.atMs)},
+              {"fired_at", ack.carried ? QByteArray("null") : QByteArray::number(ack.firedAtMs)},
+              {"carried", ack.carried ? "true" : "false"}});
+    };
+    for (const bw::Acknowledgement &ack : desk.acknowledgements())
+        ackLine(ack, now());
+    QObject::connect(&desk, &bw::AlertDesk::acknowledgementChanged,
+                     [ackLine, now](const bw::Acknowledgement &ack) { ackLine(ack, ack.endedAtMs.value_or(now())); });
+    // Silences, local and Alertmanager's, as they begin to hold and as they end (expired, or their time is up).
+    QHash<QString, bw::Silence> activeSilences;
+    const auto silenceLines = [&desk, &activeSilences, now, jsonList] {
+        const std::int64_t t = now();
+        QHash<QString, bw::Silence> current;
+        for (const bw::Silence &s : desk.silences(t))
+            current.insert(s.id, s);
+        const auto print = [&](const char *event, const bw::Silence &s) {
+            QStringList matchers;
+            for (const bw::SilenceMatcher &m : s.matchers)
+                matchers << m.describe();
+            const bool local = s.origin == bw::SilenceOrigin::Local;
+            QByteArray out = "{\"event\":\"" + QByteArray(event) + "\",\"t\":" + QByteArray::number(t) +
+                             ",\"id\":" + jsonString(s.id) + ",\"kept\":\"" +
+                             QByteArray(local ? "local" : "alertmanager") + '"';
+            if (!local)
+                out += ",\"alertmanager\":" + jsonString(s.alertmanager);
+            out += ",\"matchers\":" + jsonList(matchers) + ",\"starts_at\":" + QByteArray::number(s.startsAtMs) +
+                   ",\"ends_at\":" + QByteArray::number(s.endsAtMs) + ",\"created_by\":" + jsonString(s.createdBy) +
+                   ",\"comment\":" + jsonString(s.comment) + '}';
+            cli::out(out);
+        };
+        for (auto it = current.cbegin(); it != current.cend(); ++it)
+            if (!activeSilences.contains(it.key()))
+                print("silence_active", it.value());
+        for (auto it = activeSilences.cbegin(); it != activeSilences.cend(); ++it)
+            if (!current.contains(it.key()))
+                print("silence_ended", it.value());
+        activeSilences = std::move(current);
+        flush();
+    };
+    silenceLines();
+    QObject::connect(&desk, &bw::AlertDesk::changed, silenceLines);
+    QTimer silenceClock; // a silence's time running out changes nothing else
+    QObject::connect(&silenceClock, &QTimer::timeout, silenceLines);
+    silenceClock.start(std::chrono::seconds(1));
     // An Alertmanager that stops taking alerts, and the same one taking them again; one line each.
     QHash<QString, bw::AlertmanagerStatus::State> alertmanagerStates;
     QObject::connect(&app.alertmanager(), &bw::AlertmanagerClient::statusChanged,

@@ -46,7 +46,9 @@ int main(int argc, char *argv[])
         {u"metrics-listen"_s, u"Also serve Breakerwatch's /metrics for Prometheus here."_s, u"HOST:PORT"_s});
     parser.addOption(
         {u"data-dir"_s, u"Where the history is kept (default: the platform's application data folder)."_s, u"DIR"_s});
-    parser.addOption({u"tab"_s, u"Main tab to show at start: overview, wall (the fleet wall), whatif or presets."_s, u"TAB"_s});
+    parser.addOption({u"tab"_s,
+                      u"Main tab to show at start: overview, wall (the fleet wall), alerts, whatif or presets."_s,
+                      u"TAB"_s});
     parser.addOption({u"whatif-sample"_s, u"Load the built-in 24 h sample into the what-if workbench and run it."_s});
     parser.addOption({u"whatif-sweep"_s,
                       u"Then sweep the selected policy: one or two grids as the CLI takes them, joined by ';' "
@@ -114,9 +116,9 @@ int main(int argc, char *argv[])
             return 1;
         }
     }
-    bw::MainWindow window(
-        {&core.monitor(), &core.history(), &core.recorder(), &core.alerts(), &core.audit(), &core.control(), now},
-        banner);
+    bw::MainWindow window({&core.monitor(), &core.history(), &core.recorder(), &core.alerts(), &core.audit(),
+                           &core.control(), now, &core.alertDesk(), &core.notifier()},
+                          banner);
     bw::WorkbenchContext workbenchContext{&core.monitor(), &core.control(), &network, {}, now};
     if (bw::StoreWorker *store = core.store())
         workbenchContext.recorded = [store](const QString &service, std::int64_t from, std::int64_t to) {

@@ -8,11 +8,8 @@ using namespace Qt::StringLiterals;
 
 namespace bw {
 
-AlertCenter::AlertCenter(FleetMonitor *monitor, Clock clock, AlertTracker::Rules rules, QObject *parent)
-    : QObject(parent), m_monitor(monitor), m_clock(std::move(clock)), m_tracker([&] {
-          rules.flapping = monitor->flappingRule(); // the monitor counts the opens in its window
-          return rules;
-      }())
+AlertCenter::AlertCenter(FleetMonitor *monitor, Clock clock, QObject *parent)
+    : QObject(parent), m_monitor(monitor), m_clock(std::move(clock))
 {
     connect(monitor, &FleetMonitor::breakerUpdated, this,
             [this](const BreakerId &, const BreakerStatus &status) { check(status, m_clock()); });
@@ -40,11 +37,13 @@ void AlertCenter::check(const BreakerStatus &status, std::int64_t now)
 {
     if (status.lastCheckMs < 0 && status.lastScrapeMs < 0)
         return; // nothing known yet
-    apply(m_tracker.update(status.name, AlertSource::Simulated, status.state, status.stateSinceMs,
+    // The monitor counts the opens by the same rules' flapping window.
+    const AlertRules rules = m_monitor->alertRules(status.id);
+    apply(m_tracker.update(rules, status.name, AlertSource::Simulated, status.state, status.stateSinceMs,
                            status.opensLast10Min, now, status.lastReason));
     if (status.observedState)
         apply(m_tracker.update(
-            status.name, AlertSource::Real, *status.observedState, status.observedSinceMs,
+            rules, status.name, AlertSource::Real, *status.observedState, status.observedSinceMs,
             status.observedOpensLast10Min, now,
             status.observedProblem.isEmpty()
                 ? u"%1, as its source (%2) reports"_s.arg(stateName(*status.observedState), sourceName(status.source))

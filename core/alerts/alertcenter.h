@@ -13,14 +13,15 @@ namespace bw {
 class FleetMonitor;
 
 // Watches a FleetMonitor's statuses for alert conditions (see AlertTracker), for the simulated and the
-// real breaker of every service. Re-evaluates on every update and once a second, so "open for 2 min"
-// fires on time between polls. Keeps every alert of the session for the alerts panel.
+// real breaker of every service, each by its service's alert rules (FleetMonitor::alertRules()). Re-evaluates on every
+// update and once a second, so "open for 2 min" fires on time between polls. Keeps every alert of the session for the
+// alerts panel.
 class AlertCenter final : public QObject
 {
     Q_OBJECT
 public:
     using Clock = std::function<std::int64_t()>;
-    AlertCenter(FleetMonitor *monitor, Clock clock, AlertTracker::Rules rules = {}, QObject *parent = nullptr);
+    AlertCenter(FleetMonitor *monitor, Clock clock, QObject *parent = nullptr);
 
     // Every alert so far, oldest first; an active alert appears once, updated in place when it resolves.
     const QList<Alert> &alerts() const { return m_alerts; }

@@ -28,10 +28,10 @@ QString rfc3339(std::int64_t msSinceEpoch)
     return QDateTime::fromMSecsSinceEpoch(msSinceEpoch, Qt::UTC).toString(Qt::ISODateWithMs);
 }
 
-QJsonObject toAlertmanagerAlert(const Alert &alert, std::int64_t validUntilMs, const QString &generatorUrl)
+QMap<QString, QString> alertLabels(const Alert &alert)
 {
     const BreakerId id = BreakerId::parse(alert.service);
-    QJsonObject labels{
+    QMap<QString, QString> labels{
         {u"alertname"_s, alertmanagerAlertName(alert.kind)},
         {u"severity"_s, alert.kind == AlertKind::OpenVeryLong ? u"critical"_s : u"warning"_s},
         {u"service"_s, id.service},
@@ -40,6 +40,15 @@ QJsonObject toAlertmanagerAlert(const Alert &alert, std::int64_t validUntilMs, c
     };
     if (!id.instance.isEmpty()) // an empty label is no label, to Alertmanager as to Prometheus
         labels.insert(u"instance"_s, id.instance);
+    return labels;
+}
+
+QJsonObject toAlertmanagerAlert(const Alert &alert, std::int64_t validUntilMs, const QString &generatorUrl)
+{
+    QJsonObject labels;
+    const QMap<QString, QString> pushed = alertLabels(alert);
+    for (auto it = pushed.cbegin(); it != pushed.cend(); ++it)
+        labels.insert(it.key(), it.value());
     QJsonObject annotations{{u"summary"_s, alert.summary}};
     if (!alert.why.isEmpty())
         annotations.insert(u"why"_s, alert.why);

@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QJsonObject>
 #include <QList>
+#include <QMap>
 #include <QString>
 
 #include <cstdint>
@@ -21,6 +22,8 @@ namespace bw {
 
 // "BreakerOpen", "BreakerOpenLong", "BreakerFlapping".
 QString alertmanagerAlertName(AlertKind kind);
+// The labels of one alert, as pushed (and as silences match them).
+QMap<QString, QString> alertLabels(const Alert &alert);
 // "2026-12-07T01:22:44.123Z".
 QString rfc3339(std::int64_t msSinceEpoch);
 // One alert; `generatorUrl` is left out when empty.

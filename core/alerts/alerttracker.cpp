@@ -42,7 +42,7 @@ QString alertKindName(AlertKind kind)
     return {};
 }
 
-QList<Alert> AlertTracker::update(const QString &service, AlertSource source, BreakerState state,
+QList<Alert> AlertTracker::update(const Rules &rules, const QString &service, AlertSource source, BreakerState state,
                                   std::int64_t stateSinceMs, int opensInWindow, std::int64_t nowMs,
                                   const QString &reason)
 {
@@ -63,9 +63,9 @@ QList<Alert> AlertTracker::update(const QString &service, AlertSource source, Br
             return u"%1: %2 not closed for %3"_s.arg(service, sourceName(source), formatDurationMs(openFor));
         };
         const QString why = reason.isEmpty() ? u"the breaker is %1"_s.arg(stateName(state)) : reason;
-        if (openFor > m_rules.openLongMs && !episode.openLong)
+        if (openFor > rules.openLongMs && !episode.openLong)
             fire(episode.openLong, AlertKind::OpenLong, since, summary(), why);
-        if (openFor > m_rules.openVeryLongMs && !episode.openVeryLong)
+        if (openFor > rules.openVeryLongMs && !episode.openVeryLong)
             fire(episode.openVeryLong, AlertKind::OpenVeryLong, since, summary(), why);
     } else {
         episode.notClosedSince.reset();
@@ -73,15 +73,15 @@ QList<Alert> AlertTracker::update(const QString &service, AlertSource source, Br
         resolve(episode.openVeryLong, nowMs, changes);
     }
 
-    if (m_rules.flapping.isFlapping(opensInWindow) && !episode.flapping) {
+    if (rules.flapping.isFlapping(opensInWindow) && !episode.flapping) {
         fire(episode.flapping, AlertKind::Flapping, nowMs,
              u"%1: %2 flapping, %3 opens in %4"_s.arg(service, sourceName(source))
                  .arg(opensInWindow)
-                 .arg(formatDurationMs(m_rules.flapping.windowMs)),
+                 .arg(formatDurationMs(rules.flapping.windowMs)),
              u"%1 opens in the last %2, more than %3"_s.arg(opensInWindow)
-                 .arg(formatDurationMs(m_rules.flapping.windowMs))
-                 .arg(m_rules.flapping.maxOpens));
-    } else if (m_rules.flapping.hasCalmedDown(opensInWindow)) {
+                 .arg(formatDurationMs(rules.flapping.windowMs))
+                 .arg(rules.flapping.maxOpens));
+    } else if (rules.flapping.hasCalmedDown(opensInWindow)) {
         resolve(episode.flapping, nowMs, changes);
     }
     return changes;

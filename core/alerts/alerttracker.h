@@ -1,5 +1,6 @@
 #pragma once
 
+#include "alerts/alertrules.h"
 #include "breaker/breakerstate.h"
 #include "flapping/flappingrule.h"
 
@@ -14,8 +15,8 @@ namespace bw {
 
 enum class AlertKind : std::uint8_t
 {
-    OpenLong,     // not closed for longer than openLongMs (2 min)
-    OpenVeryLong, // not closed for longer than openVeryLongMs (10 min)
+    OpenLong,     // not closed for longer than AlertRules::openLongMs (2 min unless configured)
+    OpenVeryLong, // not closed for longer than AlertRules::openVeryLongMs (10 min)
     Flapping      // the flapping rule (more than 3 opens in 10 min)
 };
 
@@ -52,12 +53,8 @@ struct Alert
 class AlertTracker
 {
 public:
-    struct Rules
-    {
-        std::int64_t openLongMs = 2 * 60'000;
-        std::int64_t openVeryLongMs = 10 * 60'000;
-        FlappingRule flapping; // the opens in its window are counted by the caller
-    };
+    // The opens in the flapping rule's window are counted by the caller.
+    using Rules = AlertRules;
 
     AlertTracker() = default;
     explicit AlertTracker(Rules rules) : m_rules(rules) {}
@@ -67,7 +64,13 @@ public:
     // with resolvedAtMs set). `opensInWindow` is the number of opens in the flapping rule's window. `reason`: why
     // the breaker is in `state` (its latest transition's reason), kept as an open alert's `why`.
     QList<Alert> update(const QString &service, AlertSource source, BreakerState state, std::int64_t stateSinceMs,
-                        int opensInWindow, std::int64_t nowMs, const QString &reason = {});
+                        int opensInWindow, std::int64_t nowMs, const QString &reason = {})
+    {
+        return update(m_rules, service, source, state, stateSinceMs, opensInWindow, nowMs, reason);
+    }
+    // The same by the breaker's own rules (its service's, see Config::alertRulesFor()) instead of the tracker's.
+    QList<Alert> update(const Rules &rules, const QString &service, AlertSource source, BreakerState state,
+                        std::int64_t stateSinceMs, int opensInWindow, std::int64_t nowMs, const QString &reason = {});
     // The breaker is gone (service removed from the configuration): its active alerts resolve.
     QList<Alert> forget(const QString &service, std::int64_t nowMs);
 

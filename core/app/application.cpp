@@ -20,6 +20,8 @@ Application::Application(QNetworkAccessManager *network, Clock clock, const Pres
         const QList<BreakerId> breakers = m_monitor.breakers();
         const std::vector<BreakerId> ids(breakers.begin(), breakers.end());
         std::vector<StoredAuditEntry> entries;
+        std::vector<Acknowledgement> acknowledgements;
+        std::vector<Silence> silences;
         const std::int64_t now = m_clock();
         std::tie(m_storeProblem, m_storePath) = m_store->worker()->call([&](HistoryStore &s) {
             if (const Status opened = s.open(now); !opened)
@@ -28,11 +30,17 @@ Application::Application(QNetworkAccessManager *network, Clock clock, const Pres
                 return std::pair{QString(), s.filePath()};
             if (auto read = s.auditEntries(now - options.restoreMs, now))
                 entries = std::move(*read);
+            if (auto read = s.acknowledgements(now - options.restoreMs))
+                acknowledgements = std::move(*read);
+            if (auto read = s.silences(now))
+                silences = std::move(*read);
             const auto restored = s.restore(m_history, ids, now - options.restoreMs, now);
             return std::pair{restored ? QString() : restored.error(), s.filePath()};
         });
         for (const StoredAuditEntry &e : entries)
             m_audit.append({e.atMs, e.who, e.service, e.target, e.action, e.outcome, e.detail});
+        m_restoredAcknowledgements = QList<Acknowledgement>(acknowledgements.begin(), acknowledgements.end());
+        m_restoredSilences = QList<Silence>(silences.begin(), silences.end());
     }
     m_recorder = std::make_unique<HistoryRecorder>(&m_monitor, &m_history);
     if (m_store && options.restoreMs > 0) {
@@ -42,13 +50,35 @@ Application::Application(QNetworkAccessManager *network, Clock clock, const Pres
         connect(&m_monitor, &FleetMonitor::breakerAdded, this, [this](const BreakerId &id) { m_toRestore << id; });
         connect(m_recorder.get(), &HistoryRecorder::servicesChanged, this, &Application::restoreAdded);
     }
-    m_alerts = std::make_unique<AlertCenter>(&m_monitor, m_clock, options.alertRules);
+    m_alerts = std::make_unique<AlertCenter>(&m_monitor, m_clock);
     m_alertmanager = std::make_unique<AlertmanagerClient>(&m_prober, m_clock, options.alertmanager);
     m_alertmanager->setAlertmanagers(options.config.alertmanagers);
     m_alertmanager->follow(m_alerts.get());
+    m_silences = std::make_unique<AlertmanagerSilences>(&m_prober, m_clock, options.silences);
+    m_silences->setAlertmanagers(options.config.alertmanagers);
+    m_desk = std::make_unique<AlertDesk>(m_alerts.get(), &m_audit, m_clock);
+    m_desk->setAlertmanager(m_silences.get());
+    m_desk->restore(m_restoredAcknowledgements, m_restoredSilences, m_clock());
+    // Alerts of breakers in one correlated incident are one group: the incidents are found again from the
+    // monitor's statuses when something changed (at most once a grouping, at the latest within a second).
+    connect(&m_monitor, &FleetMonitor::breakerUpdated, this, [this] { m_incidentsStale = true; });
+    connect(&m_monitor, &FleetMonitor::breakersChanged, this, [this] { m_incidentsStale = true; });
+    m_desk->setIncidentLookup([this](const BreakerId &id) {
+        refreshIncidents();
+        return m_incidents.incidentOf(id);
+    });
+    connect(&m_incidentTick, &QTimer::timeout, this, [this] {
+        refreshIncidents();
+        if (std::exchange(m_incidentsMoved, false))
+            m_desk->regroup();
+    });
+    m_incidentTick.start(std::chrono::seconds(1));
+    m_notifier = std::make_unique<AlertNotifier>(m_alerts.get(), m_desk.get(), m_clock, options.notifications);
     if (m_store)
         m_storeRecorder = std::make_unique<StoreRecorder>(m_store->worker(), &m_monitor, m_recorder.get(),
                                                           m_alerts.get(), &m_audit, m_clock);
+    if (m_storeRecorder)
+        m_storeRecorder->follow(m_desk.get());
     m_control = std::make_unique<BreakerControl>(&m_monitor, &m_prober, &m_audit, m_clock);
     m_exporter = std::make_unique<MetricsExporter>(&m_monitor);
     if (!options.watchedFile.isEmpty()) {
@@ -95,10 +125,22 @@ void Application::stop()
     m_monitor.stop();
 }
 
+void Application::refreshIncidents()
+{
+    if (!std::exchange(m_incidentsStale, false))
+        return;
+    std::vector<BreakerStatus> statuses;
+    for (const BreakerId &id : m_monitor.breakers())
+        statuses.push_back(m_monitor.status(id));
+    if (m_incidents.update(statuses, m_clock()))
+        m_incidentsMoved = true;
+}
+
 void Application::applyConfig(const Config &config)
 {
     m_monitor.setConfig(config);
     m_alertmanager->setAlertmanagers(config.alertmanagers);
+    m_silences->setAlertmanagers(config.alertmanagers);
     Q_EMIT configApplied(config);
 }
 

@@ -1,7 +1,11 @@
 #pragma once
 
 #include "alerts/alertcenter.h"
+#include "alerts/alertdesk.h"
+#include "alerts/alertincidents.h"
 #include "alerts/alertmanagerclient.h"
+#include "alerts/alertmanagersilences.h"
+#include "alerts/alertnotifier.h"
 #include "config/config.h"
 #include "config/configloader.h"
 #include "config/configwatcher.h"
@@ -16,6 +20,7 @@
 #include "store/storethread.h"
 
 #include <QObject>
+#include <QTimer>
 
 #include <functional>
 #include <memory>
@@ -25,10 +30,10 @@ class QNetworkAccessManager;
 
 namespace bw {
 
-// Breakerwatch without its views: configuration -> prober and monitor -> display history -> alerts -> history
-// store -> operator actions -> exported /metrics, built once and wired the same way for the GUI (which adds its
-// windows on top) and for `breakerwatch-cli serve` (which adds JSON lines). No singletons: everything is owned
-// here, in dependency order, and handed to the views by pointer.
+// Breakerwatch without its views: configuration -> prober and monitor -> display history -> alerts (pushed to
+// Alertmanager; acknowledged and silenced at the alert desk) -> history store -> operator actions -> exported /metrics,
+// built once and wired the same way for the GUI (which adds its windows on top) and for `breakerwatch-cli serve` (which
+// adds JSON lines). No singletons: everything is owned here, in dependency order, and handed to the views by pointer.
 //
 // Threading: lives on the thread of `network`; the history store works on a thread of its own (StoreThread).
 // Errors: a store that cannot open degrades (storeProblem()), polling goes on; a broken reload of a followed
@@ -49,10 +54,12 @@ public:
         std::int64_t restoreMs = 24 * 3600 * 1000;
         // Follow this configuration file and apply it when it changes (empty: do not).
         QString watchedFile;
-        // When alerts fire (2 min, 10 min, the monitor's flapping rule).
-        AlertTracker::Rules alertRules;
         // How alerts are pushed to the configuration's alerting.alertmanagers (resend interval, retries).
         AlertmanagerClient::Options alertmanager;
+        // How Alertmanager's silences are read (poll interval, retries).
+        AlertmanagerSilences::Options silences;
+        // How many desktop notifications alerts may make (per group, per minute).
+        NotificationThrottle::Options notifications;
     };
 
     Application(QNetworkAccessManager *network, Clock clock, const PresetCatalog &catalog, Options options,
@@ -74,6 +81,12 @@ public:
     AlertCenter &alerts() { return *m_alerts; }
     // Pushes the alerts to the configured Alertmanagers (none configured: does nothing).
     AlertmanagerClient &alertmanager() { return *m_alertmanager; }
+    // Alertmanager's silences, read and created (none configured: holds none).
+    AlertmanagerSilences &alertmanagerSilences() { return *m_silences; }
+    // Acknowledgements and silences of the alerts; restored from the store at start, written to it as they change.
+    AlertDesk &alertDesk() { return *m_desk; }
+    // The desktop notifications of new alerts, grouped and rate-limited (the GUI shows them in the tray).
+    AlertNotifier &notifier() { return *m_notifier; }
     AuditLog &audit() { return m_audit; }
     BreakerControl &control() { return *m_control; }
     MetricsExporter &exporter() { return *m_exporter; }
@@ -91,6 +104,7 @@ Q_SIGNALS:
 
 private:
     void restoreAdded();
+    void refreshIncidents();
 
     Clock m_clock;
     ConfigLoader m_loader;
@@ -104,12 +118,21 @@ private:
     std::unique_ptr<HistoryRecorder> m_recorder;
     std::unique_ptr<AlertCenter> m_alerts;
     std::unique_ptr<AlertmanagerClient> m_alertmanager;
+    std::unique_ptr<AlertmanagerSilences> m_silences;
+    std::unique_ptr<AlertDesk> m_desk;
+    std::unique_ptr<AlertNotifier> m_notifier;
+    AlertIncidents m_incidents; // the alert desk's incident lookup
+    bool m_incidentsStale = true;
+    bool m_incidentsMoved = false; // a breaker changed incident since the desk last regrouped
+    QTimer m_incidentTick;
     std::unique_ptr<StoreRecorder> m_storeRecorder;
     std::unique_ptr<BreakerControl> m_control;
     std::unique_ptr<MetricsExporter> m_exporter;
     std::unique_ptr<ConfigWatcher> m_watcher;
     std::int64_t m_restoreMs = 0;
-    QList<BreakerId> m_toRestore; // added since the recorder last announced its rows
+    QList<BreakerId> m_toRestore;                      // added since the recorder last announced its rows
+    QList<Acknowledgement> m_restoredAcknowledgements; // read from the store at start, for the desk
+    QList<Silence> m_restoredSilences;
 };
 
 } // namespace bw

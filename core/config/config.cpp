@@ -27,9 +27,14 @@ QString ServiceConfig::instanceName() const
 
 QList<QUrl> AlertmanagerConfig::alertsUrls() const
 {
+    return apiUrls(u"/api/v2/alerts"_s);
+}
+
+QList<QUrl> AlertmanagerConfig::apiUrls(const QString &path) const
+{
     QList<QUrl> urls;
     for (const QString &target : targets)
-        urls << QUrl(scheme + u"://"_s + target + pathPrefix + u"/api/v2/alerts"_s);
+        urls << QUrl(scheme + u"://"_s + target + pathPrefix + path);
     return urls;
 }
 

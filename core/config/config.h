@@ -1,5 +1,6 @@
 #pragma once
 
+#include "alerts/alertrules.h"
 #include "breaker/breakerpolicy.h"
 #include "config/secret.h"
 #include "fleet/breakerfilter.h"
@@ -133,6 +134,7 @@ struct ServiceConfig
     QString hystrixCommand;                  // old configurations: joins the breaker filter
     std::optional<HttpSource> actuator;      // GET /actuator/circuitbreakers: every Resilience4j breaker, settings
     BreakerFilter breakers;                  // which named breakers to follow; empty: all that the sources show
+    AlertRuleOverrides alertRules;           // `alert_rules:`; what it leaves out comes from Config::alertRules
 
     // The instance's name: `instance`, else host:port of the first URL among health, metrics, actuator, stream.
     QString instanceName() const;
@@ -161,6 +163,8 @@ struct AlertmanagerConfig
 
     // The alerts endpoint of each target, in target order.
     QList<QUrl> alertsUrls() const;
+    // The API endpoint `path` ("/api/v2/silences") of each target, in target order.
+    QList<QUrl> apiUrls(const QString &path) const;
     bool operator==(const AlertmanagerConfig &) const = default;
 };
 
@@ -183,8 +187,11 @@ struct Config
     std::vector<ServiceConfig> services;
     std::optional<PrometheusServerConfig> prometheus;
     std::vector<AlertmanagerConfig> alertmanagers; // alerting.alertmanagers; empty: alerts stay in Breakerwatch
+    AlertRules alertRules;                         // alerting.rules: every service's, unless it overrides them
     QStringList warnings;                          // e.g. TLS verification switched off for a target
     QStringList watchPaths; // the files and directories it was read from: a change there means reload
+    // The rules one service's alerts fire by: the global ones with the service's overrides.
+    AlertRules alertRulesFor(const ServiceConfig &service) const { return service.alertRules.applyTo(alertRules); }
     bool operator==(const Config &) const = default;
 };
 

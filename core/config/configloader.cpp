@@ -347,6 +347,63 @@ public:
         return source;
     }
 
+    // `alert_rules:` of a service or scrape config, or `alerting.rules`: {open_after, open_long_after,
+    // flapping: {opens, window}}; only what is given.
+    Result<AlertRuleOverrides> alertRules(const YAML::Node &node, const QString &where) const
+    {
+        AlertRuleOverrides out;
+        if (Status s = keys(node, where, {u"open_after"_s, u"open_long_after"_s, u"flapping"_s}); !s)
+            return Error{s.error()};
+        const auto positive = [&](const char *key, std::optional<std::int64_t> &target) -> Status {
+            const YAML::Node value = node[key];
+            if (!value)
+                return success();
+            const QString name = where + u'.' + QString::fromLatin1(key);
+            auto ms = duration(value, name);
+            if (!ms)
+                return Error{ms.error()};
+            if (*ms <= 0)
+                return at(value, u"%1 must be a positive duration like 2m"_s.arg(name));
+            target = *ms;
+            return success();
+        };
+        if (Status s = positive("open_after", out.openLongMs); !s)
+            return Error{s.error()};
+        if (Status s = positive("open_long_after", out.openVeryLongMs); !s)
+            return Error{s.error()};
+        if (const YAML::Node flapping = node["flapping"]) {
+            const QString name = where + u".flapping"_s;
+            if (Status s = keys(flapping, name, {u"opens"_s, u"window"_s}); !s)
+                return Error{s.error()};
+            if (const YAML::Node opens = flapping["opens"]) {
+                bool ok = false;
+                const int value = opens.IsScalar() ? scalar(opens).toInt(&ok) : 0;
+                if (!ok || value < 1)
+                    return at(opens, u"%1.opens must be a whole number of opens, 1 or more (the alert fires on more "
+                                     u"than this many opens in the window)"_s.arg(name));
+                out.flappingOpens = value;
+            }
+            if (const YAML::Node window = flapping["window"]) {
+                auto ms = duration(window, name + u".window"_s);
+                if (!ms)
+                    return Error{ms.error()};
+                if (*ms <= 0)
+                    return at(window, u"%1.window must be a positive duration like 10m"_s.arg(name));
+                out.flappingWindowMs = *ms;
+            }
+        }
+        return out;
+    }
+
+    // The rules a service ends up with must make sense together.
+    Status checkRules(const AlertRules &rules, const YAML::Node &where, const QString &owner) const
+    {
+        if (rules.openVeryLongMs <= rules.openLongMs)
+            return at(where, u"%1: open_long_after (%2) must be longer than open_after (%3)"_s.arg(
+                                 owner, formatDurationMs(rules.openVeryLongMs), formatDurationMs(rules.openLongMs)));
+        return success();
+    }
+
     // `breakers: [a, b]` or `breakers: {names: [a, b], regex: "pay.*"}`.
     Result<BreakerFilter> breakerFilter(const YAML::Node &node) const
     {
@@ -378,7 +435,7 @@ public:
     {
         if (Status s = keys(node, u"a service"_s,
                             {u"name"_s, u"instance"_s, u"labels"_s, u"health"_s, u"metrics"_s, u"breaker"_s,
-                             u"remote_breaker"_s, u"hystrix_stream"_s, u"actuator"_s, u"breakers"_s});
+                             u"remote_breaker"_s, u"hystrix_stream"_s, u"actuator"_s, u"breakers"_s, u"alert_rules"_s});
             !s)
             return Error{s.error()};
         ServiceConfig service;
@@ -450,6 +507,12 @@ public:
             if (!filter)
                 return Error{filter.error()};
             service.breakers = *filter;
+        }
+        if (const YAML::Node rules = node["alert_rules"]) {
+            auto overrides = alertRules(rules, owner + u" alert_rules"_s);
+            if (!overrides)
+                return Error{overrides.error()};
+            service.alertRules = *overrides;
         }
         // Old spellings of "follow this breaker" join the filter.
         for (const QString &name :
@@ -527,7 +590,7 @@ Status importScrapeConfigs(const Reader &reader, const YAML::Node &list, const Q
         if (Status s =
                 reader.keys(job, u"a scrape config"_s,
                             {u"job_name"_s, u"metrics_path"_s, u"scheme"_s, u"static_configs"_s, u"file_sd_configs"_s,
-                             u"scrape_interval"_s, u"scrape_timeout"_s, u"breaker"_s, u"breakers"_s});
+                             u"scrape_interval"_s, u"scrape_timeout"_s, u"breaker"_s, u"breakers"_s, u"alert_rules"_s});
             !s)
             return s;
         if (!job["job_name"])
@@ -554,6 +617,16 @@ Status importScrapeConfigs(const Reader &reader, const YAML::Node &list, const Q
             if (!read)
                 return Error{read.error()};
             filter = *read;
+        }
+
+        AlertRuleOverrides rules;
+        if (const YAML::Node node = job["alert_rules"]) {
+            auto read = reader.alertRules(node, u"job %1 alert_rules"_s.arg(jobName));
+            if (!read)
+                return Error{read.error()};
+            rules = *read;
+            if (Status s = reader.checkRules(rules.applyTo(config.alertRules), node, u"job %1"_s.arg(jobName)); !s)
+                return s;
         }
 
         // Target groups: (targets, labels, origin file or "")
@@ -643,6 +716,7 @@ Status importScrapeConfigs(const Reader &reader, const YAML::Node &list, const Q
                 service.metrics = metrics;
                 service.preset = preset;
                 service.policy = *policy;
+                service.alertRules = rules;
                 config.services.push_back(service);
             }
         }
@@ -654,7 +728,7 @@ Status importScrapeConfigs(const Reader &reader, const YAML::Node &list, const Q
 // is an error rather than silently ignored.
 Status importAlerting(const Reader &reader, const YAML::Node &alerting, Config &config)
 {
-    if (Status s = reader.keys(alerting, u"alerting"_s, {u"alertmanagers"_s}); !s)
+    if (Status s = reader.keys(alerting, u"alerting"_s, {u"alertmanagers"_s, u"rules"_s}); !s)
         return s;
     const YAML::Node list = alerting["alertmanagers"];
     if (!list)
@@ -826,6 +900,17 @@ Result<Config> ConfigLoader::loadText(const QByteArray &text, const QString &sou
                                              .arg(config.global.timeoutMs)
                                              .arg(config.global.intervalMs));
         }
+        // The global alert rules first: services and jobs override them, and are checked with them.
+        if (const YAML::Node alerting = root["alerting"]; alerting && alerting.IsMap()) {
+            if (const YAML::Node rules = alerting["rules"]) {
+                auto read = reader.alertRules(rules, u"alerting.rules"_s);
+                if (!read)
+                    return Error{read.error()};
+                config.alertRules = read->applyTo(config.alertRules);
+                if (Status s = reader.checkRules(config.alertRules, rules, u"alerting.rules"_s); !s)
+                    return Error{s.error()};
+            }
+        }
         if (const YAML::Node services = root["services"]) {
             if (!services.IsSequence())
                 return reader.at(services, u"services must be a list"_s);
@@ -834,6 +919,11 @@ Result<Config> ConfigLoader::loadText(const QByteArray &text, const QString &sou
                 auto service = reader.service(node, m_catalog, config.warnings);
                 if (!service)
                     return Error{service.error()};
+                if (Status s = reader.checkRules(config.alertRulesFor(*service),
+                                                 node["alert_rules"] ? node["alert_rules"] : node,
+                                                 u"service %1 alert_rules"_s.arg(service->name));
+                    !s)
+                    return Error{s.error()};
                 const QString key = service->name + u'@' + service->instanceName();
                 if (names.contains(key))
                     return reader.at(node, u"duplicate service \"%1\" (instance %2): give each instance its own "

@@ -189,9 +189,17 @@ FleetMonitor::FleetMonitor(HttpProber *prober, ProbeScheduler::Clock clock, QObj
 
 FleetMonitor::~FleetMonitor() = default;
 
+AlertRules FleetMonitor::alertRules(const BreakerId &id) const
+{
+    if (const ServiceConfig *config = instanceConfig(id))
+        return m_config.alertRulesFor(*config);
+    return m_config.alertRules;
+}
+
 void FleetMonitor::setConfig(const Config &config)
 {
-    const bool sameGlobal = m_config.global == config.global;
+    // The alert rules count too: every breaker's flapping window comes from them.
+    const bool sameGlobal = m_config.global == config.global && m_config.alertRules == config.alertRules;
     m_config = config;
     std::map<QString, std::unique_ptr<Instance>> previous = std::move(m_instances);
     m_instances.clear();
@@ -239,7 +247,7 @@ void FleetMonitor::setConfig(const Config &config)
             if (instance->hasHealthBreaker()) {
                 const SourcedPolicy sourced{service.preset, service.parameters, service.policy, false};
                 auto tracked = std::make_unique<Tracked>(instance->healthId(), key, BreakerSource::Health, sourced,
-                                                         m_flappingRule);
+                                                         config.alertRulesFor(service).flapping);
                 tracked->watchedSinceMs = m_clock();
                 tracked->status.feed = instance->traffic ? BreakerFeed::PollsAndTraffic : BreakerFeed::Polls;
                 tracked->status.url = service.health ? service.health->url.toString(QUrl::RemoveUserInfo)
@@ -761,7 +769,8 @@ FleetMonitor::Tracked &FleetMonitor::track(Instance &instance, const QString &na
         return *known;
     }
     const SourcedPolicy sourced = SourcedPolicy::forBreaker(instance.config, source, settings, m_catalog);
-    auto tracked = std::make_unique<Tracked>(id, instance.key, source, sourced, m_flappingRule);
+    auto tracked =
+        std::make_unique<Tracked>(id, instance.key, source, sourced, m_config.alertRulesFor(instance.config).flapping);
     tracked->watchedSinceMs = m_clock();
     tracked->status.feed = BreakerFeed::Nothing;
     tracked->status.url = urlFor(instance.config, source);

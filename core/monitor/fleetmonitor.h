@@ -71,8 +71,9 @@ public:
     // How the real breaker can be changed: the configured remote_breaker for the breaker it names, or the
     // actuator's POST /actuator/circuitbreakers/{name} for a Resilience4j breaker of an instance with an actuator.
     std::optional<RemoteBreakerBinding> remoteBinding(const BreakerId &id) const;
-    // The flapping rule every breaker is judged by (BreakerStatus::flapping); the alerts use the same.
-    const FlappingRule &flappingRule() const { return m_flappingRule; }
+    // The alert rules of the breaker's service (Config::alertRulesFor()); the global ones for an unknown id. Its
+    // flapping rule is the one the monitor counts opens by (BreakerStatus::flappingRule, ::flapping).
+    AlertRules alertRules(const BreakerId &id) const;
     // Connections held open for hystrix streams (one per URL).
     int streamCount() const { return static_cast<int>(m_streams.size()); }
 
@@ -134,7 +135,6 @@ private:
 
     HttpProber *m_prober;
     ProbeScheduler::Clock m_clock;
-    FlappingRule m_flappingRule;
     std::unique_ptr<ProbeScheduler> m_scheduler;
     PresetCatalog m_catalog;
     bool m_running = false;

@@ -1,6 +1,8 @@
 #pragma once
 
+#include "alerts/acknowledgement.h"
 #include "alerts/alerttracker.h"
+#include "alerts/silence.h"
 #include "breaker/transition.h"
 #include "common/result.h"
 #include "control/auditlog.h"
@@ -89,6 +91,10 @@ public:
     // object lives. completeAudit() sets the outcome of a pending entry (pending -> done/refused/unknown).
     Status appendAudit(std::int64_t key, const AuditEntry &entry);
     Status completeAudit(std::int64_t key, const QString &outcome, const QString &detail);
+    // An acknowledgement of an alert, made or ended (one row per id, updated), and a local silence, made or expired
+    // (one row per id, updated). Durable like the audit log.
+    Status recordAcknowledgement(const Acknowledgement &acknowledgement);
+    Status recordSilence(const Silence &silence);
 
     // Writes buffered observations (and retries queued records, or the open). Call every 1-5 s.
     Status flush(std::int64_t nowMs);
@@ -114,6 +120,10 @@ public:
     // Alert episodes active at some time in [t0, t1), by firedAtMs.
     Result<std::vector<Alert>> alerts(std::int64_t t0, std::int64_t t1);
     Result<std::vector<StoredAuditEntry>> auditEntries(std::int64_t t0, std::int64_t t1);
+    // Acknowledgements made at or after `sinceMs`, by time (ended ones too, with endedAtMs).
+    Result<std::vector<Acknowledgement>> acknowledgements(std::int64_t sinceMs);
+    // Local silences still in force at `nowMs` or later (not expired by hand, ending after it), by end.
+    Result<std::vector<Silence>> silences(std::int64_t nowMs);
 
     // Fills `history` for `breakers` (row = position in the list; the fleet grows to fit) with [fromMs, toMs):
     // the series at the resolution each level of the display store keeps (raw samples for its 1 s level, 10 s and

@@ -75,7 +75,7 @@ struct AuditComplete
     QString outcome;
     QString detail;
 };
-using Record = std::variant<StoredTransition, Alert, AuditAppend, AuditComplete>;
+using Record = std::variant<StoredTransition, Alert, AuditAppend, AuditComplete, Acknowledgement, Silence>;
 
 struct PendingBlock
 {

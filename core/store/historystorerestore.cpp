@@ -441,6 +441,80 @@ Result<std::vector<StoredAuditEntry>> HistoryStore::auditEntries(std::int64_t t0
     return out;
 }
 
+Result<std::vector<Acknowledgement>> HistoryStore::acknowledgements(std::int64_t sinceMs)
+{
+    if (!d->open)
+        return Error{d->problem.isEmpty() ? u"%1: the store is not open"_s.arg(d->path) : d->problem};
+    auto q = d->prepare(u"SELECT id, breaker, source, kind, fired_at, at, who, comment, ended_at FROM acknowledgements "
+                        u"WHERE at >= ? ORDER BY at, id"_s);
+    if (!q)
+        return Error{q.error()};
+    (*q)->bindValue(0, static_cast<qint64>(sinceMs));
+    if (Status s = d->exec(**q, u"reading the acknowledgements"_s); !s)
+        return Error{s.error()};
+    std::vector<Acknowledgement> out;
+    while ((*q)->next()) {
+        Acknowledgement a;
+        a.id = (*q)->value(0).toString();
+        a.alert.breaker = (*q)->value(1).toString();
+        a.alert.source = static_cast<AlertSource>((*q)->value(2).toInt());
+        a.alert.kind = static_cast<AlertKind>((*q)->value(3).toInt());
+        a.firedAtMs = (*q)->value(4).toLongLong();
+        a.atMs = (*q)->value(5).toLongLong();
+        a.who = (*q)->value(6).toString();
+        a.comment = (*q)->value(7).toString();
+        if (!(*q)->value(8).isNull())
+            a.endedAtMs = (*q)->value(8).toLongLong();
+        out.push_back(std::move(a));
+    }
+    (*q)->finish();
+    for (const Record &record : d->queue) {
+        const auto *a = std::get_if<Acknowledgement>(&record);
+        if (!a || a->atMs < sinceMs)
+            continue;
+        auto same = std::find_if(out.begin(), out.end(), [a](const Acknowledgement &o) { return o.id == a->id; });
+        if (same != out.end())
+            *same = *a;
+        else
+            out.push_back(*a);
+    }
+    return out;
+}
+
+Result<std::vector<Silence>> HistoryStore::silences(std::int64_t nowMs)
+{
+    if (!d->open)
+        return Error{d->problem.isEmpty() ? u"%1: the store is not open"_s.arg(d->path) : d->problem};
+    auto q = d->prepare(u"SELECT id, matchers, starts_at, ends_at, created_by, comment, expired_at FROM silences "
+                        u"WHERE ends_at > ? AND expired_at IS NULL ORDER BY ends_at, id"_s);
+    if (!q)
+        return Error{q.error()};
+    (*q)->bindValue(0, static_cast<qint64>(nowMs));
+    if (Status s = d->exec(**q, u"reading the silences"_s); !s)
+        return Error{s.error()};
+    std::vector<Silence> out;
+    while ((*q)->next()) {
+        Silence s;
+        s.id = (*q)->value(0).toString();
+        s.matchers = matchersFromJson((*q)->value(1).toString().toUtf8());
+        s.startsAtMs = (*q)->value(2).toLongLong();
+        s.endsAtMs = (*q)->value(3).toLongLong();
+        s.createdBy = (*q)->value(4).toString();
+        s.comment = (*q)->value(5).toString();
+        out.push_back(std::move(s));
+    }
+    (*q)->finish();
+    for (const Record &record : d->queue) {
+        const auto *s = std::get_if<Silence>(&record);
+        if (!s)
+            continue;
+        std::erase_if(out, [s](const Silence &o) { return o.id == s->id; });
+        if (!s->expiredAtMs && s->endsAtMs > nowMs)
+            out.push_back(*s);
+    }
+    return out;
+}
+
 Result<RestoreReport> HistoryStore::Private::restoreRows(FleetHistory &history, const std::vector<RestoreRow> &rows,
                                                          std::int64_t fromMs, std::int64_t toMs)
 {

@@ -255,6 +255,41 @@ Status HistoryStore::Private::writeRecords(const std::vector<Record> &records)
             Status s = success();
             if (execRecord(**q, u"completing an audit entry"_s, s) == RecordWrite::Failed)
                 return abort(s);
+        } else if (const auto *ack = std::get_if<Acknowledgement>(&record)) {
+            auto q = prepare(u"INSERT INTO acknowledgements(id, breaker, source, kind, fired_at, at, who, comment, "
+                             u"ended_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                             u"fired_at = excluded.fired_at, ended_at = excluded.ended_at"_s);
+            if (!q)
+                return abort(Error{q.error()});
+            (*q)->bindValue(0, text(ack->id));
+            (*q)->bindValue(1, text(ack->alert.breaker));
+            (*q)->bindValue(2, static_cast<int>(ack->alert.source));
+            (*q)->bindValue(3, static_cast<int>(ack->alert.kind));
+            (*q)->bindValue(4, static_cast<qint64>(ack->firedAtMs));
+            (*q)->bindValue(5, static_cast<qint64>(ack->atMs));
+            (*q)->bindValue(6, text(ack->who));
+            (*q)->bindValue(7, text(ack->comment));
+            (*q)->bindValue(8, ack->endedAtMs ? QVariant(static_cast<qint64>(*ack->endedAtMs)) : QVariant());
+            Status s = success();
+            if (execRecord(**q, u"writing an acknowledgement"_s, s) == RecordWrite::Failed)
+                return abort(s);
+        } else if (const auto *silence = std::get_if<Silence>(&record)) {
+            auto q = prepare(u"INSERT INTO silences(id, matchers, starts_at, ends_at, created_by, comment, expired_at) "
+                             u"VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+                             u"ends_at = excluded.ends_at, expired_at = excluded.expired_at"_s);
+            if (!q)
+                return abort(Error{q.error()});
+            (*q)->bindValue(0, text(silence->id));
+            (*q)->bindValue(1, QString::fromUtf8(matchersToJson(silence->matchers)));
+            (*q)->bindValue(2, static_cast<qint64>(silence->startsAtMs));
+            (*q)->bindValue(3, static_cast<qint64>(silence->endsAtMs));
+            (*q)->bindValue(4, text(silence->createdBy));
+            (*q)->bindValue(5, text(silence->comment));
+            (*q)->bindValue(6,
+                            silence->expiredAtMs ? QVariant(static_cast<qint64>(*silence->expiredAtMs)) : QVariant());
+            Status s = success();
+            if (execRecord(**q, u"writing a silence"_s, s) == RecordWrite::Failed)
+                return abort(s);
         }
     }
     if (Status s = commit(u"committing a durable write"_s); !s)
@@ -573,6 +608,18 @@ Status HistoryStore::completeAudit(std::int64_t key, const QString &outcome, con
     if (!queued && !d->auditRows.contains(key))
         return Error{u"%1: no audit entry %2 was appended in this session"_s.arg(d->path).arg(key)};
     return d->durable(AuditComplete{key, outcome, detail});
+}
+
+Status HistoryStore::recordAcknowledgement(const Acknowledgement &acknowledgement)
+{
+    return d->durable(acknowledgement);
+}
+
+Status HistoryStore::recordSilence(const Silence &silence)
+{
+    if (silence.origin != SilenceOrigin::Local)
+        return Error{u"%1: only local silences are kept here (%2 is Alertmanager's)"_s.arg(d->path, silence.id)};
+    return d->durable(silence);
 }
 
 Status HistoryStore::flush(std::int64_t nowMs)

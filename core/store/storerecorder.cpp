@@ -1,6 +1,7 @@
 #include "store/storerecorder.h"
 
 #include "alerts/alertcenter.h"
+#include "alerts/alertdesk.h"
 #include "control/auditlog.h"
 #include "history/historyrecorder.h"
 #include "monitor/fleetmonitor.h"
@@ -66,6 +67,16 @@ StoreRecorder::StoreRecorder(StoreWorker *store, FleetMonitor *monitor, HistoryR
         post([store = m_store, key = m_auditKeyBase + index, outcome = entry.outcome, detail = entry.detail] {
             store->completeAudit(key, outcome, detail);
         });
+    });
+}
+
+void StoreRecorder::follow(AlertDesk *desk)
+{
+    connect(desk, &AlertDesk::acknowledgementChanged, this,
+            [this](const Acknowledgement &a) { post([store = m_store, a] { store->recordAcknowledgement(a); }); });
+    connect(desk, &AlertDesk::silenceChanged, this, [this](const Silence &s) {
+        if (s.origin == SilenceOrigin::Local)
+            post([store = m_store, s] { store->recordSilence(s); });
     });
 }
 

@@ -11,16 +11,17 @@
 namespace bw {
 
 class AlertCenter;
+class AlertDesk;
 class AuditLog;
 class HistoryRecorder;
 class FleetMonitor;
 class StoreWorker;
 
 // Writes what the monitor sees into the history store: every recorded poll (flushed every 2 s), every
-// transition of the simulated and the real breakers and every alert episode and audit entry (durably, at
-// once). Compacts hourly. Reports the store's health when it changes, so the window can show "degraded".
-// Threading: lives in the GUI thread with the monitor; the store works on its own thread (StoreThread). Each
-// record is copied into a queued call to the worker, so the GUI thread never waits for the disk; health changes
+// transition of the simulated and the real breakers and every alert episode, audit entry, acknowledgement and local
+// silence (durably, at once). Compacts hourly. Reports the store's health when it changes, so the window can show
+// "degraded". Threading: lives in the GUI thread with the monitor; the store works on its own thread (StoreThread).
+// Each record is copied into a queued call to the worker, so the GUI thread never waits for the disk; health changes
 // come back queued, as healthChanged on this object's thread. None of the pointers is owned.
 class StoreRecorder final : public QObject
 {
@@ -30,6 +31,8 @@ public:
     StoreRecorder(StoreWorker *store, FleetMonitor *monitor, HistoryRecorder *history, AlertCenter *alerts,
                   AuditLog *audit, Clock clock, QObject *parent = nullptr);
     ~StoreRecorder() override;
+    // Also writes the desk's acknowledgements and local silences (durably, at once). Not owned.
+    void follow(AlertDesk *desk);
 
     // Writes what is buffered now and waits until it is written (for tests and shutdown; the worker also flushes
     // every 2 s by itself and when the StoreThread ends).

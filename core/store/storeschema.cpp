@@ -134,6 +134,18 @@ const std::vector<StoreSchema::Migration> &StoreSchema::migrations()
              u"CREATE INDEX services_by_breaker ON services(service, breaker, instance)"_s,
          },
          fillBreakerFields},
+        {6,
+         u"acknowledgements and local silences of alerts"_s,
+         {
+             u"CREATE TABLE acknowledgements(id TEXT PRIMARY KEY, breaker TEXT NOT NULL, source INTEGER NOT NULL, "
+             u"kind INTEGER NOT NULL, fired_at INTEGER NOT NULL, at INTEGER NOT NULL, who TEXT NOT NULL, "
+             u"comment TEXT NOT NULL, ended_at INTEGER)"_s,
+             u"CREATE INDEX acknowledgements_by_time ON acknowledgements(at)"_s,
+             u"CREATE TABLE silences(id TEXT PRIMARY KEY, matchers TEXT NOT NULL, starts_at INTEGER NOT NULL, "
+             u"ends_at INTEGER NOT NULL, created_by TEXT NOT NULL, comment TEXT NOT NULL, expired_at INTEGER)"_s,
+             u"CREATE INDEX silences_by_end ON silences(ends_at)"_s,
+         },
+         {}},
     };
     return list;
 }
@@ -141,7 +153,7 @@ const std::vector<StoreSchema::Migration> &StoreSchema::migrations()
 const StoreSchema::Migration &StoreSchema::creation()
 {
     static const Migration fresh = {
-        5,
+        6,
         u"created at the current schema"_s,
         {
             u"CREATE TABLE IF NOT EXISTS schema_version(version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL, "
@@ -168,6 +180,13 @@ const StoreSchema::Migration &StoreSchema::creation()
             u"CREATE TABLE audit(id INTEGER PRIMARY KEY, at INTEGER NOT NULL, who TEXT NOT NULL, "
             u"service TEXT NOT NULL, target TEXT NOT NULL, action TEXT NOT NULL, outcome TEXT NOT NULL, "
             u"detail TEXT NOT NULL)"_s,
+            u"CREATE TABLE acknowledgements(id TEXT PRIMARY KEY, breaker TEXT NOT NULL, source INTEGER NOT NULL, "
+            u"kind INTEGER NOT NULL, fired_at INTEGER NOT NULL, at INTEGER NOT NULL, who TEXT NOT NULL, "
+            u"comment TEXT NOT NULL, ended_at INTEGER)"_s,
+            u"CREATE INDEX acknowledgements_by_time ON acknowledgements(at)"_s,
+            u"CREATE TABLE silences(id TEXT PRIMARY KEY, matchers TEXT NOT NULL, starts_at INTEGER NOT NULL, "
+            u"ends_at INTEGER NOT NULL, created_by TEXT NOT NULL, comment TEXT NOT NULL, expired_at INTEGER)"_s,
+            u"CREATE INDEX silences_by_end ON silences(ends_at)"_s,
         },
         {}};
     Q_ASSERT(fresh.version == migrations().back().version);

@@ -25,8 +25,9 @@ namespace bw {
 // (and converts the rows it finds). Version 5 names the breaker of each row of `services` (service, instance,
 // breaker; BreakerId::key() stays the name): rows from before the fleet model, named by a plain service name, become
 // legacy rows (service only), which the first health breaker of that service to be written adopts (see
-// historystore.h); nothing else moves, so every observation, transition, alert and summary keeps its row. They all
-// stay as real, tested migrations. Tables of the current version:
+// historystore.h); nothing else moves, so every observation, transition, alert and summary keeps its row. Version 6
+// adds the acknowledgements and local silences of alerts (new tables, nothing moves). They all stay as real, tested
+// migrations. Tables of the current version:
 //
 //   schema_version(version INTEGER PRIMARY KEY, applied_at INTEGER, description TEXT)
 //   meta(key TEXT PRIMARY KEY, value)          clean_shutdown, sealed_until, summarised_until, raw_horizon
@@ -49,6 +50,10 @@ namespace bw {
 //   alerts(id INTEGER PRIMARY KEY, service, source, kind, fired_at, since, resolved_at NULL, summary),
 //       unique (service, source, kind, fired_at): one row per episode, updated when it resolves
 //   audit(id INTEGER PRIMARY KEY, at, who, service, target, action, outcome, detail)
+//   acknowledgements(id TEXT PRIMARY KEY, breaker, source, kind, fired_at, at, who, comment, ended_at NULL), index (at)
+//       breaker is its key (BreakerId::key()); one row per acknowledgement, updated when its episode ends
+//   silences(id TEXT PRIMARY KEY, matchers TEXT, starts_at, ends_at, created_by, comment, expired_at NULL),
+//       index (ends_at): local silences only (Alertmanager keeps its own); matchers as JSON (matchersToJson())
 class StoreSchema
 {
 public:

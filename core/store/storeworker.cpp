@@ -59,6 +59,22 @@ void StoreWorker::recordAlert(const Alert &alert)
     }
 }
 
+void StoreWorker::recordAcknowledgement(const Acknowledgement &acknowledgement)
+{
+    if (m_store) {
+        m_store->recordAcknowledgement(acknowledgement);
+        checkHealth();
+    }
+}
+
+void StoreWorker::recordSilence(const Silence &silence)
+{
+    if (m_store) {
+        m_store->recordSilence(silence);
+        checkHealth();
+    }
+}
+
 void StoreWorker::appendAudit(std::int64_t key, const AuditEntry &entry)
 {
     if (m_store) {

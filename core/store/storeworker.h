@@ -70,6 +70,8 @@ public:
     void recordAlert(const Alert &alert);
     void appendAudit(std::int64_t key, const AuditEntry &entry);
     void completeAudit(std::int64_t key, const QString &outcome, const QString &detail);
+    void recordAcknowledgement(const Acknowledgement &acknowledgement);
+    void recordSilence(const Silence &silence);
     void flush();
     void compact();
     void finish(); // flushes, closes the file, stops the timers; nothing is written after it

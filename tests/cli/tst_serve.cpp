@@ -1,11 +1,15 @@
 // `breakerwatch-cli serve` as a server runs it: the real binary against the demo fleet on loopback. /metrics
 // answers, transitions and alerts come out as JSON lines, a broken configuration save keeps it running, SIGTERM
-// stops it cleanly.
+// stops it cleanly. Acknowledgements and silences kept in the history store (as the GUI leaves them) come out as
+// lines of their own, and on the alerts they cover.
 #include "../support/externalprocess.h"
 #include "demo/demofleet.h"
 #include "httpserver/httpserver.h"
+#include "store/historystore.h"
 
+#include <QDateTime>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkReply>
@@ -23,6 +27,7 @@ private Q_SLOTS:
     void servesMetricsAndLogsTransitions();
     void refusesABrokenConfiguration();
     void saysWhenAnAlertmanagerCannotBeReachedAndWhenItCanAgain();
+    void printsAcknowledgementsAndSilences();
 };
 
 void TestServe::servesMetricsAndLogsTransitions()
@@ -206,6 +211,115 @@ void TestServe::saysWhenAnAlertmanagerCannotBeReachedAndWhenItCanAgain()
     QVERIFY(serve.waitForFinished(5000));
     QVERIFY2(serve.readAllStandardError().contains(QByteArray("alerts go to " + url.toUtf8())),
              "serve says where alerts go");
+}
+
+void TestServe::printsAcknowledgementsAndSilences()
+{
+    bool up = true;
+    bw::HttpServer service;
+    service.route("GET", u"/up"_s, [&up](const bw::HttpRequest &, bw::HttpResponder r) {
+        r.send(up ? bw::HttpResponse::json(200, R"({"status":"UP"})") : bw::HttpResponse::json(503, "{}"));
+    });
+    QVERIFY(service.listen(QHostAddress::LocalHost, 0).ok());
+    const QString instance = u"127.0.0.1:%1"_s.arg(service.port());
+    QTemporaryDir dir;
+    QFile config(dir.filePath(u"bw.yml"_s));
+    QVERIFY(config.open(QIODevice::WriteOnly));
+    config.write(u"global: {interval: 100ms, timeout: 100ms}\n"
+                 u"services:\n  - name: search\n    health: {url: 'http://%1/up', format: spring}\n"
+                 u"    breaker: {preset: resilience4j, parameters: {minimumNumberOfCalls: 2, slidingWindowSize: 2, "
+                 u"waitDurationInOpenState: 1s, "
+                 u"permittedNumberOfCallsInHalfOpenState: 1}}\n"
+                 u"    alert_rules: {open_after: 1ms}\n"_s.arg(instance)
+                     .toUtf8());
+    config.close();
+
+    // What an operator did in the GUI on the same history: search's BreakerOpen acknowledged (its episode still
+    // firing when the GUI stopped), and every search alert silenced for an hour.
+    const std::int64_t t0 = QDateTime::currentMSecsSinceEpoch();
+    bw::StoreOptions storeOptions;
+    storeOptions.dataDir = dir.filePath(u"data"_s);
+    const bw::BreakerId health{u"search"_s, instance, {}};
+    {
+        bw::HistoryStore store(storeOptions);
+        QVERIFY(store.open(t0 - 60'000).ok());
+        bw::Acknowledgement ack;
+        ack.id = u"ack-1-1"_s;
+        ack.alert = {health.key(), bw::AlertSource::Simulated, bw::AlertKind::OpenLong};
+        ack.firedAtMs = t0 - 50'000;
+        ack.atMs = t0 - 40'000;
+        ack.who = u"alice"_s;
+        ack.comment = u"on it"_s;
+        QVERIFY(store.recordAcknowledgement(ack).ok());
+        bw::Silence silence;
+        silence.id = u"local-1-2"_s;
+        silence.matchers = {{u"service"_s, u"search"_s}};
+        silence.startsAtMs = t0 - 30'000;
+        silence.endsAtMs = t0 + 3600'000;
+        silence.createdBy = u"alice"_s;
+        silence.comment = u"reindexing"_s;
+        QVERIFY(store.recordSilence(silence).ok());
+    }
+
+    QProcess serve;
+    serve.start(QStringLiteral(BW_CLI_PATH), {u"serve"_s, u"--config"_s, config.fileName(), u"--metrics-listen"_s,
+                                              u"off"_s, u"--data-dir"_s, storeOptions.dataDir});
+    QVERIFY(serve.waitForStarted());
+    QByteArray output;
+    const auto lineWith = [&](const QByteArray &event) {
+        output += serve.readAllStandardOutput();
+        for (const QByteArray &l : output.split('\n'))
+            if (l.contains(QByteArray("\"event\":\"" + event + '"')))
+                return QJsonDocument::fromJson(l).object();
+        return QJsonObject();
+    };
+    // At start: the silence that holds, and the acknowledgement waiting for its alert.
+    QTRY_VERIFY2_WITH_TIMEOUT(!lineWith("silence_active").isEmpty(),
+                              QByteArray(output + serve.readAllStandardError()).constData(), 10'000);
+    const QJsonObject silence = lineWith("silence_active");
+    QCOMPARE(silence[u"id"_s].toString(), u"local-1-2"_s);
+    QCOMPARE(silence[u"kept"_s].toString(), u"local"_s);
+    QCOMPARE(silence[u"matchers"_s].toArray(), QJsonArray{u"service=\"search\""_s});
+    QCOMPARE(silence[u"ends_at"_s].toInteger(), t0 + 3600'000);
+    QCOMPARE(silence[u"created_by"_s].toString(), u"alice"_s);
+    QCOMPARE(silence[u"comment"_s].toString(), u"reindexing"_s);
+    const QJsonObject carried = lineWith("alert_acknowledged");
+    QCOMPARE(carried[u"service"_s].toString(), u"search"_s);
+    QCOMPARE(carried[u"instance"_s].toString(), instance);
+    QCOMPARE(carried[u"breaker"_s].toString(), u"health"_s);
+    QCOMPARE(carried[u"alertname"_s].toString(), u"BreakerOpen"_s);
+    QCOMPARE(carried[u"who"_s].toString(), u"alice"_s);
+    QCOMPARE(carried[u"comment"_s].toString(), u"on it"_s);
+    QCOMPARE(carried[u"carried"_s].toBool(), true);
+
+    // The service goes down: its breaker opens, BreakerOpen fires acknowledged and silenced, and the acknowledgement
+    // says which episode it took.
+    up = false;
+    QTRY_VERIFY_WITH_TIMEOUT(!lineWith("alert_fired").isEmpty(), 15'000);
+    const QJsonObject fired = lineWith("alert_fired");
+    QCOMPARE(fired[u"alertname"_s].toString(), u"BreakerOpen"_s);
+    QCOMPARE(fired[u"acknowledged"_s].toBool(), true);
+    QCOMPARE(fired[u"silenced"_s].toBool(), true);
+    QCOMPARE(fired[u"silenced_by"_s].toArray(), QJsonArray{u"local-1-2"_s});
+    const auto taken = [&] {
+        output += serve.readAllStandardOutput();
+        for (const QByteArray &l : output.split('\n')) {
+            const QJsonObject o = QJsonDocument::fromJson(l).object();
+            if (o[u"event"_s] == u"alert_acknowledged"_s && !o[u"carried"_s].toBool())
+                return o;
+        }
+        return QJsonObject();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(!taken().isEmpty(), 5000);
+    QCOMPARE(taken()[u"fired_at"_s].toInteger(), fired[u"t"_s].toInteger());
+    // Back up: the alert resolves and its acknowledgement ends with it.
+    up = true;
+    QTRY_VERIFY_WITH_TIMEOUT(!lineWith("acknowledgement_ended").isEmpty(), 20'000);
+    QCOMPARE(lineWith("acknowledgement_ended")[u"who"_s].toString(), u"alice"_s);
+    QVERIFY(!lineWith("alert_resolved").isEmpty());
+    ::kill(static_cast<pid_t>(serve.processId()), SIGTERM);
+    QVERIFY(serve.waitForFinished(5000));
+    QCOMPARE(serve.exitCode(), 0);
 }
 
 QTEST_MAIN(TestServe)

@@ -1,5 +1,7 @@
 // Alert episodes: each condition fires once per episode, on time, and resolves when the episode ends.
 #include "alerts/alerttracker.h"
+#include "breaker/presetcatalog.h"
+#include "config/configloader.h"
 
 #include <QTest>
 
@@ -50,6 +52,7 @@ private Q_SLOTS:
     void episodes();
     void summariesAndActive();
     void forgetResolves();
+    void perServiceRulesFireAtTheirOwnTime();
 };
 
 void TestAlertTracker::episodes_data()
@@ -125,6 +128,36 @@ void TestAlertTracker::forgetResolves()
     QCOMPARE(resolved[0].resolvedAtMs, std::optional<std::int64_t>(210'000));
     QCOMPARE(tracker.active().size(), 1);
     QCOMPARE(tracker.active()[0].service, u"b"_s);
+}
+
+void TestAlertTracker::perServiceRulesFireAtTheirOwnTime()
+{
+    // Rules from a configuration: 1 min globally, 20 s for payments, flapping on more than 1 open for payments.
+    const bw::PresetCatalog catalog;
+    const auto config = bw::ConfigLoader(catalog).loadText("alerting: {rules: {open_after: 1m}}\n"
+                                                           "services:\n"
+                                                           "  - name: payments\n"
+                                                           "    health: {url: 'http://p/'}\n"
+                                                           "    alert_rules: {open_after: 20s, flapping: {opens: 1}}\n"
+                                                           "  - name: search\n"
+                                                           "    health: {url: 'http://s/'}\n",
+                                                           u"bw.yml"_s, {});
+    QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error()));
+    bw::AlertTracker tracker; // its own rules (the defaults) are not used: each update names its breaker's
+    QMap<QString, QString> firedAt;
+    for (std::int64_t t = 0; t <= 200'000; t += 1000) {
+        for (const bw::ServiceConfig &service : config->services) {
+            const bw::AlertRules rules = config->alertRulesFor(service);
+            for (const bw::Alert &a :
+                 tracker.update(rules, service.name, bw::AlertSource::Simulated, O, 0, t < 5000 ? 1 : 2, t))
+                firedAt[service.name + u' ' + bw::alertKindName(a.kind)] = QString::number(t);
+        }
+    }
+    QCOMPARE(firedAt.value(u"payments open > 2 min"_s), u"21000"_s); // 20 s, its own rule
+    QCOMPARE(firedAt.value(u"search open > 2 min"_s), u"61000"_s);   // 1 min, the global rule
+    QCOMPARE(firedAt.value(u"payments flapping"_s), u"5000"_s);      // more than 1 open
+    QVERIFY(!firedAt.contains(u"search flapping"_s));                // 2 opens are not more than 3
+    QVERIFY(!firedAt.contains(u"search open > 10 min"_s));
 }
 
 QTEST_GUILESS_MAIN(TestAlertTracker)

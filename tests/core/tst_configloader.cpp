@@ -33,6 +33,7 @@ private Q_SLOTS:
     void byteSizes();
     void alertmanagersInPrometheusSyntax();
     void alertmanagerDefaults();
+    void alertRulesGloballyAndPerService();
 
 private:
     bw::Result<bw::Config> load(const QByteArray &text, const bw::Config *previous = nullptr) const
@@ -80,6 +81,11 @@ void TestConfigLoader::shippedExampleLoads()
     QCOMPARE(config->services[2].metrics->http.intervalMs, 30'000);
     QCOMPARE(config->global.bodySizeLimit, 10 * 1024 * 1024);
     QCOMPARE(config->prometheus->url, QUrl(u"http://127.0.0.1:9090"_s));
+    QCOMPARE(config->alertRules, bw::AlertRules{}); // the defaults, written out
+    QCOMPARE(config->alertRulesFor(checkout).openLongMs, 60'000);
+    QCOMPARE(config->alertRulesFor(checkout).openVeryLongMs, 10 * 60'000);
+    QCOMPARE(config->alertRulesFor(config->services[1]), bw::AlertRules{});
+    QVERIFY(config->alertmanagers.empty());
 }
 
 void TestConfigLoader::shippedDemoConfigLoads()
@@ -180,6 +186,29 @@ void TestConfigLoader::errorsNameFileLineAndColumn_data()
         << u"write the secret in a file (password_file)"_s;
     QTest::newRow("alertmanagers not a list") << kMinimal + "alerting: {alertmanagers: {a: b}}\n"
                                               << u"bw.yml:4:27: alerting.alertmanagers must be a list"_s;
+    QTest::newRow("alert rules: unknown key") << kMinimal + "alerting: {rules: {open_afterr: 1m}}\n"
+                                              << u"bw.yml:4:20: unknown key \"open_afterr\" in alerting.rules"_s;
+    QTest::newRow("alert rules: bad duration") << kMinimal + "alerting: {rules: {open_after: soon}}\n"
+                                               << u"bw.yml:4:32: alerting.rules.open_after:"_s;
+    QTest::newRow("alert rules: zero duration") << kMinimal + "alerting: {rules: {open_after: 0s}}\n"
+                                                << u"alerting.rules.open_after must be a positive duration"_s;
+    QTest::newRow("alert rules: opens not a number")
+        << kMinimal + "alerting: {rules: {flapping: {opens: many}}}\n"
+        << u"bw.yml:4:38: alerting.rules.flapping.opens must be a whole number"_s;
+    QTest::newRow("alert rules: unknown flapping key") << kMinimal + "alerting: {rules: {flapping: {open: 3}}}\n"
+                                                       << u"unknown key \"open\" in alerting.rules.flapping"_s;
+    QTest::newRow("alert rules: long not longer")
+        << kMinimal + "alerting: {rules: {open_after: 10m, open_long_after: 5m}}\n"
+        << u"alerting.rules: open_long_after (5m) must be longer than open_after (10m)"_s;
+    QTest::newRow("service alert rules: against the global ones")
+        << kMinimal + "    alert_rules: {open_after: 15m}\n"
+        << u"bw.yml:4:18: service api alert_rules: open_long_after (10m) must be longer than open_after (15m)"_s;
+    QTest::newRow("service alert rules: unknown key") << kMinimal + "    alert_rules: {open_for: 1m}\n"
+                                                      << u"unknown key \"open_for\" in service api alert_rules"_s;
+    QTest::newRow("job alert rules: bad window")
+        << QByteArray("scrape_configs:\n  - job_name: j\n    static_configs: [{targets: ['h:1']}]\n"
+                      "    alert_rules: {flapping: {window: -1m}}\n")
+        << u"job j alert_rules.flapping.window"_s;
     QTest::newRow("authorization header") << kMinimal.chopped(2) + ", headers: {Authorization: x}}\n"
                                           << u"not in headers"_s;
 }
@@ -374,6 +403,44 @@ void TestConfigLoader::alertmanagerDefaults()
     QCOMPARE(config->alertmanagers[0].pathPrefix, QString());
     QCOMPARE(config->alertmanagers[0].timeoutMs, 10'000);
     QCOMPARE(config->alertmanagers[0].auth.kind, bw::AuthConfig::Kind::None);
+}
+
+void TestConfigLoader::alertRulesGloballyAndPerService()
+{
+    // Defaults: the product's rules.
+    const auto plain = load(kMinimal);
+    QVERIFY(plain.ok());
+    QCOMPARE(plain->alertRules, bw::AlertRules{});
+    QCOMPARE(plain->alertRulesFor(plain->services[0]), bw::AlertRules{});
+
+    const auto config = load("alerting:\n"
+                             "  rules: {open_after: 90s, open_long_after: 15m, flapping: {opens: 5, window: 20m}}\n"
+                             "services:\n"
+                             "  - name: payments\n"
+                             "    health: {url: 'http://p/health'}\n"
+                             "    alert_rules: {open_after: 30s, flapping: {opens: 2}}\n"
+                             "  - name: search\n"
+                             "    health: {url: 'http://s/health'}\n"
+                             "scrape_configs:\n"
+                             "  - job_name: batch\n"
+                             "    static_configs: [{targets: ['b:9100']}]\n"
+                             "    alert_rules: {open_after: 30m, open_long_after: 2h}\n");
+    QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error()));
+    QCOMPARE(config->alertRules.openLongMs, 90'000);
+    QCOMPARE(config->alertRules.openVeryLongMs, 15 * 60'000);
+    QCOMPARE(config->alertRules.flapping, (bw::FlappingRule{5, 20 * 60'000}));
+    QCOMPARE(config->services.size(), std::size_t{3});
+    // A service overrides what it names; the rest is the global rules'.
+    const bw::AlertRules payments = config->alertRulesFor(config->services[0]);
+    QCOMPARE(payments.openLongMs, 30'000);
+    QCOMPARE(payments.openVeryLongMs, 15 * 60'000);
+    QCOMPARE(payments.flapping, (bw::FlappingRule{2, 20 * 60'000}));
+    QCOMPARE(config->alertRulesFor(config->services[1]), config->alertRules);
+    const bw::AlertRules batch = config->alertRulesFor(config->services[2]);
+    QCOMPARE(config->services[2].name, u"batch"_s);
+    QCOMPARE(batch.openLongMs, 30 * 60'000);
+    QCOMPARE(batch.openVeryLongMs, 2 * 3600'000);
+    QCOMPARE(batch.flapping, config->alertRules.flapping);
 }
 
 QTEST_GUILESS_MAIN(TestConfigLoader)

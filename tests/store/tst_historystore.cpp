@@ -281,6 +281,8 @@ private Q_SLOTS:
     void transitionsRoundTrip();
     void alertsRoundTrip();
     void auditRoundTrip();
+    void acknowledgementsAndSilencesSurviveARestart();
+    void migratesASchema5FileToSchema6();
     void restartRestoresTheSameHistory();
     void restoreStartsWithTheStateInForce();
     void migratesFromVersion1();
@@ -567,6 +569,107 @@ void TestHistoryStore::auditRoundTrip()
     QVERIFY((*log)[1].id > (*log)[0].id);
 }
 
+void TestHistoryStore::acknowledgementsAndSilencesSurviveARestart()
+{
+    bw::Acknowledgement ack;
+    ack.id = u"ack-1-1"_s;
+    ack.alert = {u"checkout/paymentGateway@10.0.0.7:8080"_s, bw::AlertSource::Real, bw::AlertKind::OpenVeryLong};
+    ack.firedAtMs = kT0 + kMinute;
+    ack.atMs = kT0 + 2 * kMinute;
+    ack.who = u"alice"_s;
+    ack.comment = u"on it"_s;
+    bw::Acknowledgement ended = ack;
+    ended.id = u"ack-1-2"_s;
+    ended.alert.breaker = u"search@10.0.0.9:80"_s;
+    bw::Silence silence;
+    silence.id = u"local-1-3"_s;
+    silence.matchers = {{u"service"_s, u"checkout"_s}, {u"breaker"_s, u"pay.*"_s, true}};
+    silence.startsAtMs = kT0;
+    silence.endsAtMs = kT0 + 2 * kHour;
+    silence.createdBy = u"alice"_s;
+    silence.comment = u"maintenance"_s;
+    bw::Silence expired = silence;
+    expired.id = u"local-1-4"_s;
+    {
+        HistoryStore store(options());
+        QVERIFY(store.open(kT0).ok());
+        QVERIFY(store.recordAcknowledgement(ack).ok());
+        QVERIFY(store.recordAcknowledgement(ended).ok());
+        ended.endedAtMs = kT0 + 5 * kMinute; // its episode resolved: the same row
+        QVERIFY(store.recordAcknowledgement(ended).ok());
+        QVERIFY(store.recordSilence(silence).ok());
+        QVERIFY(store.recordSilence(expired).ok());
+        expired.expiredAtMs = kT0 + kMinute;
+        QVERIFY(store.recordSilence(expired).ok());
+        bw::Silence remote = silence;
+        remote.origin = bw::SilenceOrigin::Alertmanager;
+        QVERIFY(!store.recordSilence(remote).ok()); // Alertmanager keeps its own
+    }
+    QCOMPARE(sqlValue(file(), u"SELECT count(*) FROM acknowledgements"_s).toInt(), 2);
+    QCOMPARE(sqlValue(file(), u"SELECT count(*) FROM silences"_s).toInt(), 2);
+    HistoryStore store(options());
+    QVERIFY(store.open(kT0 + kHour).ok());
+    const auto acks = store.acknowledgements(kT0);
+    QVERIFY(acks.ok());
+    QCOMPARE(acks->size(), 2u);
+    QCOMPARE((*acks)[0], ack);
+    QCOMPARE((*acks)[1], ended);
+    QCOMPARE(store.acknowledgements(kT0 + 3 * kMinute)->size(), 0u);
+    // Only what still holds: not expired by hand, ending later.
+    const auto silences = store.silences(kT0 + kHour);
+    QVERIFY(silences.ok());
+    QCOMPARE(silences->size(), 1u);
+    QCOMPARE((*silences)[0], silence);
+    QCOMPARE(store.silences(kT0 + 3 * kHour)->size(), 0u);
+}
+
+void TestHistoryStore::migratesASchema5FileToSchema6()
+{
+    // A file as the last release left it (version 5) with an alert and an audit entry; version 6 adds the tables
+    // of acknowledgements and silences, and everything else stays.
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(u"QSQLITE"_s, u"v5"_s);
+        db.setDatabaseName(file());
+        QVERIFY(db.open());
+        QSqlQuery q(db);
+        QVERIFY(q.exec(u"PRAGMA journal_mode=WAL"_s));
+        for (const bw::StoreSchema::Migration &m : bw::StoreSchema::migrations()) {
+            if (m.version > 5)
+                break;
+            for (const QString &statement : m.statements)
+                QVERIFY2(q.exec(statement), qPrintable(q.lastError().text()));
+            if (m.code)
+                QVERIFY(m.code(db).ok());
+            QVERIFY(q.exec(u"INSERT INTO schema_version VALUES (%1, 1, 'shipped')"_s.arg(m.version)));
+        }
+        QVERIFY(q.exec(u"INSERT INTO services(id, name, service, instance, breaker) VALUES "
+                       u"(1, 'alpha@h:1', 'alpha', 'h:1', '')"_s));
+        QVERIFY(q.exec(u"INSERT INTO alerts(service, source, kind, fired_at, since, resolved_at, summary) VALUES "
+                       u"(1, 0, 0, %1, %1, NULL, 'alpha open')"_s.arg(kT0)));
+        QVERIFY(q.exec(u"INSERT INTO audit(at, who, service, target, action, outcome, detail) VALUES "
+                       u"(%1, 'ops', 'alpha', 'real breaker', 'reset', 'done', 'HTTP 200')"_s.arg(kT0)));
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(u"v5"_s);
+    {
+        LogCapture log;
+        HistoryStore store(options());
+        const bw::Status opened = store.open(kT0 + kHour);
+        QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error()));
+        QCOMPARE(log.messages().filter(u"upgraded to schema version"_s).size(), 1);
+        QCOMPARE(store.alerts(kT0, kT0 + kHour)->size(), 1u);
+        QCOMPARE(store.auditEntries(kT0, kT0 + 1)->front().detail, u"HTTP 200"_s);
+        QCOMPARE(store.acknowledgements(0)->size(), 0u);
+        bw::Silence s{u"local-9"_s, bw::SilenceOrigin::Local, {},       {{u"service"_s, u"alpha"_s}},
+                      kT0,          kT0 + 2 * kHour,          u"ops"_s, u"after the upgrade"_s,
+                      std::nullopt};
+        QVERIFY(store.recordSilence(s).ok());
+        QCOMPARE(store.silences(kT0 + kHour)->size(), 1u);
+    }
+    QCOMPARE(sqlValue(file(), u"SELECT group_concat(version) FROM schema_version"_s).toString(), u"1,2,3,4,5,6"_s);
+    QCOMPARE(sqlValue(file(), u"SELECT comment FROM silences"_s).toString(), u"after the upgrade"_s);
+}
+
 void TestHistoryStore::restartRestoresTheSameHistory()
 {
     // Two hours of a small fleet, recorded live into a display store and into the history store; after a restart
@@ -758,7 +861,7 @@ void TestHistoryStore::migratesFromVersion1()
     QVERIFY(store.compact(kT0 + 2 * kHour).ok());            // and of version 3
     QCOMPARE(store.summaryPoints(u"alpha"_s, SeriesKind::Latency, kT0, kT0 + kHour)->size(), 2u);
     store.close();
-    QCOMPARE(sqlValue(file(), u"SELECT group_concat(version) FROM schema_version"_s).toString(), u"1,2,3,4,5"_s);
+    QCOMPARE(sqlValue(file(), u"SELECT group_concat(version) FROM schema_version"_s).toString(), u"1,2,3,4,5,6"_s);
     QCOMPARE(sqlValue(file(), u"SELECT count(*) FROM reasons WHERE id > 0"_s).toInt(), 1);
 }
 
@@ -817,7 +920,7 @@ void TestHistoryStore::migratesASchema4FileKeepingItsHistory()
     HistoryStore store(options());
     const bw::Status opened = store.open(kT0 + kHour);
     QVERIFY2(opened.ok(), qPrintable(opened.ok() ? QString() : opened.error()));
-    QCOMPARE(sqlValue(file(), u"SELECT group_concat(version) FROM schema_version"_s).toString(), u"4,5"_s);
+    QCOMPARE(sqlValue(file(), u"SELECT group_concat(version) FROM schema_version"_s).toString(), u"4,5,6"_s);
     // Each row names its breaker; the plain name is a legacy row (service only). Nothing was copied.
     QCOMPARE(sqlValue(file(), u"SELECT group_concat(id || ':' || service || '|' || instance || '|' || breaker, ' ') "
                               u"FROM (SELECT * FROM services ORDER BY id)"_s)

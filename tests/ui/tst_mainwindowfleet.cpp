@@ -52,10 +52,11 @@ void TestMainWindowFleet::initTestCase()
     options.config = *config;
     m_app = std::make_unique<bw::Application>(
         &m_network, [this] { return m_clock.elapsed(); }, catalog, options);
-    m_window = std::make_unique<bw::MainWindow>(
-        bw::DashboardContext{&m_app->monitor(), &m_app->history(), &m_app->recorder(), &m_app->alerts(),
-                             &m_app->audit(), &m_app->control(), m_app->clock()},
-        u"fleet"_s);
+    m_window =
+        std::make_unique<bw::MainWindow>(bw::DashboardContext{&m_app->monitor(), &m_app->history(), &m_app->recorder(),
+                                                              &m_app->alerts(), &m_app->audit(), &m_app->control(),
+                                                              m_app->clock(), &m_app->alertDesk(), &m_app->notifier()},
+                                         u"fleet"_s);
     m_window->setConfirmer([this](const QString &title, const QString &text) {
         m_confirmations << title + u'\n' + text;
         return true;

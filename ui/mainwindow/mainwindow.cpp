@@ -3,6 +3,9 @@
 #include "workbench/workbenchwidget.h"
 
 #include "alerts/alertcenter.h"
+#include "alerts/alertdesk.h"
+#include "alerts/alertnotifier.h"
+#include "alerts/alertspanel.h"
 #include "charts/flappingchart.h"
 #include "charts/servicecharts.h"
 #include "common/durations.h"
@@ -12,7 +15,7 @@
 #include "history/fleethistory.h"
 #include "history/historyrecorder.h"
 #include "history/recentfigures.h"
-#include "models/alertmodel.h"
+#include "models/alerttreemodel.h"
 #include "models/eventlogmodel.h"
 #include "models/fleettreemodel.h"
 #include "models/presetmodel.h"
@@ -96,7 +99,7 @@ MainWindow::MainWindow(const DashboardContext &context, const QString &bannerTex
     : QMainWindow(parent), m_ctx(context), m_systemPalette(QApplication::palette())
 {
     Q_ASSERT(m_ctx.monitor && m_ctx.history && m_ctx.recorder && m_ctx.alerts && m_ctx.audit && m_ctx.control &&
-             m_ctx.clock);
+             m_ctx.clock && m_ctx.alertDesk);
     setWindowTitle(bannerText.isEmpty() ? tr("Breakerwatch") : tr("Breakerwatch — demo fleet"));
     setObjectName(u"mainWindow"_s);
     m_confirm = [this](const QString &title, const QString &text) {
@@ -108,8 +111,11 @@ MainWindow::MainWindow(const DashboardContext &context, const QString &bannerTex
     m_mainTabs = tabs;
     tabs->setObjectName(u"mainTabs"_s);
     tabs->addTab(buildOverview(bannerText), tr("&Overview"));
-    tabs->addTab(buildFleetWall(), tr("Fleet &wall"));
-    tabs->setTabToolTip(1, tr("Every breaker as a tile coloured by its state: the broken ones jump out (Alt+W)"));
+    const int wallTab = tabs->addTab(buildFleetWall(), tr("Fleet &wall"));
+    tabs->setTabToolTip(wallTab, tr("Every breaker as a tile coloured by its state: the broken ones jump out (Alt+W)"));
+    const int alertsTab = tabs->addTab(buildAlerts(), tr("&Alerts"));
+    tabs->setTabToolTip(alertsTab, tr("Alerts grouped by incident or service: acknowledge, silence (%1)")
+                                       .arg(QKeySequence(Qt::CTRL | Qt::Key_2).toString(QKeySequence::NativeText)));
 
     // Presets
     auto *presets = new QWidget(tabs);
@@ -137,15 +143,14 @@ MainWindow::MainWindow(const DashboardContext &context, const QString &bannerTex
     detailDock->setObjectName(u"detailDock"_s);
     detailDock->setWidget(buildDetail());
     addDockWidget(Qt::RightDockWidgetArea, detailDock);
-    auto *alertsDock = new QDockWidget(tr("Alerts"), this);
-    alertsDock->setObjectName(u"alertsDock"_s);
-    alertsDock->setWidget(buildAlerts());
-    addDockWidget(Qt::BottomDockWidgetArea, alertsDock);
 
     auto *focusFilter = new QAction(this);
     focusFilter->setShortcut(QKeySequence::Find);
-    connect(focusFilter, &QAction::triggered, this, [tabs, presetFilter, this] {
-        tabs->currentWidget() == m_presetsPage ? presetFilter->setFocus() : m_serviceFilter->setFocus();
+    connect(focusFilter, &QAction::triggered, this, [tabs, presets, presetFilter, this] {
+        if (tabs->currentWidget() == presets)
+            presetFilter->setFocus();
+        else if (tabs->currentIndex() == 0)
+            m_serviceFilter->setFocus();
     });
     addAction(focusFilter);
 
@@ -153,9 +158,7 @@ MainWindow::MainWindow(const DashboardContext &context, const QString &bannerTex
     auto *viewMenu = menuBar()->findChild<QMenu *>(u"viewMenu"_s);
     QAction *showDetail = detailDock->toggleViewAction();
     showDetail->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_1));
-    QAction *showAlerts = alertsDock->toggleViewAction();
-    showAlerts->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
-    viewMenu->insertActions(viewMenu->actions().value(0), {showDetail, showAlerts});
+    viewMenu->insertActions(viewMenu->actions().value(0), {showDetail});
 
     m_pollHealth = new QLabel(this);
     m_pollHealth->setObjectName(u"pollHealth"_s);
@@ -179,12 +182,16 @@ MainWindow::MainWindow(const DashboardContext &context, const QString &bannerTex
             activateWindow();
         });
     }
-    connect(m_ctx.alerts, &AlertCenter::alertFired, this, &MainWindow::onAlertFired);
+    if (m_ctx.notifier)
+        connect(m_ctx.notifier, &AlertNotifier::notify, this,
+                [this](const NotificationThrottle::Notification &n) { onNotification(n.title, n.text); });
     connect(m_ctx.alerts, &AlertCenter::alertsChanged, this, &MainWindow::refreshStatusBar);
+    connect(m_ctx.alertDesk, &AlertDesk::changed, this, &MainWindow::refreshStatusBar); // what is unhandled
 
     // Once a second: the timeline moves, sparklines and the detail pane catch up, poll health is counted.
     auto *tick = new QTimer(this);
     connect(tick, &QTimer::timeout, this, [this] {
+        m_alertsPanel->tick();
         refreshDetail();
         refreshStatusBar();
         if (m_serviceModel->rowCount() > 0)
@@ -199,10 +206,8 @@ MainWindow::MainWindow(const DashboardContext &context, const QString &bannerTex
     const QRect available = screen() ? screen()->availableGeometry() : QRect(0, 0, 1600, 1000);
     const QSize first(std::min(1800, available.width() * 95 / 100), std::min(1100, available.height() * 95 / 100));
     resize(first);
-    // On a laptop screen (1280 x 800) the table still shows 15 rows: the alerts dock starts at a few rows and the
-    // table gets the larger part of the overview.
+    // On a laptop screen (1280 x 800) the tree still shows 15 rows: it gets the larger part of the overview.
     resizeDocks({detailDock}, {std::min(560, first.width() * 2 / 5)}, Qt::Horizontal);
-    resizeDocks({alertsDock}, {first.height() < 900 ? 100 : 150}, Qt::Vertical);
     m_overviewSplit->setSizes({first.height() < 900 ? 440 : 400, 300});
     restoreLayout();
     // The charts open on the span the timeline chose for the history there is (20 s of data: the last 5 minutes).
@@ -468,20 +473,19 @@ QWidget *MainWindow::buildDetail()
 
 QWidget *MainWindow::buildAlerts()
 {
-    m_alertModel = new AlertModel(m_ctx.alerts, m_ctx.clock, this);
-    auto *view = makeTable(m_alertModel, this);
-    view->setObjectName(u"alerts"_s);
-    view->setSortingEnabled(false);
-    view->setColumnWidth(AlertModel::StatusColumn, 80);
-    view->setColumnWidth(AlertModel::ServiceColumn, 130);
-    view->setColumnWidth(AlertModel::BreakerColumn, 170);
-    view->setColumnWidth(AlertModel::InstanceColumn, 130);
-    view->setColumnWidth(AlertModel::OriginColumn, 80);
-    view->setColumnWidth(AlertModel::KindColumn, 110);
-    connect(view, &QTableView::activated, this, [this](const QModelIndex &index) {
-        selectBreakerNamed(m_alertModel->index(index.row(), 0).data(AlertModel::KeyRole).toString());
+    m_alertsPanel = new AlertsPanel(m_ctx.alerts, m_ctx.alertDesk, m_ctx.clock, this);
+    connect(m_alertsPanel, &AlertsPanel::breakerActivated, this, [this](const QString &key) {
+        if (selectBreakerNamed(key))
+            m_mainTabs->setCurrentIndex(0);
     });
-    return view;
+    connect(m_alertsPanel, &AlertsPanel::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 10'000); });
+    connect(m_alertsPanel, &AlertsPanel::firingChanged, this, [this](int firing) {
+        const int tab = m_mainTabs->indexOf(m_alertsPanel);
+        if (tab >= 0)
+            m_mainTabs->setTabText(tab, firing > 0 ? tr("&Alerts (%1)").arg(firing) : tr("&Alerts"));
+    });
+    return m_alertsPanel;
 }
 
 void MainWindow::buildMenus()
@@ -520,6 +524,17 @@ void MainWindow::buildMenus()
         group->addAction(action);
     }
 
+    QMenu *alerts = menuBar()->addMenu(tr("&Alerts"));
+    alerts->setObjectName(u"alertsMenu"_s);
+    alerts->setToolTipsVisible(true);
+    QAction *showAlerts = alerts->addAction(tr("Show &alerts"), this, [this] { showMainTab(u"alerts"_s); });
+    showAlerts->setObjectName(u"showAlerts"_s);
+    showAlerts->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_2));
+    alerts->addSeparator();
+    alerts->addAction(m_alertsPanel->acknowledgeAction());
+    alerts->addAction(m_alertsPanel->silenceAction());
+    alerts->addAction(m_alertsPanel->expireAction());
+
     QMenu *breaker = menuBar()->addMenu(tr("&Breaker"));
     m_breakerMenu = breaker;
     breaker->setToolTipsVisible(true);
@@ -539,8 +554,9 @@ void MainWindow::setConfirmer(Confirmer confirmer)
 void MainWindow::addWorkbench(WorkbenchWidget *workbench)
 {
     m_workbench = workbench;
-    m_mainTabs->insertTab(1, workbench, tr("&What-if"));
-    m_mainTabs->setTabToolTip(1, tr("Replay a service's history through other breaker policies and compare"));
+    const int tab = m_mainTabs->indexOf(m_alertsPanel) + 1;
+    m_mainTabs->insertTab(tab, workbench, tr("&What-if"));
+    m_mainTabs->setTabToolTip(tab, tr("Replay a service's history through other breaker policies and compare"));
     workbench->setConfirmer(m_confirm);
     if (m_selected)
         workbench->setService(*m_selected);
@@ -560,9 +576,11 @@ void MainWindow::addWorkbench(WorkbenchWidget *workbench)
 void MainWindow::showMainTab(const QString &name)
 {
     for (int i = 0; i < m_mainTabs->count(); ++i) {
-        // "Fleet &wall" answers to "fleetwall" and "wall", "What-&if" to "whatif".
-        const QString text = m_mainTabs->tabText(i).remove(u'&').remove(u'-').remove(u' ').toLower();
-        if (text == name || text == u"fleet"_s + name)
+        // "&Alerts (3)" is "alerts", "Fleet &wall" is "wall" or "fleetwall", "&What-if" is "whatif".
+        const QString text = m_mainTabs->tabText(i).remove(u'&').remove(u'-').toLower();
+        const QString first = text.section(u' ', 0, 0);
+        const QString joined = QString(text).remove(u' ');
+        if (name == first || name == joined || u"fleet"_s + name == joined)
             m_mainTabs->setCurrentIndex(i);
     }
 }
@@ -796,19 +814,24 @@ void MainWindow::refreshStatusBar()
     if (waiting > 0)
         text += tr(" · %1 waiting").arg(waiting);
     text += tr(" · %1 polls/s").arg(m_pollsPerSecond, 0, 'f', 1);
-    text += firing > 0 ? tr(" · %n alert(s) firing", nullptr, firing) : tr(" · no alerts");
+    // Firing, and of those how many nobody has acknowledged or silenced yet.
+    const int unhandled = m_alertsPanel->model()->totals().firing;
+    text += firing == 0   ? tr(" · no alerts")
+            : firing == 1 ? tr(" · 1 alert firing")
+                          : tr(" · %1 alerts firing").arg(firing);
+    if (firing > 0 && unhandled < firing)
+        text += tr(" (%1 unhandled)").arg(unhandled);
     m_pollHealth->setText(text);
-    m_pollHealth->setStyleSheet(firing > 0 || down > 0 ? u"color: #D55E00; font-weight: bold;"_s : QString());
+    m_pollHealth->setStyleSheet(unhandled > 0 || down > 0 ? u"color: #D55E00; font-weight: bold;"_s : QString());
     const QString base = windowTitle().section(u") "_s, -1);
     setWindowTitle(firing > 0 ? u"(%1) %2"_s.arg(firing).arg(base) : base);
 }
 
-void MainWindow::onAlertFired(const Alert &alert)
+void MainWindow::onNotification(const QString &title, const QString &text)
 {
-    statusBar()->showMessage(tr("Alert: %1").arg(alert.summary), 15'000);
+    statusBar()->showMessage(tr("Alert: %1").arg(text), 15'000);
     if (m_tray)
-        m_tray->showMessage(tr("Breakerwatch: %1").arg(alertKindName(alert.kind)), alert.summary,
-                            QSystemTrayIcon::Warning, 10'000);
+        m_tray->showMessage(tr("Breakerwatch: %1").arg(title), text, QSystemTrayIcon::Warning, 10'000);
 }
 
 void MainWindow::exportTimeline()

@@ -25,7 +25,9 @@ class QToolButton;
 namespace bw {
 
 class AlertCenter;
-class AlertModel;
+class AlertDesk;
+class AlertNotifier;
+class AlertsPanel;
 class AuditLog;
 class ConfigWatcher;
 class EventLogModel;
@@ -53,11 +55,14 @@ struct DashboardContext
     AuditLog *audit = nullptr;
     BreakerControl *control = nullptr;
     std::function<std::int64_t()> clock; // epoch ms, the monitor's clock
+    AlertDesk *alertDesk = nullptr;      // acknowledgements and silences of `alerts`
+    AlertNotifier *notifier = nullptr;   // desktop notifications (none: no tray messages)
 };
 
-// The live dashboard: the services table (filter, state filter, sparklines), the state timelines below it,
+// The live dashboard: the services tree (filter, state filter, sparklines), the state timelines below it,
 // the selected service's detail (charts, flapping graph, event log, breaker actions) in a dock on the right,
-// the alerts in a dock at the bottom, poll health in the status bar. Operator actions ask for confirmation
+// the alerts grouped in a tab of their own (acknowledge, silence), poll health in the status bar, one tray
+// notification per new group of alerts (AlertNotifier). Operator actions ask for confirmation
 // naming the service and what will happen, and are audited. Layout and theme are remembered (QSettings).
 class MainWindow final : public QMainWindow
 {
@@ -96,7 +101,7 @@ public:
     // Adds the what-if workbench as a tab after the overview (not owned before; the window takes it). It follows the
     // selected service.
     void addWorkbench(WorkbenchWidget *workbench);
-    // Shows a main tab: "overview", "whatif" or "presets".
+    // Shows a main tab: "overview", "alerts", "whatif" or "presets".
     void showMainTab(const QString &name);
 
     // Applies the light, dark or system theme and remembers it.
@@ -115,7 +120,7 @@ private:
     void refreshDetail();
     void refreshGroupChoices();
     void refreshStatusBar();
-    void onAlertFired(const Alert &alert);
+    void onNotification(const QString &title, const QString &text);
     void exportTimeline();
     void exportChart();
     void restoreLayout();
@@ -154,7 +159,7 @@ private:
     QList<QAction *> m_simulatedActions;
     QList<QAction *> m_remoteActions;
 
-    AlertModel *m_alertModel = nullptr;
+    AlertsPanel *m_alertsPanel = nullptr;
     QSystemTrayIcon *m_tray = nullptr;
     QLabel *m_pollHealth = nullptr;
     QLabel *m_storeHealth = nullptr;
