@@ -12,7 +12,8 @@ namespace bw {
 // pure function tested alone; FleetWallView only draws it.
 //
 // The rule:
-// - the tile shows the worse of the simulated and the real (observed) breaker, by core's worseState(): open > forced open >
+// - the tile shows the worse of the simulated and the real (observed) breaker, by core's worseState(): open > forced
+// open >
 //   half-open > disabled > metrics-only > closed; on a tie the simulated state is shown. `fromObserved` says the
 //   real breaker is the worse one (the simulated one looks healthier than the service really is);
 // - broken (open, forced open, half-open) tiles are drawn in the state's full colour and at full tile size; the
