@@ -135,7 +135,6 @@ MainWindow::MainWindow(const DashboardContext &context, const QString &bannerTex
     presetView->sortByColumn(-1, Qt::AscendingOrder);
     presetView->resizeColumnsToContents();
     presetsLayout->addWidget(presetView);
-    m_presetsPage = presets;
     tabs->addTab(presets, tr("&Presets"));
     setCentralWidget(tabs);
 

@@ -140,7 +140,6 @@ private:
     QComboBox *m_groupBy = nullptr;
     QComboBox *m_wallGroupBy = nullptr;
     FleetWallView *m_fleetWall = nullptr;
-    QWidget *m_presetsPage = nullptr;
     FleetTreeView *m_serviceView = nullptr;
     QLineEdit *m_serviceFilter = nullptr;
     TimelineView *m_timeline = nullptr;

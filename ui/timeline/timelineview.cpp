@@ -765,8 +765,8 @@ void TimelineView::paintRow(QPainter &p, const TimelineLayout &layout, const Tim
                 x1 = x0 + 1;
             const QRect r(x0, band.top(), x1 - x0, band.height());
             // A flapping stretch takes the colour of the worst state in it, striped with the other one.
-            const auto shown = static_cast<int>(run.mixed ? run.worst : run.state);
-            const QColor &colour = style.fill[shown];
+            const auto shownState = static_cast<int>(run.mixed ? run.worst : run.state);
+            const QColor &colour = style.fill[shownState];
             if (run.mixed) {
                 const BreakerState other = run.state != run.worst ? run.state : BreakerState::Closed;
                 p.setBrushOrigin(0, band.top());
@@ -780,10 +780,10 @@ void TimelineView::paintRow(QPainter &p, const TimelineLayout &layout, const Tim
             // Closed is the quiet background: the legend names it, labels go to what needs a look.
             if (run.state == BreakerState::Closed && !run.mixed)
                 continue;
-            if (r.width() < (run.mixed ? style.flappingMinWidth : style.labelWidth[shown]) + 2)
+            if (r.width() < (run.mixed ? style.flappingMinWidth : style.labelWidth[shownState]) + 2)
                 continue;
-            QString label = style.label[shown];
-            int labelWidth = style.labelWidth[shown];
+            QString label = style.label[shownState];
+            int labelWidth = style.labelWidth[shownState];
             if (run.mixed) {
                 label = tr("FLAPPING ×%1").arg(run.changes);
                 labelWidth = style.smallMetrics.horizontalAdvance(label) + 8;
@@ -804,23 +804,26 @@ void TimelineView::paintRow(QPainter &p, const TimelineLayout &layout, const Tim
     }
 }
 
+std::vector<FoldedRun> TimelineView::foldedRuns(int row, TrackKind kind, const TimeAxis &axis) const
+{
+    const std::int64_t minDuration = minRunMs(axis);
+    std::vector<std::vector<DisplayRun>> tracks;
+    for (int h : m_rows[static_cast<std::size_t>(row)].history) {
+        const TrackHistory &track = m_history->service(h).track(kind);
+        tracks.push_back(track.empty() ? std::vector<DisplayRun>{}
+                                       : track.runs(axis.start(), axis.end(), minDuration, lastRunUntil(track)));
+    }
+    return foldRuns(tracks);
+}
+
 void TimelineView::paintFoldedBands(QPainter &p, const TimelineLayout &layout, const TimeAxis &axis,
                                     const RowStyle &style, int row) const
 {
-    const Row &shown = m_rows[static_cast<std::size_t>(row)];
-    const std::int64_t minDuration = minRunMs(axis);
     for (int i = 0; i < kTrackKindCount; ++i) {
         const auto kind = static_cast<TrackKind>(i);
         const QRect band = layout.bandRect(row, kind);
         p.fillRect(band, style.noData);
-        std::vector<std::vector<DisplayRun>> tracks;
-        tracks.reserve(shown.history.size());
-        for (int h : shown.history) {
-            const TrackHistory &track = m_history->service(h).track(kind);
-            tracks.push_back(track.empty() ? std::vector<DisplayRun>{}
-                                           : track.runs(axis.start(), axis.end(), minDuration, lastRunUntil(track)));
-        }
-        for (const FoldedRun &run : foldRuns(tracks)) {
+        for (const FoldedRun &run : foldedRuns(row, kind, axis)) {
             int x0 = static_cast<int>(std::lround(axis.xForTime(run.start)));
             int x1 = static_cast<int>(std::lround(axis.xForTime(run.end)));
             x0 = std::max(x0, band.left());
@@ -863,14 +866,7 @@ QString TimelineView::foldedHoverText(int row, TrackKind kind, std::int64_t t, c
 {
     const Row &shown = m_rows[static_cast<std::size_t>(row)];
     QStringList lines{tr("%1 on %2 instances · %3").arg(shown.name).arg(shown.history.size()).arg(trackName(kind))};
-    const std::int64_t minDuration = minRunMs(axis);
-    std::vector<std::vector<DisplayRun>> tracks;
-    for (int h : shown.history) {
-        const TrackHistory &track = m_history->service(h).track(kind);
-        tracks.push_back(track.empty() ? std::vector<DisplayRun>{}
-                                       : track.runs(axis.start(), axis.end(), minDuration, lastRunUntil(track)));
-    }
-    for (const FoldedRun &run : foldRuns(tracks)) {
+    for (const FoldedRun &run : foldedRuns(row, kind, axis)) {
         if (t < run.start || t >= run.end)
             continue;
         lines << tr("from %1 to %2 (%3):")
@@ -1095,11 +1091,11 @@ QString TimelineView::hoverText(QPoint pos) const
 
     // At this zoom the run may be part of a flapping stretch: say so.
     const std::int64_t minDuration = minRunMs(axis);
-    for (const DisplayRun &shown : track.runs(axis.start(), axis.end(), minDuration, until)) {
-        if (shown.start <= t && t < shown.end && shown.mixed) {
+    for (const DisplayRun &stretch : track.runs(axis.start(), axis.end(), minDuration, until)) {
+        if (stretch.start <= t && t < stretch.end && stretch.mixed) {
             lines << tr("flapping: %1 changes from %2 to %3, mostly %4")
-                         .arg(shown.changes)
-                         .arg(formatTime(shown.start), formatTime(shown.end), StatePalette::label(shown.state));
+                         .arg(stretch.changes)
+                         .arg(formatTime(stretch.start), formatTime(stretch.end), StatePalette::label(stretch.state));
             break;
         }
     }

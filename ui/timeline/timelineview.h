@@ -127,6 +127,8 @@ private:
                   int row) const;
     void paintFoldedBands(QPainter &p, const TimelineLayout &layout, const TimeAxis &axis, const RowStyle &style,
                           int row) const;
+    // A folded row's stretches on one track, over the visible range.
+    std::vector<FoldedRun> foldedRuns(int row, TrackKind kind, const TimeAxis &axis) const;
     QString foldedHoverText(int row, TrackKind kind, std::int64_t t, const TimeAxis &axis) const;
 
     // A row of the view: one history row, or a breaker over several instances (its group row, and when unfolded
