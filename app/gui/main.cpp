@@ -41,7 +41,7 @@ int main(int argc, char *argv[])
     parser.addOption({u"screenshot"_s, u"Save a PNG of the window and quit (for docs and tests)."_s, u"FILE"_s});
     parser.addOption({u"theme"_s, u"system, light or dark (remembered otherwise from the View menu)."_s, u"THEME"_s});
     parser.addOption({u"select"_s, u"Service to show in the detail pane at start."_s, u"NAME"_s});
-    parser.addOption({u"detail"_s, u"Service detail tab to show at start: charts, flapping or events."_s, u"TAB"_s});
+    parser.addOption({u"detail"_s, u"Detail tab to show at start: charts, instances, flapping or events."_s, u"TAB"_s});
     parser.addOption(
         {u"metrics-listen"_s, u"Also serve Breakerwatch's /metrics for Prometheus here."_s, u"HOST:PORT"_s});
     parser.addOption(

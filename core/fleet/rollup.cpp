@@ -101,6 +101,17 @@ Severity severityOf(const BreakerStatus &status)
     return Severity::Fine;
 }
 
+bool moreUrgent(const BreakerStatus &a, const BreakerStatus &b)
+{
+    const Severity left = severityOf(a), right = severityOf(b);
+    if (left != right)
+        return left < right;
+    const std::optional<std::int64_t> sinceA = notClosedSince(a), sinceB = notClosedSince(b);
+    if (sinceA != sinceB)
+        return sinceA && (!sinceB || *sinceA < *sinceB);
+    return a.name < b.name;
+}
+
 void RollUp::add(const BreakerStatus &status)
 {
     ++members;

@@ -38,6 +38,9 @@ bool checkFailing(const BreakerStatus &status);
 // times; nullopt when both are closed.
 std::optional<std::int64_t> notClosedSince(const BreakerStatus &status);
 Severity severityOf(const BreakerStatus &status);
+// The order "most urgent first" of one breaker's instances and of the timeline's rows: by severity, then the one
+// not closed for longest, then by key (stable for equals).
+bool moreUrgent(const BreakerStatus &a, const BreakerStatus &b);
 
 // What a parent row (a breaker over its instances, a service over its breakers, a group over its services) says
 // of its members.

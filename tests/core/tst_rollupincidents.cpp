@@ -36,6 +36,7 @@ class TestRollUpIncidents final : public QObject
 private Q_SLOTS:
     void worstOfSimulatedAndReal();
     void severityOrder();
+    void moreUrgentOrdersInstances();
     void rollUpOfInstances();
     void rollUpDescribesWhatNeedsALook_data();
     void rollUpDescribesWhatNeedsALook();
@@ -90,6 +91,25 @@ void TestRollUpIncidents::severityOrder()
     QCOMPARE(bw::severityOf(open), Severity::Open);
     QVERIFY(Severity::Open < Severity::HalfOpen && Severity::HalfOpen < Severity::Flapping &&
             Severity::Flapping < Severity::Failing && Severity::Failing < Severity::Fine);
+}
+
+void TestRollUpIncidents::moreUrgentOrdersInstances()
+{
+    const auto on = [](const QString &instance) { return named(u"a"_s, u"x"_s, instance); };
+    BreakerStatus closed = status(on(u"10.0.0.1:80"_s), BreakerState::Closed);
+    BreakerStatus openLate = status(on(u"10.0.0.2:80"_s), BreakerState::Open, 5'000);
+    BreakerStatus openEarly = status(on(u"10.0.0.3:80"_s), BreakerState::Open, 1'000);
+    BreakerStatus half = status(on(u"10.0.0.4:80"_s), BreakerState::HalfOpen, 500);
+    BreakerStatus closedToo = status(on(u"10.0.0.0:80"_s), BreakerState::Closed);
+    std::vector<BreakerStatus> all = {closed, openLate, half, closedToo, openEarly};
+    std::sort(all.begin(), all.end(), bw::moreUrgent);
+    QStringList order;
+    for (const BreakerStatus &s : all)
+        order << s.id.instance;
+    // Open before half-open whatever its age; of two opens the older first; equals by name.
+    QCOMPARE(order,
+             QStringList({u"10.0.0.3:80"_s, u"10.0.0.2:80"_s, u"10.0.0.4:80"_s, u"10.0.0.0:80"_s, u"10.0.0.1:80"_s}));
+    QVERIFY(!bw::moreUrgent(closed, closed)); // a strict order
 }
 
 void TestRollUpIncidents::rollUpOfInstances()

@@ -182,6 +182,11 @@ void TestFleetTreeModel::severityOrderFirst()
     const QModelIndex carrier = m_tree->index(0, 0, childNamed(*m_tree, u"shipping"_s));
     QCOMPARE(childNames(*m_tree, carrier), (QStringList{u"h2:80"_s, u"h1:80"_s}));
     QCOMPARE(text(carrier, ServiceTableModel::OpensColumn), u"⚑ 1 flapping"_s);
+    // The timeline's order is the tree's: every breaker once, the flapping instance first, search second.
+    const QList<bw::BreakerId> order = m_tree->breakersInOrder();
+    QCOMPARE(order.size(), m_table->rowCount());
+    QCOMPARE(order.value(0), flapping.id);
+    QCOMPARE(order.value(2), failing.id); // after shipping's two instances
 }
 
 void TestFleetTreeModel::anOpeningBreakerMovesUpInPlace()

@@ -73,6 +73,7 @@ private Q_SLOTS:
     void svgExport();
     void snapshots();
     void foldsABreakerOverItsInstances();
+    void rowsFollowTheOverviewsOrder();
 
 private:
     bw::TimelineLayout layout() const;
@@ -402,6 +403,34 @@ void TestTimelineView::snapshots()
     QVERIFY(view.renderToImage(QSize(1600, 1000)).save(dir.filePath(u"timeline-24h.png"_s)));
     QVERIFY(view.renderToSvg(dir.filePath(u"timeline.svg"_s), QSize(1600, 1000)));
     qInfo("snapshots in %s", qPrintable(dir.absolutePath()));
+}
+
+void TestTimelineView::rowsFollowTheOverviewsOrder()
+{
+    QList<bw::BreakerId> ids;
+    for (int i = 0; i < 3; ++i)
+        ids << bw::BreakerId{u"checkout"_s, u"i%1"_s.arg(i), u"paymentGateway"_s};
+    for (int i = 3; i < 6; ++i)
+        ids << bw::BreakerId{u"service-%1"_s.arg(i), u"h:80"_s, {}};
+    m_view->setBreakers(ids);
+    QCOMPARE(m_view->rowName(0), u"checkout/paymentGateway"_s);
+    // The overview puts service-5 first, then checkout's i2 (so the folded breaker ranks second), then service-3;
+    // service-4 is not in the overview (filtered out): it comes last.
+    m_view->setRowOrder({ids[5], ids[2], ids[3], ids[0], ids[1]});
+    QCOMPARE(m_view->rowCount(), 4);
+    QCOMPARE(m_view->rowName(0), u"service-5@h:80"_s);
+    QCOMPARE(m_view->rowName(1), u"checkout/paymentGateway"_s);
+    QCOMPARE(m_view->historyRowsOf(1), (std::vector<int>{2, 0, 1})); // its instances in that order too
+    QCOMPARE(m_view->rowName(2), u"service-3@h:80"_s);
+    QCOMPARE(m_view->rowName(3), u"service-4@h:80"_s);
+    // Unfolded, its instances follow the same order; the selection stays on its breaker wherever it moves.
+    m_view->setUnfolded(u"checkout/paymentGateway"_s, true);
+    QCOMPARE(m_view->rowName(2), u"checkout/paymentGateway@i2"_s);
+    m_view->setSelectedService(5);
+    m_view->setRowOrder({ids[0], ids[1], ids[2], ids[3], ids[4], ids[5]});
+    QCOMPARE(m_view->rowName(0), u"checkout/paymentGateway"_s);
+    QCOMPARE(m_view->selectedService(), 5);
+    m_view->setUnfolded(u"checkout/paymentGateway"_s, false);
 }
 
 void TestTimelineView::foldsABreakerOverItsInstances()

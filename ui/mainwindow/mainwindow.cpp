@@ -11,11 +11,13 @@
 #include "common/durations.h"
 #include "config/configwatcher.h"
 #include "delegates/sparklinedelegate.h"
+#include "fleet/rollup.h"
 #include "fleetwall/fleetwallview.h"
 #include "history/fleethistory.h"
 #include "history/historyrecorder.h"
 #include "history/recentfigures.h"
 #include "models/alerttreemodel.h"
+#include "models/breakerinstancesmodel.h"
 #include "models/eventlogmodel.h"
 #include "models/fleettreemodel.h"
 #include "models/presetmodel.h"
@@ -343,6 +345,11 @@ QWidget *MainWindow::buildOverview(const QString &bannerText)
         // The selection follows its breaker to its new row, or goes if the breaker went.
         selectBreaker(m_selected && m_ctx.monitor->contains(*m_selected) ? m_selected : std::nullopt);
     });
+    // The timeline's rows in the overview's order: most urgent first, as it re-sorts.
+    const auto followTree = [this] { m_timeline->setRowOrder(m_treeModel->breakersInOrder()); };
+    connect(m_treeModel, &QAbstractItemModel::layoutChanged, m_timeline, followTree);
+    connect(m_treeModel, &QAbstractItemModel::modelReset, m_timeline, followTree);
+    followTree();
     // The timeline draws the display history's rows; the recorder says which breaker a row is.
     connect(m_timeline, &TimelineView::serviceActivated, this, [this](int row) {
         if (row >= 0 && row < m_ctx.recorder->ids().size())
@@ -453,6 +460,20 @@ QWidget *MainWindow::buildDetail()
     m_charts = new ServiceCharts(*m_ctx.history, m_detailTabs);
     m_charts->setObjectName(u"serviceCharts"_s);
     m_detailTabs->addTab(m_charts, tr("&Charts"));
+    // The breaker on each instance that holds it, most urgent first; a click selects that instance.
+    m_instances = new BreakerInstancesModel(this);
+    m_instancesView = makeTable(m_instances, m_detailTabs);
+    m_instancesView->setObjectName(u"instancesView"_s);
+    m_instancesView->setSortingEnabled(false); // most urgent first, as the overview
+    m_instancesView->setToolTip(tr("This breaker on every instance, most urgent first: click one to look at it"));
+    // A handful of rows: the columns fit their text, the reason takes the rest.
+    m_instancesView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_instancesView->horizontalHeader()->setSectionResizeMode(BreakerInstancesModel::WhyColumn, QHeaderView::Stretch);
+    m_detailTabs->addTab(m_instancesView, tr("&Instances"));
+    connect(m_instancesView, &QTableView::clicked, this, [this](const QModelIndex &index) {
+        if (index.isValid() && index.row() < m_instances->instances().size())
+            selectBreaker(m_instances->instances()[index.row()].id);
+    });
     m_flapping = new FlappingChart(*m_ctx.history, m_detailTabs);
     m_flapping->setObjectName(u"flappingChart"_s);
     m_detailTabs->addTab(m_flapping, tr("&Flapping"));
@@ -663,6 +684,7 @@ void MainWindow::refreshDetail()
     if (!any) {
         m_detailTitle->setText(tr("<h3>No service selected</h3>"));
         m_detailFacts->setText(tr("Select a service in the table or the timeline."));
+        refreshInstances(m_ctx.clock());
         return;
     }
     const BreakerStatus s = m_ctx.monitor->status(*m_selected);
@@ -679,6 +701,12 @@ void MainWindow::refreshDetail()
                       formatDurationMs(std::max<std::int64_t>(0, now - s.stateSinceMs)));
     if (!s.lastReason.isEmpty())
         facts << tr("Why: %1").arg(s.lastReason);
+    if (const QList<BreakerId> everywhere = m_ctx.monitor->instancesOf(*m_selected); everywhere.size() > 1) {
+        QList<BreakerStatus> statuses;
+        for (const BreakerId &instance : everywhere)
+            statuses << m_ctx.monitor->status(instance);
+        facts << tr("On %1 (see Instances)").arg(rollUp(statuses).describe(tr("instances")));
+    }
     switch (s.feed) {
     case BreakerFeed::Polls:
         facts << tr("Simulation fed by health polls");
@@ -713,12 +741,31 @@ void MainWindow::refreshDetail()
     if (!s.observedProblem.isEmpty())
         facts << tr("Real breaker: %1").arg(s.observedProblem);
     m_detailFacts->setText(facts.join(u'\n'));
+    refreshInstances(now);
     // Only the tab in view is redrawn each second.
     if (m_detailTabs->currentWidget() == m_charts)
         m_charts->refresh(now);
     else if (m_detailTabs->currentWidget() == m_flapping)
         m_flapping->refresh(now);
     m_eventLog->refresh();
+}
+
+void MainWindow::refreshInstances(std::int64_t now)
+{
+    QList<BreakerStatus> statuses;
+    if (m_selected)
+        for (const BreakerId &instance : m_ctx.monitor->instancesOf(*m_selected))
+            statuses << m_ctx.monitor->status(instance);
+    const RollUp summary = rollUp(statuses);
+    m_instances->setInstances(std::move(statuses), now);
+    const int tab = m_detailTabs->indexOf(m_instancesView);
+    m_detailTabs->setTabText(tab, summary.open > 0
+                                      ? tr("&Instances (%1 of %2 open)").arg(summary.open).arg(summary.members)
+                                      : tr("&Instances (%1)").arg(summary.members));
+    // The selected instance stays the current row, wherever the order puts it.
+    const int row = m_selected ? m_instances->rowOf(*m_selected) : -1;
+    if (row >= 0 && m_instancesView->currentIndex().row() != row)
+        m_instancesView->setCurrentIndex(m_instances->index(row, 0));
 }
 
 void MainWindow::act(OperatorAction action, bool remote)
@@ -855,6 +902,8 @@ void MainWindow::showDetailTab(const QString &name)
         m_detailTabs->setCurrentWidget(m_charts);
     else if (name == u"flapping")
         m_detailTabs->setCurrentWidget(m_flapping);
+    else if (name == u"instances")
+        m_detailTabs->setCurrentWidget(m_instancesView);
     else if (name == u"events")
         m_detailTabs->setCurrentIndex(m_detailTabs->count() - 1);
 }

@@ -29,6 +29,7 @@ class AlertDesk;
 class AlertNotifier;
 class AlertsPanel;
 class AuditLog;
+class BreakerInstancesModel;
 class ConfigWatcher;
 class EventLogModel;
 class FlappingChart;
@@ -118,6 +119,7 @@ private:
     void buildMenus();
     void act(OperatorAction action, bool remote);
     void refreshDetail();
+    void refreshInstances(std::int64_t now);
     void refreshGroupChoices();
     void refreshStatusBar();
     void onNotification(const QString &title, const QString &text);
@@ -155,6 +157,8 @@ private:
     ServiceCharts *m_charts = nullptr;
     FlappingChart *m_flapping = nullptr;
     EventLogModel *m_eventLog = nullptr;
+    BreakerInstancesModel *m_instances = nullptr;
+    QTableView *m_instancesView = nullptr;
     QList<QAction *> m_simulatedActions;
     QList<QAction *> m_remoteActions;
 

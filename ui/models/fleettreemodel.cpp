@@ -5,6 +5,7 @@
 
 #include <QDateTime>
 #include <QFont>
+#include <QSet>
 #include <QSortFilterProxyModel>
 
 #include <algorithm>
@@ -400,6 +401,23 @@ QVariant FleetTreeModel::sortValue(const Node &node) const
     default:
         return {};
     }
+}
+
+QList<BreakerId> FleetTreeModel::breakersInOrder() const
+{
+    QList<BreakerId> order;
+    QSet<BreakerId> seen;
+    const std::function<void(const Node &)> walk = [&](const Node &node) {
+        if (node.id && !seen.contains(*node.id)) {
+            seen.insert(*node.id);
+            order << *node.id;
+        }
+        for (const auto &child : node.children)
+            walk(*child);
+    };
+    if (m_root)
+        walk(*m_root);
+    return order;
 }
 
 void FleetTreeModel::sortChildren(Node &node)

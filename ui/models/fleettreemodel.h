@@ -67,6 +67,8 @@ public:
     std::optional<BreakerId> breakerAt(const QModelIndex &index) const;
     // The row of a breaker (a leaf), invalid if it is not shown.
     QModelIndex indexOf(const BreakerId &id, int column = 0) const;
+    // Every shown breaker once, in the order the tree shows them (incidents' first): the timeline's row order.
+    QList<BreakerId> breakersInOrder() const;
     // The incidents found by the latest rebuild or refresh, most breakers first.
     const std::vector<Incident> &incidents() const { return m_incidents; }
     // Applies pending changes now instead of at the next event-loop turn (tests, and views that need the rows).

@@ -14,6 +14,15 @@ using namespace Qt::StringLiterals;
 
 namespace bw {
 
+QString ServiceTableModel::observedStateText(const BreakerStatus &s)
+{
+    if (s.observedState && s.observedOpenMayBeHalfOpen && *s.observedState == BreakerState::Open)
+        return tr("OPEN / HALF-OPEN");
+    if (s.observedState)
+        return stateName(*s.observedState).toUpper();
+    return s.observedProblem.isEmpty() ? u"–"_s : tr("unknown");
+}
+
 QColor ServiceTableModel::stateColour(BreakerState state)
 {
     switch (state) {
@@ -265,11 +274,7 @@ QVariant ServiceTableModel::data(const QModelIndex &index, int role) const
     case ObservedColumn:
         if (sort)
             return s.observedState ? static_cast<int>(*s.observedState) : -1;
-        if (s.observedState && s.observedOpenMayBeHalfOpen && *s.observedState == BreakerState::Open)
-            return tr("OPEN / HALF-OPEN"); // hystrix.stream only says "not closed"
-        if (s.observedState)
-            return stateName(*s.observedState).toUpper();
-        return s.observedProblem.isEmpty() ? u"–"_s : tr("unknown");
+        return observedStateText(s);
     case ErrorRateColumn: {
         const double recent = recentErrorRate(index.row(), errorRate);
         if (sort)

@@ -62,6 +62,9 @@ public:
     // The colour a state's text is written in (Okabe-Ito hues, told apart with the common colour-vision
     // deficiencies; the state is also written out).
     static QColor stateColour(BreakerState state);
+    // The real breaker's state as written: "OPEN", "OPEN / HALF-OPEN" (hystrix.stream says only "not closed"),
+    // "unknown" (its source failed) or "–" (no real breaker).
+    static QString observedStateText(const BreakerStatus &status);
 
     explicit ServiceTableModel(QObject *parent = nullptr);
     // Follows the monitor: its breakers, found, gone and updated, and its instances' labels.

@@ -14,6 +14,8 @@
 #include <QTimeZone>
 #include <QToolTip>
 
+#include <algorithm>
+#include <climits>
 #include <cmath>
 
 using namespace Qt::StringLiterals;
@@ -183,6 +185,18 @@ void TimelineView::setBreakers(const QList<BreakerId> &idsByHistoryRow)
     rebuildRows();
 }
 
+void TimelineView::setRowOrder(const QList<BreakerId> &breakers)
+{
+    QHash<BreakerId, int> rank;
+    rank.reserve(breakers.size());
+    for (int i = 0; i < breakers.size(); ++i)
+        rank.insert(breakers[i], i);
+    if (rank == m_rank)
+        return;
+    m_rank = std::move(rank);
+    rebuildRows();
+}
+
 void TimelineView::rebuildRows()
 {
     const int historyRows = m_history ? std::min(static_cast<int>(m_names.size()), m_history->serviceCount()) : 0;
@@ -201,6 +215,15 @@ void TimelineView::rebuildRows()
             if (rows.empty())
                 order << key;
             rows.push_back(i);
+        }
+        if (!m_rank.isEmpty()) {
+            const auto rankOf = [this](int historyRow) { return m_rank.value(m_ids[historyRow], INT_MAX); };
+            for (auto it = instances.begin(); it != instances.end(); ++it)
+                std::stable_sort(it->begin(), it->end(), [&](int a, int b) { return rankOf(a) < rankOf(b); });
+            // A breaker ranks as its most urgent instance.
+            std::stable_sort(order.begin(), order.end(), [&](const QString &a, const QString &b) {
+                return rankOf(instances[a].front()) < rankOf(instances[b].front());
+            });
         }
         for (const QString &key : std::as_const(order)) {
             const std::vector<int> &rows = instances[key];

@@ -47,6 +47,9 @@ public:
     void setServiceNames(const QStringList &names);
     // The breakers, by the store's index: a breaker on several instances becomes one folded row over them.
     void setBreakers(const QList<BreakerId> &idsByHistoryRow);
+    // The order of the rows: breakers (and a folded breaker's instances) in the order of `breakers`, e.g. the
+    // overview's most-urgent-first; breakers not in it follow in history order. A no-op when nothing moved.
+    void setRowOrder(const QList<BreakerId> &breakers);
     // Rows shown (folded breakers count once, unfolded ones once plus once per instance).
     int rowCount() const;
     // What a row shows, for tests and tooltips: its name and the history rows it draws (one, or its instances).
@@ -151,6 +154,7 @@ private:
     QStringList m_names;
     QList<BreakerId> m_ids; // by history row; empty: every history row its own row
     QSet<QString> m_unfolded;
+    QHash<BreakerId, int> m_rank; // setRowOrder's position of each breaker
     std::vector<Row> m_rows;
     int m_builtHistoryRows = 0; // the store's rows m_rows was built for
     mutable TimeAxis m_axis;
