@@ -160,15 +160,19 @@ std::vector<Incident> findIncidents(std::vector<IncidentMember> opened, const In
 std::vector<Incident> findIncidents(const std::vector<BreakerStatus> &statuses, const IncidentRule &rule)
 {
     std::vector<IncidentMember> opened;
-    for (const BreakerStatus &status : statuses) {
-        // Open, or half-open on its way back: a breaker probing its downstream is still in the incident.
-        const BreakerState state = worstState(status);
-        if (status.stale || !(rejectsAll(state) || state == BreakerState::HalfOpen))
-            continue;
-        if (const std::optional<std::int64_t> since = notClosedSince(status))
-            opened.push_back({status.id, *since});
-    }
+    for (const BreakerStatus &status : statuses)
+        if (std::optional<IncidentMember> member = incidentMemberOf(status))
+            opened.push_back(std::move(*member));
     return findIncidents(std::move(opened), rule);
+}
+
+std::optional<IncidentMember> incidentMemberOf(const BreakerStatus &status)
+{
+    const BreakerState state = worstState(status);
+    if (status.stale || !(rejectsAll(state) || state == BreakerState::HalfOpen))
+        return std::nullopt;
+    const std::optional<std::int64_t> since = notClosedSince(status);
+    return since ? std::optional(IncidentMember{status.id, *since}) : std::nullopt;
 }
 
 } // namespace bw

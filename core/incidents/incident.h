@@ -54,5 +54,8 @@ struct Incident
 // A breaker is in at most one incident. Pure: no clock, the same input gives the same incidents.
 std::vector<Incident> findIncidents(std::vector<IncidentMember> opened, const IncidentRule &rule = {});
 std::vector<Incident> findIncidents(const std::vector<BreakerStatus> &statuses, const IncidentRule &rule = {});
+// Whether a breaker takes part in incidents, and since when: open, or half-open on its way back (a breaker probing
+// its downstream is still in the incident); never a stale one.
+std::optional<IncidentMember> incidentMemberOf(const BreakerStatus &status);
 
 } // namespace bw

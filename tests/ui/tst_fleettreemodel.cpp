@@ -200,8 +200,8 @@ void TestFleetTreeModel::anOpeningBreakerMovesUpInPlace()
 
     const auto opened = status(u"shipping"_s, u"h1:80"_s, u"carrier-api"_s, BreakerState::Open, 10);
     m_table->update(opened.id, opened);
-    QCOMPARE(changed.size(), 1); // the leaf at once
-    QVERIFY(layout.isEmpty());   // order and roll-ups at the next refresh
+    QVERIFY(changed.isEmpty()); // the leaf, order and roll-ups together at the next refresh
+    QVERIFY(layout.isEmpty());
     m_tree->flush();
     QCOMPARE(reset.size(), 0);
     QCOMPARE(layout.size(), 1);
@@ -219,6 +219,21 @@ void TestFleetTreeModel::anOpeningBreakerMovesUpInPlace()
     m_tree->flush();
     QCOMPARE(layout.size(), 0);
     QCOMPARE(changed.size(), 1);
+    // ... and that one is the leaf's row, under its breaker.
+    const QModelIndex leaf = m_tree->indexOf(opened.id);
+    QCOMPARE(changed.at(0).at(0).value<QModelIndex>(), leaf);
+    QCOMPARE(changed.at(0).at(1).value<QModelIndex>(), leaf.siblingAtColumn(ServiceTableModel::ColumnCount - 1));
+
+    // Many leaves of one parent changing: one signal for their range, not one each.
+    changed.clear();
+    const QModelIndex carrier = leaf.parent();
+    for (int row = 0; row < m_tree->rowCount(carrier); ++row) {
+        const bw::BreakerId id = *m_tree->breakerAt(m_tree->index(row, 0, carrier));
+        m_table->update(id, m_table->statusAt(m_table->rowOf(id)));
+    }
+    m_tree->flush();
+    QCOMPARE(changed.size(), 1);
+    QCOMPARE(changed.at(0).at(0).value<QModelIndex>(), m_tree->index(0, 0, carrier));
 }
 
 void TestFleetTreeModel::groupsByLabel()

@@ -114,6 +114,8 @@ void FleetWallView::ensureLayout() const
 {
     if (m_layoutDirty)
         const_cast<FleetWallView *>(this)->rebuild(); // a cache: queries see the layout the next paint draws
+    else if (m_captionsStale)
+        const_cast<FleetWallView *>(this)->refreshCaptions();
 }
 
 FleetWallTile FleetWallView::readTile(int row) const
@@ -259,11 +261,26 @@ int FleetWallView::captionChipWidth() const
     return fontMetrics().height() - 4 + 6; // the chip and the space after it
 }
 
+void FleetWallView::refreshCaptions()
+{
+    // Once per paint, not once per changed tile: writing and measuring a caption costs more than the tile.
+    m_captionsStale = false;
+    const QFontMetrics metrics = fontMetrics();
+    for (Group &group : m_groups) {
+        if (!group.captionStale)
+            continue;
+        group.captionStale = false;
+        group.caption = captionOf(group);
+        group.captionWidth = metrics.horizontalAdvance(group.caption);
+        group.worst = worstOf(group);
+    }
+    setAccessibleDescription(countsText(m_totals));
+}
+
 void FleetWallView::onDataChanged(int firstRow, int lastRow)
 {
     if (m_layoutDirty || !m_model)
         return; // the whole wall is repainted anyway
-    bool totalsChanged = false;
     for (int row = std::max(0, firstRow); row <= lastRow && row < static_cast<int>(m_rows.size()); ++row) {
         Row &r = m_rows[static_cast<std::size_t>(row)];
         const FleetWallTile now = readTile(row);
@@ -274,19 +291,15 @@ void FleetWallView::onDataChanged(int firstRow, int lastRow)
         countIn(now, +1, group);
         r.tile = now;
         viewport()->update(dirtyRect(row, false));
-        QString caption = captionOf(group);
-        const BreakerState worst = worstOf(group);
-        if (caption != group.caption || worst != group.worst) {
-            group.caption = std::move(caption);
-            group.captionWidth = fontMetrics().horizontalAdvance(group.caption);
-            group.worst = worst;
+        // The caption and the legend are rewritten at the next paint (refreshCaptions), once for the whole round.
+        if (!group.captionStale) {
+            group.captionStale = true;
             viewport()->update(toViewport(m_layout.captionRect(r.group)));
-            totalsChanged = true;
         }
-    }
-    if (totalsChanged) {
-        viewport()->update(toViewport(m_layout.legendRect()));
-        setAccessibleDescription(legendText());
+        if (!m_captionsStale) {
+            m_captionsStale = true;
+            viewport()->update(toViewport(m_layout.legendRect()));
+        }
     }
 }
 

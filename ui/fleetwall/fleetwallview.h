@@ -110,6 +110,7 @@ private:
         QString caption;
         int captionWidth = 0;
         BreakerState worst = BreakerState::Closed;
+        bool captionStale = false; // counts changed since the caption was written
     };
     // Colours of every look a tile can have, computed once per paint: [2 * state + flapping] for live tiles,
     // [2 * kBreakerStateCount] for stale ones (colourIndex()).
@@ -119,6 +120,7 @@ private:
     void invalidateLayout();
     void ensureLayout() const;
     void rebuild();
+    void refreshCaptions();
     FleetWallTile readTile(int row) const;
     void onDataChanged(int firstRow, int lastRow);
     void countIn(const FleetWallTile &tile, int sign, Group &group);
@@ -144,6 +146,7 @@ private:
     int m_currentRow = -1;
 
     bool m_layoutDirty = true;
+    bool m_captionsStale = false; // some group's caption (and the legend) waits for the next paint or query
     FleetWallLayout m_layout;
     std::vector<Row> m_rows;
     std::vector<int> m_rowOfSlot;

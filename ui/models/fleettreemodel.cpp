@@ -67,7 +67,7 @@ FleetTreeModel::FleetTreeModel(ServiceTableModel *breakers, QSortFilterProxyMode
 {
     m_root->kind = NodeKind::Group;
     m_refresh.setSingleShot(true);
-    m_refresh.setInterval(250);
+    m_refresh.setInterval(500); // the fleet reports every second or two; twice a second is live enough
     connect(&m_refresh, &QTimer::timeout, this, &FleetTreeModel::refresh);
 
     // Breakers found or gone, or the filter showing other rows: a new tree.
@@ -83,12 +83,13 @@ FleetTreeModel::FleetTreeModel(ServiceTableModel *breakers, QSortFilterProxyMode
     // A row's data changed: its leaf repaints now; roll-ups, order and incidents follow at the next refresh.
     connect(m_breakers, &QAbstractItemModel::dataChanged, this,
             [this](const QModelIndex &topLeft, const QModelIndex &bottomRight, const QList<int> &roles) {
-                for (int row = topLeft.row(); row <= bottomRight.row(); ++row) {
-                    const Node *leaf = m_leafById.value(m_breakers->idAt(row));
-                    if (leaf && !m_rebuildPending)
-                        Q_EMIT dataChanged(indexOfNode(leaf, topLeft.column()), indexOfNode(leaf, bottomRight.column()),
-                                           roles);
-                }
+                // Hundreds of breakers report every second: their rows repaint together at the next refresh, one
+                // range per parent, not one signal (and one visualRect lookup in the view) each.
+                Q_UNUSED(roles);
+                if (!m_rebuildPending)
+                    for (int row = topLeft.row(); row <= bottomRight.row(); ++row)
+                        if (const Node *leaf = m_leafById.value(m_breakers->idAt(row)))
+                            m_dirtyLeaves.insert(leaf);
                 if (!m_refresh.isActive())
                     m_refresh.start();
             });
@@ -163,6 +164,7 @@ void FleetTreeModel::rebuild()
     m_root = std::make_unique<Node>();
     m_root->kind = NodeKind::Group;
     m_leafById.clear();
+    m_dirtyLeaves.clear();
 
     const int count = m_breakers->rowCount();
     std::vector<BreakerStatus> statuses;
@@ -298,12 +300,12 @@ void FleetTreeModel::refresh()
 {
     if (m_rebuildPending)
         return;
-    std::vector<BreakerStatus> statuses;
-    statuses.reserve(static_cast<std::size_t>(m_breakers->rowCount()));
+    std::vector<IncidentMember> opened; // only the open ones: no copy of every status each refresh
     for (int row = 0; row < m_breakers->rowCount(); ++row)
-        statuses.push_back(m_breakers->statusAt(row));
+        if (std::optional<IncidentMember> member = incidentMemberOf(m_breakers->statusAt(row)))
+            opened.push_back(std::move(*member));
     const QList<QString> before = incidentKeys();
-    std::vector<Incident> incidents = findIncidents(statuses, m_incidentRule);
+    std::vector<Incident> incidents = findIncidents(std::move(opened), m_incidentRule);
     std::swap(incidents, m_incidents);
     const bool incidentsChanged = incidentKeys() != before;
     std::swap(incidents, m_incidents);
@@ -359,6 +361,19 @@ void FleetTreeModel::refresh()
     }
     for (const Node *node : changed)
         Q_EMIT dataChanged(indexOfNode(node, 0), indexOfNode(node, ServiceTableModel::ColumnCount - 1));
+    // The leaves that changed since the last refresh: one range per parent (rows read after the sort).
+    std::map<const Node *, std::pair<int, int>> ranges;
+    for (const Node *leaf : std::as_const(m_dirtyLeaves)) {
+        auto [it, inserted] = ranges.try_emplace(leaf->parent, leaf->row, leaf->row);
+        if (!inserted)
+            it->second = {std::min(it->second.first, leaf->row), std::max(it->second.second, leaf->row)};
+    }
+    m_dirtyLeaves.clear();
+    for (const auto &[parent, rows] : ranges) {
+        const QModelIndex parentIndex = parent == m_root.get() ? QModelIndex() : indexOfNode(parent);
+        Q_EMIT dataChanged(index(rows.first, 0, parentIndex),
+                           index(rows.second, ServiceTableModel::ColumnCount - 1, parentIndex));
+    }
 }
 
 bool FleetTreeModel::lessThan(const Node &a, const Node &b) const

@@ -6,6 +6,7 @@
 
 #include <QAbstractItemModel>
 #include <QHash>
+#include <QSet>
 #include <QTimer>
 
 #include <functional>
@@ -116,7 +117,8 @@ private:
     QHash<BreakerId, Node *> m_leafById;
     std::vector<Incident> m_incidents;
     bool m_rebuildPending = false;
-    QTimer m_refresh; // single shot: state changes since the last refresh
+    QTimer m_refresh;                 // single shot: state changes since the last refresh
+    QSet<const Node *> m_dirtyLeaves; // leaves whose row changed since the last refresh (cleared by a rebuild)
 };
 
 } // namespace bw
