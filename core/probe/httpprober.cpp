@@ -1,6 +1,9 @@
 #include "probe/httpprober.h"
 
+#include "probe/plainhttpclient.h"
+
 #include <QElapsedTimer>
+
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
@@ -11,6 +14,8 @@
 #include <QRegularExpression>
 #include <QStringList>
 #include <QTimer>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -52,9 +57,9 @@ std::optional<QString> jsonPath(const QJsonDocument &document, const QString &pa
 class HttpProber::Run final : public QObject
 {
 public:
-    Run(HttpProber *owner, QNetworkAccessManager *network, ProbeRequest request, std::int64_t startedAtMs,
-        Callback done)
-        : QObject(owner), m_network(network), m_request(std::move(request)), m_done(std::move(done))
+    Run(HttpProber *owner, QNetworkAccessManager *network, PlainHttpClient *plain, ProbeRequest request,
+        std::int64_t startedAtMs, Callback done)
+        : QObject(owner), m_network(network), m_plain(plain), m_request(std::move(request)), m_done(std::move(done))
     {
         m_result.startedAtMs = startedAtMs;
         m_deadline.setSingleShot(true);
@@ -64,6 +69,8 @@ public:
 
     ~Run() override
     {
+        if (m_plainId != 0 && m_plain)
+            m_plain->cancel(m_plainId);
         if (m_reply) {
             m_reply->disconnect(this);
             m_reply->abort();
@@ -90,6 +97,8 @@ private:
 
     void send(const QUrl &url, bool withCredentials)
     {
+        if (m_plain && !m_qtOnly && PlainHttpClient::handles(url))
+            return sendPlain(url, withCredentials);
         QNetworkRequest request = toNetworkRequest(m_request, url, withCredentials);
         // Qt stops decompressing a body that inflates past this with a bomb-like ratio; below it, our own
         // limit applies to the decompressed bytes as they are read.
@@ -114,6 +123,59 @@ private:
         connect(m_reply, &QNetworkReply::finished, this, [this] { onFinished(); });
     }
 
+    void sendPlain(const QUrl &url, bool withCredentials)
+    {
+        m_currentUrl = url;
+        // The same headers Qt would send (credentials, User-Agent, the caller's), from the one place that says.
+        const QNetworkRequest request = toNetworkRequest(m_request, url, withCredentials);
+        PlainHttpClient::Headers headers;
+        for (const QByteArray &name : request.rawHeaderList())
+            headers.append({name, request.rawHeader(name)});
+        PlainHttpClient::Hooks hooks;
+        hooks.connecting = [this] { m_result.timings.connectStartMs = elapsed(); };
+        hooks.sent = [this] { m_result.timings.requestSentMs = elapsed(); };
+        hooks.headers = [this](int status) {
+            if (m_result.timings.firstByteMs < 0)
+                m_result.timings.firstByteMs = elapsed();
+            m_result.httpStatus = status;
+        };
+        m_plainId =
+            m_plain->start(url, m_request.method, headers, m_request.body, m_request.bodySizeLimit, std::move(hooks),
+                           [this](PlainHttpFailure failure, const QString &message, PlainHttpResponse response) {
+                               onPlainDone(failure, message, std::move(response));
+                           });
+    }
+
+    void onPlainDone(PlainHttpFailure failure, const QString &message, PlainHttpResponse response)
+    {
+        m_plainId = 0;
+        m_result.httpStatus = response.status;
+        m_result.finalUrl = m_currentUrl;
+        m_result.contentType = response.contentType;
+        switch (failure) {
+        case PlainHttpFailure::None:
+            break;
+        case PlainHttpFailure::Unsupported:
+            // e.g. compressed although we did not ask: Qt's client decodes it, with its bomb checks.
+            m_qtOnly = true;
+            return send(m_currentUrl, m_credentials);
+        case PlainHttpFailure::TooLarge:
+            return finish(ProbeOutcomeKind::BodyTooLarge, message);
+        case PlainHttpFailure::Refused:
+            return finish(ProbeOutcomeKind::ConnectionRefused, message);
+        case PlainHttpFailure::Reset:
+            return finish(ProbeOutcomeKind::ConnectionReset, message);
+        case PlainHttpFailure::Dns:
+            return finish(ProbeOutcomeKind::DnsFailure, message);
+        case PlainHttpFailure::Protocol:
+            return finish(ProbeOutcomeKind::ParseError, message);
+        }
+        m_body = std::move(response.body);
+        if (redirected(response.status, QUrl::fromEncoded(response.location)))
+            return;
+        judge(response.status);
+    }
+
     void onHeaders()
     {
         if (m_result.timings.firstByteMs < 0)
@@ -135,6 +197,13 @@ private:
 
     void abortWith(Abort reason)
     {
+        if (m_plainId != 0 && m_abort == Abort::None) {
+            m_plain->cancel(m_plainId);
+            m_plainId = 0;
+            m_abort = reason;
+            m_result.finalUrl = m_currentUrl;
+            return finish(ProbeOutcomeKind::Timeout, u"no complete answer within %1 ms"_s.arg(m_request.timeoutMs));
+        }
         if (m_abort != Abort::None || !m_reply)
             return;
         m_abort = reason;
@@ -161,28 +230,11 @@ private:
             return finish(ProbeOutcomeKind::BodyTooLarge,
                           u"body larger than the %1-byte limit"_s.arg(m_request.bodySizeLimit));
 
-        if (status > 0 && isRedirect(status) && m_request.followRedirects) {
-            QUrl location = reply->header(QNetworkRequest::LocationHeader).toUrl();
-            if (location.isEmpty())
-                location = QUrl(QString::fromUtf8(reply->rawHeader("Location")));
-            location = m_currentUrl.resolved(location);
-            if (!location.isValid() || location.host().isEmpty())
-                return finish(ProbeOutcomeKind::RedirectRefused, u"redirect without a usable Location"_s);
-            if (m_currentUrl.scheme() == u"https" && location.scheme() != u"https")
-                return finish(ProbeOutcomeKind::RedirectRefused,
-                              u"refused redirect from https to %1 (%2)"_s.arg(location.scheme(),
-                                                                              location.toString(QUrl::RemoveUserInfo)));
-            if (++m_redirects > m_request.maxRedirects)
-                return finish(ProbeOutcomeKind::RedirectRefused,
-                              u"more than %1 redirects (loop?)"_s.arg(m_request.maxRedirects));
-            // Prometheus' rule: credentials go only to the host they were configured for.
-            const bool sameHost = location.host() == m_request.url.host() &&
-                                  location.port(location.scheme() == u"https" ? 443 : 80) ==
-                                      m_request.url.port(m_request.url.scheme() == u"https" ? 443 : 80);
-            m_credentials = m_credentials && sameHost;
-            m_body.clear();
-            return send(location, m_credentials);
-        }
+        QUrl location = reply->header(QNetworkRequest::LocationHeader).toUrl();
+        if (location.isEmpty())
+            location = QUrl(QString::fromUtf8(reply->rawHeader("Location")));
+        if (redirected(status, location))
+            return;
 
         const QNetworkReply::NetworkError error = reply->error();
         if (error != QNetworkReply::NoError && reply->errorString().contains(u"decompress"_s, Qt::CaseInsensitive))
@@ -196,7 +248,41 @@ private:
                 message += u" (tls_config.min_version is TLS13: the server must speak TLS 1.3)"_s;
             return finish(kind, message);
         }
+        judge(status);
+    }
 
+    // A redirect to follow (sent again) or refuse (finished); false when the answer is not one.
+    bool redirected(int status, QUrl location)
+    {
+        if (status <= 0 || !isRedirect(status) || !m_request.followRedirects)
+            return false;
+        const auto refuse = [this](const QString &why) {
+            finish(ProbeOutcomeKind::RedirectRefused, why);
+            return true;
+        };
+        {
+            location = m_currentUrl.resolved(location);
+            if (!location.isValid() || location.host().isEmpty())
+                return refuse(u"redirect without a usable Location"_s);
+            if (m_currentUrl.scheme() == u"https" && location.scheme() != u"https")
+                return refuse(u"refused redirect from https to %1 (%2)"_s.arg(location.scheme(),
+                                                                              location.toString(QUrl::RemoveUserInfo)));
+            if (++m_redirects > m_request.maxRedirects)
+                return refuse(u"more than %1 redirects (loop?)"_s.arg(m_request.maxRedirects));
+            // Prometheus' rule: credentials go only to the host they were configured for.
+            const bool sameHost = location.host() == m_request.url.host() &&
+                                  location.port(location.scheme() == u"https" ? 443 : 80) ==
+                                      m_request.url.port(m_request.url.scheme() == u"https" ? 443 : 80);
+            m_credentials = m_credentials && sameHost;
+            m_body.clear();
+            send(location, m_credentials);
+            return true;
+        }
+    }
+
+    // The answer's status and body against what the request asks of them.
+    void judge(int status)
+    {
         const bool statusOk =
             m_request.validStatus.isEmpty() ? (status >= 200 && status < 300) : m_request.validStatus.contains(status);
         if (!statusOk)
@@ -278,6 +364,9 @@ private:
     }
 
     QNetworkAccessManager *m_network;
+    QPointer<PlainHttpClient> m_plain; // null: every request through Qt
+    std::uint64_t m_plainId = 0;       // the plain exchange in flight
+    bool m_qtOnly = false;             // the plain client cannot read this answer: Qt's from now on
     ProbeRequest m_request;
     Callback m_done;
     QPointer<QNetworkReply> m_reply;
@@ -318,15 +407,33 @@ QNetworkAccessManager *HttpProber::networkFor(const TlsConfig &tls)
     return network.get();
 }
 
+PlainHttpClient *HttpProber::plainClient()
+{
+    // Plain http goes through our own client unless a proxy is configured (Qt's business) or it is turned off
+    // (BREAKERWATCH_HTTP_CLIENT=qt, for comparing the two).
+    const QNetworkProxy proxy = m_network->proxy();
+    const bool direct =
+        proxy.type() == QNetworkProxy::NoProxy || (proxy.type() == QNetworkProxy::DefaultProxy &&
+                                                   QNetworkProxy::applicationProxy().type() == QNetworkProxy::NoProxy);
+    if (!direct || qEnvironmentVariable("BREAKERWATCH_HTTP_CLIENT") == u"qt")
+        return nullptr;
+    if (!m_plain)
+        m_plain = new PlainHttpClient(this);
+    return m_plain;
+}
+
 void HttpProber::probe(const ProbeRequest &request, std::int64_t startedAtMs, Callback done)
 {
-    auto *run = new Run(this, networkFor(request.tls), request, startedAtMs, std::move(done));
+    auto *run = new Run(this, networkFor(request.tls), plainClient(), request, startedAtMs, std::move(done));
     run->begin();
 }
 
 int HttpProber::inFlight() const
 {
-    return static_cast<int>(findChildren<Run *>(Qt::FindDirectChildrenOnly).size());
+    // Run has no meta-object of its own: findChildren<Run *> would count the plain client too.
+    const QObjectList &children = this->children();
+    return static_cast<int>(
+        std::count_if(children.cbegin(), children.cend(), [](QObject *child) { return dynamic_cast<Run *>(child); }));
 }
 
 } // namespace bw

@@ -26,6 +26,10 @@ private Q_SLOTS:
     void faults_data();
     void faults();
     void refusedPort();
+    void keptAliveConnectionIsReused();
+    void connectionClosedWhileIdleIsRetried();
+    void chunkedBodyIsReadWhole();
+    void postSendsItsBody();
     void dnsFailure();
     void redirectKeepsCredentialsOnlyOnTheSameHost();
     void httpsToHttpRedirectIsRefused();
@@ -143,6 +147,64 @@ void TestHttpProber::faults()
         QVERIFY2(result.bytes < 8 * mb, qPrintable(QString::number(result.bytes)));
         QVERIFY(result.body.isEmpty());
     }
+}
+
+void TestHttpProber::keptAliveConnectionIsReused()
+{
+    m_server->closeConnections();
+    QTRY_COMPARE(m_server->openConnections(), 0);
+    bw::ProbeRequest request;
+    request.url = QUrl(m_server->base() + u"/ok"_s);
+    for (int i = 0; i < 5; ++i) {
+        const bw::ProbeResult result = probe(request);
+        QVERIFY2(result.ok(), qPrintable(result.message));
+        QCOMPARE(result.body, QByteArray("ok"));
+        // A reused connection has no connect phase.
+        QCOMPARE(result.timings.connectStartMs >= 0, i == 0);
+    }
+    QCOMPARE(m_server->openConnections(), 1); // five polls, one connection
+}
+
+void TestHttpProber::connectionClosedWhileIdleIsRetried()
+{
+    bw::ProbeRequest request;
+    request.url = QUrl(m_server->base() + u"/ok"_s);
+    QVERIFY(probe(request).ok());
+    // The server closes the kept-alive connection; the next poll may find it dead and must not fail for it.
+    m_server->closeConnections();
+    for (int i = 0; i < 3; ++i) {
+        const bw::ProbeResult result = probe(request);
+        QVERIFY2(result.ok(), qPrintable(bw::outcomeKindName(result.kind) + u": "_s + result.message));
+    }
+}
+
+void TestHttpProber::chunkedBodyIsReadWhole()
+{
+    bw::ProbeRequest request;
+    request.url = QUrl(m_server->base() + u"/bigchunked?bytes=200000"_s); // 4 chunks of 64 KiB
+    const bw::ProbeResult result = probe(request);
+    QVERIFY2(result.ok(), qPrintable(result.message));
+    QCOMPARE(result.body.size(), 4 * 64 * 1024);
+    QCOMPARE(result.body.count('c'), 4 * 64 * 1024);
+    // The connection is good for the next poll.
+    request.url = QUrl(m_server->base() + u"/ok"_s);
+    QCOMPARE(probe(request).body, QByteArray("ok"));
+}
+
+void TestHttpProber::postSendsItsBody()
+{
+    bw::ProbeRequest request;
+    request.url = QUrl(m_server->base() + u"/ok?via=post"_s);
+    request.method = "POST";
+    request.body = R"({"state":"CLOSED"})";
+    request.headers.insert(u"Content-Type"_s, u"application/json"_s);
+    QVERIFY(probe(request).ok());
+    const FaultServer::Request &seen = m_server->requests().constLast();
+    QCOMPARE(seen.method, QByteArray("POST"));
+    QCOMPARE(seen.path, QByteArray("/ok?via=post"));
+    QCOMPARE(seen.headers.value("content-type"), QByteArray("application/json"));
+    QCOMPARE(seen.headers.value("content-length"), QByteArray("18"));
+    QVERIFY(seen.headers.value("user-agent").startsWith("Breakerwatch/"));
 }
 
 void TestHttpProber::refusedPort()

@@ -78,6 +78,12 @@ public:
     }
     const QList<Request> &requests() const { return m_requests; }
     int openConnections() const { return static_cast<int>(findChildren<QTcpSocket *>().size()); }
+    // Closes every kept-alive connection, as a server's idle timeout does.
+    void closeConnections()
+    {
+        for (QTcpSocket *socket : findChildren<QTcpSocket *>())
+            socket->disconnectFromHost();
+    }
 
 private:
     void accept()
