@@ -427,7 +427,8 @@ bool PlainHttpClient::parse(Connection &connection)
             }
             const QByteArray encoding = headerValue(lines, "Content-Encoding").toLower();
             if (!encoding.isEmpty() && encoding != "identity") {
-                fail(exchange->id, PlainHttpFailure::Unsupported, u"Content-Encoding %1"_s.arg(QString::fromLatin1(encoding)));
+                fail(exchange->id, PlainHttpFailure::Unsupported,
+                     u"Content-Encoding %1"_s.arg(QString::fromLatin1(encoding)));
                 return false;
             }
             const QByteArray length = headerValue(lines, "Content-Length");
