@@ -3,6 +3,10 @@
 //   BM_Parse  the full ExpositionParser::parse(): every sample's name, labels and value materialised
 //             (MetricSample) plus the families' metadata, and the result destroyed, as a scrape would;
 //   BM_Visit  the streaming visitor path: views into the page, a visitor that reads every name, label and value.
+//   BM_Parse/node_exporter_xN, BM_Visit/node_exporter_xN
+//             the node exporter page repeated N times (1, 35, 350, 875: about 57 KB, 2 MB, 20 MB and 50 MB), every
+//             family renamed per copy (copy k > 0 prefixes each metric name with "c<k>_"), as a federation or
+//             kube-state-metrics page would be: throughput must not depend on the page's size (issue 15).
 //
 //   bench_exposition [--smoke] [--no-verify] [Google Benchmark flags]
 //
@@ -18,11 +22,14 @@
 
 #include <QByteArray>
 #include <QFile>
+#include <QList>
 #include <QString>
 
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -39,6 +46,42 @@ Page g_pages[] = {
     {"node_exporter", "node-exporter-1.5.0.prom", {}},
     {"prometheus", "prometheus-2.42.0.prom", {}},
 };
+
+// Sizes of the scaled pages, in copies of the node exporter page. --smoke keeps the first two.
+constexpr int kCopies[] = {1, 35, 350, 875};
+std::deque<Page> g_scaled; // stable addresses for RegisterBenchmark
+std::deque<std::string> g_scaledNames;
+
+// The page repeated `copies` times with renamed families: copy k > 0 gets "c<k>_" before every metric name, on
+// sample lines and on HELP/TYPE lines alike (plain comments are kept as they are).
+QByteArray repeatWithRenamedFamilies(const QByteArray &page, int copies)
+{
+    QByteArray out;
+    out.reserve(page.size() * copies + qsizetype{copies} * 8 * 1200);
+    const QList<QByteArray> lines = page.split('\n');
+    for (int k = 0; k < copies; ++k) {
+        const QByteArray prefix = k == 0 ? QByteArray() : 'c' + QByteArray::number(k) + '_';
+        for (qsizetype i = 0; i < lines.size(); ++i) {
+            const QByteArray &line = lines[i];
+            if (i + 1 == lines.size() && line.isEmpty())
+                break; // the split after the final '\n'
+            if (prefix.isEmpty() || line.isEmpty()) {
+                out += line;
+            } else if (line.startsWith("# HELP ") || line.startsWith("# TYPE ")) {
+                out += line.first(7);
+                out += prefix;
+                out += line.sliced(7);
+            } else if (line.startsWith('#')) {
+                out += line;
+            } else {
+                out += prefix;
+                out += line;
+            }
+            out += '\n';
+        }
+    }
+    return out;
+}
 
 QString dataDir()
 {
@@ -110,6 +153,35 @@ void BM_Visit(benchmark::State &state, const Page *page)
     state.SetItemsProcessed(state.iterations() * samples);
 }
 
+// Builds the scaled pages from the node exporter page and checks that each parses to `copies` times its samples
+// and families (the renaming keeps every family distinct).
+bool makeScaledPages()
+{
+    const Page &node = g_pages[0];
+    const auto single = bw::ExpositionParser::parse(node.text, textOptions());
+    if (!single)
+        return false;
+    for (const int copies : kCopies) {
+        if (g_options.smoke && copies > kCopies[1])
+            break;
+        g_scaledNames.push_back(std::string(node.name) + "_x" + std::to_string(copies));
+        Page &page = g_scaled.emplace_back(Page{g_scaledNames.back().c_str(), node.file, {}});
+        page.text = repeatWithRenamedFamilies(node.text, copies);
+        if (!g_options.verify)
+            continue;
+        const auto parsed = bw::ExpositionParser::parse(page.text, textOptions());
+        if (!parsed || parsed->samples.size() != single->samples.size() * std::size_t(copies) ||
+            parsed->families.size() != single->families.size() * std::size_t(copies)) {
+            std::fprintf(stderr, "bench_exposition: %s: the scaled page does not parse to %d copies\n", page.name,
+                         copies);
+            return false;
+        }
+        std::fprintf(stderr, "bench_exposition: %s: %lld bytes, %zu samples, %zu families\n", page.name,
+                     static_cast<long long>(page.text.size()), parsed->samples.size(), parsed->families.size());
+    }
+    return true;
+}
+
 bool loadAndVerify()
 {
     for (Page &page : g_pages) {
@@ -154,7 +226,7 @@ bool loadAndVerify()
         std::fprintf(stderr, "bench_exposition: %s: %lld bytes, %zu samples, %zu families\n", page.file,
                      static_cast<long long>(page.text.size()), parsed->samples.size(), parsed->families.size());
     }
-    return true;
+    return makeScaledPages();
 }
 
 } // namespace
@@ -168,7 +240,13 @@ int main(int argc, char **argv)
     if (!loadAndVerify())
         return 1;
 
-    for (const Page &page : g_pages) {
+    std::vector<const Page *> all;
+    for (const Page &page : g_pages)
+        all.push_back(&page);
+    for (const Page &page : g_scaled)
+        all.push_back(&page);
+    for (const Page *pagePtr : all) {
+        const Page &page = *pagePtr;
         for (auto [kind, function] : {std::pair{"BM_Parse", &BM_Parse}, std::pair{"BM_Visit", &BM_Visit}}) {
             const std::string name = std::string(kind) + '/' + page.name;
             auto *b = benchmark::RegisterBenchmark(name.c_str(), function, &page);
