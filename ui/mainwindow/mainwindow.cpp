@@ -701,12 +701,9 @@ void MainWindow::refreshDetail()
                       formatDurationMs(std::max<std::int64_t>(0, now - s.stateSinceMs)));
     if (!s.lastReason.isEmpty())
         facts << tr("Why: %1").arg(s.lastReason);
-    if (const QList<BreakerId> everywhere = m_ctx.monitor->instancesOf(*m_selected); everywhere.size() > 1) {
-        QList<BreakerStatus> statuses;
-        for (const BreakerId &instance : everywhere)
-            statuses << m_ctx.monitor->status(instance);
-        facts << tr("On %1 (see Instances)").arg(rollUp(statuses).describe(tr("instances")));
-    }
+    // The Instances tab and this line read the same statuses once.
+    if (const RollUp instances = refreshInstances(now); instances.members > 1)
+        facts << tr("On %1 (see Instances)").arg(instances.describe(tr("instances")));
     switch (s.feed) {
     case BreakerFeed::Polls:
         facts << tr("Simulation fed by health polls");
@@ -741,7 +738,6 @@ void MainWindow::refreshDetail()
     if (!s.observedProblem.isEmpty())
         facts << tr("Real breaker: %1").arg(s.observedProblem);
     m_detailFacts->setText(facts.join(u'\n'));
-    refreshInstances(now);
     // Only the tab in view is redrawn each second.
     if (m_detailTabs->currentWidget() == m_charts)
         m_charts->refresh(now);
@@ -750,7 +746,7 @@ void MainWindow::refreshDetail()
     m_eventLog->refresh();
 }
 
-void MainWindow::refreshInstances(std::int64_t now)
+RollUp MainWindow::refreshInstances(std::int64_t now)
 {
     QList<BreakerStatus> statuses;
     if (m_selected)
@@ -766,6 +762,7 @@ void MainWindow::refreshInstances(std::int64_t now)
     const int row = m_selected ? m_instances->rowOf(*m_selected) : -1;
     if (row >= 0 && m_instancesView->currentIndex().row() != row)
         m_instancesView->setCurrentIndex(m_instances->index(row, 0));
+    return summary;
 }
 
 void MainWindow::act(OperatorAction action, bool remote)

@@ -2,6 +2,7 @@
 
 #include "alerts/alertmanagerclient.h"
 #include "fleet/breakerid.h"
+#include "fleet/rollup.h"
 
 #include "control/breakercontrol.h"
 
@@ -119,7 +120,8 @@ private:
     void buildMenus();
     void act(OperatorAction action, bool remote);
     void refreshDetail();
-    void refreshInstances(std::int64_t now);
+    // The Instances tab for the selection; returns the roll-up of its instances.
+    RollUp refreshInstances(std::int64_t now);
     void refreshGroupChoices();
     void refreshStatusBar();
     void onNotification(const QString &title, const QString &text);
