@@ -141,12 +141,22 @@ struct ServiceConfig
     bool operator==(const ServiceConfig &) const = default;
 };
 
+// `prometheus.breakers`: watch every breaker the server knows of, with a few instant queries per interval.
+struct PrometheusBreakersConfig
+{
+    std::int64_t intervalMs = 0; // 0 = global.interval
+    // Extra matchers for every query, as written: `{env="prod"}`; empty: none. Validated by the loader.
+    QString selector;
+    bool operator==(const PrometheusBreakersConfig &) const = default;
+};
+
 struct PrometheusServerConfig
 {
     QUrl url;
     AuthConfig auth;
     TlsConfig tls;
     std::int64_t timeoutMs = 30'000;
+    std::optional<PrometheusBreakersConfig> breakers; // present: the server is a live source of breakers
     bool operator==(const PrometheusServerConfig &) const = default;
 };
 
