@@ -60,7 +60,8 @@ int runDiscover(const QStringList &arguments)
     using bw::report::jsonString;
     QCommandLineParser parser;
     parser.setApplicationDescription(
-        u"Polls every source of every instance of a configuration once and prints one JSON line per breaker found: "
+        u"Polls every source of every instance of a configuration once (and asks prometheus.breakers' server once) "
+        u"and prints one JSON line per breaker found: "
         u"service, instance, breaker, source, state (the real breaker's), stale, url and the settings the source "
         u"reports. Errors per source go to standard error; the exit code is 0 when every source answered."_s);
     parser.addHelpOption();
@@ -127,6 +128,20 @@ int runDiscover(const QStringList &arguments)
             }
             finishIfDone();
         });
+    // prometheus.breakers: the server's first interval (answered or failed) is part of the round.
+    const bool viaPrometheus = config->prometheus && config->prometheus->breakers;
+    const QString prometheusKey = u"\nprometheus"_s;
+    if (viaPrometheus)
+        waiting << prometheusKey;
+    QObject::connect(&monitor, &bw::FleetMonitor::prometheusAnswered, [&](const bw::PrometheusSourceStatus &status) {
+        if (!waiting.remove(prometheusKey))
+            return;
+        if (status.health == bw::PrometheusSourceStatus::Health::Down)
+            problems << u"prometheus %1: %2"_s.arg(status.url, status.problem);
+        else if (status.health == bw::PrometheusSourceStatus::Health::Partial)
+            err(u"prometheus %1: %2"_s.arg(status.url, status.problem));
+        finishIfDone();
+    });
     QTimer deadline;
     deadline.setSingleShot(true);
     QObject::connect(&deadline, &QTimer::timeout, [] { QCoreApplication::quit(); });
@@ -159,14 +174,18 @@ int runDiscover(const QStringList &arguments)
     }
     QStringList silent;
     for (const QString &key : std::as_const(waiting))
-        silent << key.split(u'\n').join(u' ');
+        silent << (key == prometheusKey ? u"prometheus %1"_s.arg(config->prometheus->url.toString(QUrl::RemoveUserInfo))
+                                        : key.split(u'\n').join(u' '));
     silent.sort();
     for (const QString &key : std::as_const(silent))
         problems << key + u": no answer within %1 ms"_s.arg(timeoutMs);
     for (const QString &problem : std::as_const(problems))
         err(problem);
+    QSet<QString> instances;
+    for (const bw::BreakerId &id : monitor.breakers())
+        instances.insert(id.service + u'\n' + id.instance);
     err(u"%1 breakers found on %2 instances%3"_s.arg(found)
-            .arg(config->services.size())
+            .arg(std::max<qsizetype>(instances.size(), static_cast<qsizetype>(config->services.size())))
             .arg(problems.isEmpty() ? QString()
                                     : u"; %1 sources did not answer or could not be read"_s.arg(problems.size())));
     flush();

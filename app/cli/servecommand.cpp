@@ -251,6 +251,32 @@ int runServe(const QStringList &arguments)
                          cli::out(out + '}');
                          flush();
                      });
+    // prometheus.breakers: one line when the server's answers change kind (ok, partial, down), with the reason.
+    bw::PrometheusSourceStatus::Health prometheusHealth = bw::PrometheusSourceStatus::Health::Unknown;
+    QString prometheusProblem;
+    QObject::connect(&monitor, &bw::FleetMonitor::prometheusAnswered,
+                     [&prometheusHealth, &prometheusProblem](const bw::PrometheusSourceStatus &status) {
+                         if (status.health == prometheusHealth && status.problem == prometheusProblem)
+                             return;
+                         prometheusHealth = status.health;
+                         prometheusProblem = status.problem;
+                         QByteArray out = "{\"event\":\"prometheus_" + bw::healthName(status.health).toUtf8() +
+                                          "\",\"t\":" + QByteArray::number(status.lastAttemptMs) +
+                                          ",\"url\":" + jsonString(status.url) +
+                                          ",\"queries\":" + QByteArray::number(status.queriesPerInterval);
+                         if (status.health == bw::PrometheusSourceStatus::Health::Down)
+                             out += ",\"error\":" + jsonString(status.problem) +
+                                    ",\"last_answer\":" + QByteArray::number(status.lastAnsweredMs);
+                         else
+                             out += ",\"instances\":" + QByteArray::number(status.instances) +
+                                    ",\"breakers\":" + QByteArray::number(status.breakers);
+                         if (status.health == bw::PrometheusSourceStatus::Health::Partial)
+                             out += ",\"warnings\":" + jsonString(status.problem);
+                         cli::out(out + '}');
+                         flush();
+                     });
+    if (config->prometheus && config->prometheus->breakers)
+        err(u"breakers from Prometheus at %1"_s.arg(config->prometheus->url.toString(QUrl::RemoveUserInfo)));
     for (const bw::AlertmanagerConfig &am : config->alertmanagers)
         for (const QUrl &url : am.alertsUrls())
             err(u"alerts go to %1"_s.arg(url.toString()));

@@ -141,12 +141,25 @@ struct ServiceConfig
     bool operator==(const ServiceConfig &) const = default;
 };
 
+// `prometheus.breakers`: watch every breaker the server knows of, with a few instant queries per interval.
+struct PrometheusBreakersConfig
+{
+    std::int64_t intervalMs = 0; // 0 = global.interval
+    // Extra matchers for every query, as written: `{env="prod"}`; empty: none. Validated by the loader.
+    QString selector;
+    // The simulation every breaker found this way starts from (then the real breaker's settings, where its source
+    // reports them); built and validated by the loader from the resilience4j preset, as for a scrape_configs job.
+    BreakerPolicy policy;
+    bool operator==(const PrometheusBreakersConfig &) const = default;
+};
+
 struct PrometheusServerConfig
 {
     QUrl url;
     AuthConfig auth;
     TlsConfig tls;
     std::int64_t timeoutMs = 30'000;
+    std::optional<PrometheusBreakersConfig> breakers; // present: the server is a live source of breakers
     bool operator==(const PrometheusServerConfig &) const = default;
 };
 

@@ -92,6 +92,46 @@ public:
         return *ms;
     }
 
+    // `prometheus.breakers: {interval, selector}`; `{}` (or nothing after the key) takes the defaults.
+    Result<PrometheusBreakersConfig> prometheusBreakers(const YAML::Node &node, const PresetCatalog &catalog) const
+    {
+        PrometheusBreakersConfig out;
+        auto policy = catalog.build(u"resilience4j");
+        if (!policy)
+            return at(node, policy.error());
+        out.policy = *policy;
+        if (node.IsNull())
+            return out;
+        if (Status s = keys(node, u"prometheus.breakers"_s, {u"interval"_s, u"selector"_s}); !s)
+            return Error{s.error()};
+        if (const YAML::Node interval = node["interval"]) {
+            auto v = duration(interval, u"prometheus.breakers.interval"_s);
+            if (!v)
+                return Error{v.error()};
+            if (*v <= 0)
+                return at(interval, u"prometheus.breakers.interval must be positive"_s);
+            out.intervalMs = *v;
+        }
+        if (const YAML::Node selector = node["selector"]) {
+            auto text = string(selector, u"prometheus.breakers.selector"_s);
+            if (!text)
+                return Error{text.error()};
+            const QString trimmed = text->trimmed();
+            // `{}` (no matchers) is a valid PromQL selector only after a metric name; here it means "none".
+            if (QString(trimmed).remove(u' ') == u"{}"_s)
+                return out;
+            const auto parsed = SeriesSelector::parse(trimmed);
+            if (!parsed)
+                return at(selector, u"prometheus.breakers.selector: %1"_s.arg(parsed.error()));
+            if (!parsed->metricName().isEmpty() || !trimmed.startsWith(u'{'))
+                return at(selector, u"prometheus.breakers.selector holds matchers only, e.g. '{env=\"prod\"}' "
+                                    u"(the metric names are Breakerwatch's)"_s);
+            if (!parsed->matchers().isEmpty())
+                out.selector = trimmed;
+        }
+        return out;
+    }
+
     Result<bool> boolean(const YAML::Node &node, const QString &what) const
     {
         const QString text = node.IsScalar() ? scalar(node).toLower() : QString();
@@ -941,8 +981,9 @@ Result<Config> ConfigLoader::loadText(const QByteArray &text, const QString &sou
                 return Error{s.error()};
         }
         if (const YAML::Node prometheus = root["prometheus"]) {
-            if (Status s = reader.keys(prometheus, u"prometheus"_s,
-                                       {u"url"_s, u"timeout"_s, u"authorization"_s, u"basic_auth"_s, u"tls_config"_s});
+            if (Status s = reader.keys(
+                    prometheus, u"prometheus"_s,
+                    {u"url"_s, u"timeout"_s, u"authorization"_s, u"basic_auth"_s, u"tls_config"_s, u"breakers"_s});
                 !s)
                 return Error{s.error()};
             PrometheusServerConfig server;
@@ -965,6 +1006,12 @@ Result<Config> ConfigLoader::loadText(const QByteArray &text, const QString &sou
             if (!tlsConfig)
                 return Error{tlsConfig.error()};
             server.tls = *tlsConfig;
+            if (const YAML::Node breakers = prometheus["breakers"]) {
+                auto read = reader.prometheusBreakers(breakers, m_catalog);
+                if (!read)
+                    return Error{read.error()};
+                server.breakers = *read;
+            }
             config.prometheus = server;
         }
     } catch (const YAML::Exception &e) {
@@ -986,8 +1033,9 @@ Result<Config> ConfigLoader::loadText(const QByteArray &text, const QString &sou
             sourceName, service.instanceName(), service.name);
         return true;
     });
-    if (config.services.empty())
-        return Error{u"%1: no services: add a services list or scrape_configs"_s.arg(sourceName)};
+    // A Prometheus server that is a source of breakers is a fleet on its own.
+    if (config.services.empty() && !(config.prometheus && config.prometheus->breakers))
+        return Error{u"%1: no services: add a services list, scrape_configs or prometheus.breakers"_s.arg(sourceName)};
     for (const QString &warning : std::as_const(config.warnings))
         qCWarning(lcConfig).noquote() << warning;
     return config;

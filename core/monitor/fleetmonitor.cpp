@@ -14,6 +14,8 @@
 
 #include <QSet>
 
+#include <limits>
+
 using namespace Qt::StringLiterals;
 
 namespace bw {
@@ -57,6 +59,16 @@ constexpr std::uint16_t bit(BreakerSource source)
 {
     return static_cast<std::uint16_t>(1U << static_cast<unsigned>(source));
 }
+
+// Readings through prometheus.breakers set the source's bit in the high byte: the same family, another path.
+constexpr std::uint16_t shownBit(BreakerSource source, bool viaServer)
+{
+    return static_cast<std::uint16_t>(viaServer ? bit(source) << 8 : bit(source));
+}
+constexpr std::uint16_t kDirectMask = 0x00FF;
+constexpr std::uint16_t kServerMask = 0xFF00;
+constexpr BreakerSource kMetricsFamilies[] = {BreakerSource::Resilience4j, BreakerSource::Opossum,
+                                              BreakerSource::Gauge};
 
 constexpr std::uint16_t kMetricsSources =
     bit(BreakerSource::Resilience4j) | bit(BreakerSource::Opossum) | bit(BreakerSource::Gauge);
@@ -133,7 +145,8 @@ struct FleetMonitor::Instance
     QString name;
     std::optional<TrafficFromCounters> traffic;
     MetricsPageBreakers page;
-    QSet<QString> named; // the named breakers followed on this instance
+    QSet<QString> named;     // the named breakers followed on this instance
+    bool fromServer = false; // not configured: found through prometheus.breakers
 };
 
 struct FleetMonitor::Tracked
@@ -283,9 +296,15 @@ void FleetMonitor::setConfig(const Config &config)
             addTarget(key, u"events", events, intervalMs);
         }
     }
-    for (auto &[key, gone] : previous)
-        dropInstance(*gone);
+    const bool serverBreakers = config.prometheus && config.prometheus->breakers;
+    for (auto &[key, gone] : previous) {
+        if (gone->fromServer && serverBreakers)
+            m_instances.emplace(key, std::move(gone)); // the server's instances stay until it stops showing them
+        else
+            dropInstance(*gone);
+    }
     m_scheduler->setTargets(targets);
+    followServer();
     for (const BreakerId &id : std::as_const(removed))
         Q_EMIT breakerRemoved(id);
     for (const BreakerId &id : std::as_const(added))
@@ -319,6 +338,8 @@ void FleetMonitor::start()
     m_scheduler->start();
     for (const auto &[url, stream] : m_streams)
         stream->client->start();
+    if (m_server)
+        m_server->start();
 }
 
 void FleetMonitor::stop()
@@ -327,6 +348,99 @@ void FleetMonitor::stop()
     m_scheduler->stop();
     for (const auto &[url, stream] : m_streams)
         stream->client->stop();
+    if (m_server)
+        m_server->stop();
+}
+
+void FleetMonitor::pollAllNow()
+{
+    m_scheduler->pollAllNow();
+    if (m_server && m_running)
+        m_server->pollNow();
+}
+
+std::optional<PrometheusSourceStatus> FleetMonitor::prometheusStatus() const
+{
+    if (!m_server)
+        return std::nullopt;
+    return m_server->status();
+}
+
+// prometheus.breakers: one source for the server, rebuilt when its configuration or interval changes.
+void FleetMonitor::followServer()
+{
+    const bool wanted = m_config.prometheus && m_config.prometheus->breakers;
+    const std::int64_t intervalMs = wanted && m_config.prometheus->breakers->intervalMs > 0
+                                        ? m_config.prometheus->breakers->intervalMs
+                                        : m_config.global.intervalMs;
+    if (m_server && wanted && m_server->server() == *m_config.prometheus && m_server->intervalMs() == intervalMs)
+        return;
+    if (m_server) {
+        m_server->stop();
+        m_server.release()->deleteLater(); // this may run from one of its own signals
+    }
+    if (!wanted)
+        return;
+    m_server = std::make_unique<PrometheusBreakerSource>(m_prober, m_clock, *m_config.prometheus, intervalMs);
+    connect(m_server.get(), &PrometheusBreakerSource::answered, this, &FleetMonitor::onServerRead);
+    connect(m_server.get(), &PrometheusBreakerSource::failed, this, &FleetMonitor::onServerFailed);
+    connect(m_server.get(), &PrometheusBreakerSource::statusChanged, this, &FleetMonitor::prometheusAnswered);
+    if (m_running)
+        m_server->start();
+}
+
+FleetMonitor::Instance &FleetMonitor::serverInstance(const QString &job, const QString &instance)
+{
+    const QString key = job + u'\n' + instance;
+    if (const auto found = m_instances.find(key); found != m_instances.end())
+        return *found->second;
+    ServiceConfig service;
+    service.name = job;
+    service.instance = instance;
+    service.policy = m_config.prometheus->breakers->policy;
+    auto created = std::make_unique<Instance>(service, m_config.global);
+    created->fromServer = true;
+    Instance &ref = *created;
+    m_instances.emplace(key, std::move(created));
+    return ref;
+}
+
+void FleetMonitor::onServerRead(const PrometheusFleetReader::Read &read, std::int64_t t)
+{
+    const QString problem = m_server ? m_server->status().problem : QString(); // a partial answer's warnings
+    QSet<QString> answered;
+    for (const PrometheusFleetReader::InstanceReadings &group : read.instances) {
+        Instance &instance = serverInstance(group.job, group.instance);
+        answered.insert(instance.key);
+        for (const BreakerSource source : kMetricsFamilies) {
+            QList<BreakerReading> ofSource;
+            for (const BreakerReading &reading : group.breakers)
+                if (reading.source == source)
+                    ofSource << reading;
+            takeReadings(instance, source, ofSource, t, problem, true);
+        }
+    }
+    // Instances the server no longer shows: their breakers are stale, and leave in time.
+    QStringList emptied;
+    for (auto &[key, instance] : m_instances) {
+        if (!answered.contains(key))
+            for (const BreakerSource source : kMetricsFamilies)
+                takeReadings(*instance, source, {}, t, {}, true);
+        expireStale(*instance, t);
+        if (instance->fromServer && instance->named.isEmpty())
+            emptied << key;
+    }
+    for (const QString &key : std::as_const(emptied))
+        m_instances.erase(key);
+}
+
+void FleetMonitor::onServerFailed(const QString &problem, std::int64_t t)
+{
+    for (auto &[key, instance] : m_instances) {
+        for (const BreakerSource source : kMetricsFamilies)
+            markSourceDown(*instance, source, t, problem, true);
+        expireStale(*instance, t);
+    }
 }
 
 // hystrix.stream is pushed, not polled: one long-lived connection per URL, outside the scheduler, shared by every
@@ -783,8 +897,16 @@ FleetMonitor::Tracked &FleetMonitor::track(Instance &instance, const QString &na
 }
 
 void FleetMonitor::takeReadings(Instance &instance, BreakerSource source, const QList<BreakerReading> &readings,
-                                std::int64_t t, const QString &problem)
+                                std::int64_t t, const QString &problem, bool viaServer)
 {
+    const std::uint16_t mine = shownBit(source, viaServer);
+    // A breaker both paths show is fed by the faster one (the direct one on a tie); the other keeps it fresh only.
+    const std::int64_t directMs = instance.config.metrics && instance.config.metrics->http.intervalMs > 0
+                                      ? instance.config.metrics->http.intervalMs
+                                      : m_config.global.intervalMs;
+    const std::int64_t serverMs = m_server ? m_server->intervalMs() : std::numeric_limits<std::int64_t>::max();
+    const bool yieldToOther = viaServer ? serverMs >= directMs : directMs > serverMs;
+    const std::uint16_t otherPath = viaServer ? kDirectMask : kServerMask;
     // First every new breaker, so that listeners know them before their first update.
     bool addedAny = false;
     QList<Tracked *> shown;
@@ -808,19 +930,24 @@ void FleetMonitor::takeReadings(Instance &instance, BreakerSource source, const 
             continue;
         const BreakerReading &reading = readings[i];
         seen.insert(reading.name);
-        tracked->shownBy |= bit(source);
+        tracked->shownBy |= mine;
+        tracked->status.stale = false;
+        tracked->staleSinceMs = -1;
+        tracked->status.lastSeenMs = t;
+        if (yieldToOther && (tracked->shownBy & otherPath))
+            continue;
+        const std::uint16_t families = (tracked->shownBy | (tracked->shownBy >> 8)) & kDirectMask;
         for (const BreakerSource best : kSourcePriority) {
-            if (tracked->shownBy & bit(best)) {
-                if (tracked->status.source != best) {
+            if (families & bit(best)) {
+                const bool direct = tracked->shownBy & bit(best);
+                const QString url = direct || !m_server ? urlFor(instance.config, best) : m_server->status().url;
+                if (tracked->status.source != best || tracked->status.url != url) {
                     tracked->status.source = best;
-                    tracked->status.url = urlFor(instance.config, best);
+                    tracked->status.url = url;
                 }
                 break;
             }
         }
-        tracked->status.stale = false;
-        tracked->staleSinceMs = -1;
-        tracked->status.lastSeenMs = t;
         tracked->status.lastCheckMs = t;
         tracked->status.lastOutcome = ProbeOutcomeKind::Success;
         tracked->status.lastMessage.clear();
@@ -849,26 +976,30 @@ void FleetMonitor::takeReadings(Instance &instance, BreakerSource source, const 
         if (seen.contains(name))
             continue;
         Tracked *tracked = find({instance.config.name, instance.name, name});
-        if (!tracked || !(tracked->shownBy & bit(source)))
+        if (!tracked || !(tracked->shownBy & mine))
             continue;
-        tracked->shownBy &= static_cast<std::uint16_t>(~bit(source));
+        tracked->shownBy &= static_cast<std::uint16_t>(~mine);
         if (!tracked->shownBy && !tracked->status.stale) {
             tracked->status.stale = true;
             tracked->staleSinceMs = t;
-            tracked->status.observedProblem = u"no longer shown by its %1 source"_s.arg(sourceName(source));
+            tracked->status.observedProblem = viaServer
+                                                  ? u"no longer shown by Prometheus (%1)"_s.arg(sourceName(source))
+                                                  : u"no longer shown by its %1 source"_s.arg(sourceName(source));
             publish(*tracked);
         }
     }
 }
 
-void FleetMonitor::markSourceDown(Instance &instance, BreakerSource source, std::int64_t t, const QString &problem)
+void FleetMonitor::markSourceDown(Instance &instance, BreakerSource source, std::int64_t t, const QString &problem,
+                                  bool viaServer)
 {
+    const std::uint16_t mine = shownBit(source, viaServer);
     for (const QString &name : QSet<QString>(instance.named)) {
         Tracked *tracked = find({instance.config.name, instance.name, name});
-        if (!tracked || !(tracked->shownBy & bit(source)))
+        if (!tracked || !(tracked->shownBy & mine))
             continue;
         // Not shown, but not gone either: the last known state stays, marked stale, with the reason.
-        tracked->shownBy &= static_cast<std::uint16_t>(~bit(source));
+        tracked->shownBy &= static_cast<std::uint16_t>(~mine);
         tracked->status.observedProblem = problem;
         tracked->status.lastOutcome = ProbeOutcomeKind::Other;
         tracked->status.lastMessage = problem;

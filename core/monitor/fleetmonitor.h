@@ -6,6 +6,7 @@
 #include "fleet/breakerid.h"
 #include "fleet/breakerreading.h"
 #include "fleet/breakerstatus.h"
+#include "fleet/prometheusbreakersource.h"
 #include "observed/hystrixstream.h"
 #include "observed/observedtransition.h"
 #include "probe/probescheduler.h"
@@ -37,8 +38,14 @@ namespace bw {
 // after global.staleBreakerRetentionMs (breakerRemoved). A named breaker's simulation starts from the real
 // breaker's settings where the source reports them (SourcedPolicy).
 //
-// Owns its scheduler and streams; the prober is not owned. Lives in the prober's thread. Time comes from the
-// clock given (the only clock read); everything it feeds is pure.
+// With `prometheus.breakers` configured, every breaker the Prometheus server knows of is followed too, through a
+// few instant queries per interval (PrometheusBreakerSource): job is the service, instance the instance. A breaker
+// seen both directly and through the server is one breaker (same id); the source with the shorter interval feeds it
+// (the direct one on a tie), the other only keeps it from going stale. The server down, slow or answering an error
+// leaves the breakers it showed with their last known state, stale, with the reason (prometheusStatus()).
+//
+// Owns its scheduler, streams and Prometheus source; the prober is not owned. Lives in the prober's thread. Time comes
+// from the clock given (the only clock read); everything it feeds is pure.
 class FleetMonitor final : public QObject
 {
     Q_OBJECT
@@ -54,7 +61,7 @@ public:
     void start();
     void stop();
     // Polls every source of every instance now instead of at its place in the interval (then as usual).
-    void pollAllNow() { m_scheduler->pollAllNow(); }
+    void pollAllNow();
 
     // Every breaker followed now, ordered by service, breaker name, instance.
     QList<BreakerId> breakers() const;
@@ -74,6 +81,8 @@ public:
     // The alert rules of the breaker's service (Config::alertRulesFor()); the global ones for an unknown id. Its
     // flapping rule is the one the monitor counts opens by (BreakerStatus::flappingRule, ::flapping).
     AlertRules alertRules(const BreakerId &id) const;
+    // How the Prometheus server of prometheus.breakers answered lately; nullopt when none is configured.
+    std::optional<PrometheusSourceStatus> prometheusStatus() const;
     // Connections held open for hystrix streams (one per URL).
     int streamCount() const { return static_cast<int>(m_streams.size()); }
 
@@ -97,6 +106,8 @@ Q_SIGNALS:
     // One source of one instance answered a poll (or a stream sent data or failed): source is "health",
     // "metrics", "actuator", "events" or "hystrix"; problem is empty when it was read.
     void sourceAnswered(const QString &service, const QString &instance, const QString &source, const QString &problem);
+    // The Prometheus server of prometheus.breakers answered an interval's queries, or failed to.
+    void prometheusAnswered(const bw::PrometheusSourceStatus &status);
     // The real breaker's history changed; `transitions` is all of it (events may rewrite recent history).
     void observedTransitionsChanged(const bw::BreakerId &id, const QList<bw::ObservedTransition> &transitions);
 
@@ -112,12 +123,18 @@ private:
     void onEvents(Instance &instance, const ProbeResult &result);
     void onStreamSamples(Stream &stream, const QList<HystrixCommandSample> &samples);
     void onStreamProblem(Stream &stream, const QString &message);
+    void onServerRead(const PrometheusFleetReader::Read &read, std::int64_t t);
+    void onServerFailed(const QString &problem, std::int64_t t);
+    void followServer();
+    Instance &serverInstance(const QString &job, const QString &instance);
 
     // The named breakers one poll of one source showed: followed, updated, and the ones it no longer shows made
     // stale. `problem`: the source could not be read (every breaker it gave is then stale, with the reason).
+    // `viaServer`: the readings came through prometheus.breakers, not from the instance itself.
     void takeReadings(Instance &instance, BreakerSource source, const QList<BreakerReading> &readings, std::int64_t t,
-                      const QString &problem = {});
-    void markSourceDown(Instance &instance, BreakerSource source, std::int64_t t, const QString &problem);
+                      const QString &problem = {}, bool viaServer = false);
+    void markSourceDown(Instance &instance, BreakerSource source, std::int64_t t, const QString &problem,
+                        bool viaServer = false);
     Tracked &track(Instance &instance, const QString &name, BreakerSource source,
                    const QList<QPair<QString, QString>> &settings, bool *added);
     void observe(Tracked &tracked, std::int64_t t, std::optional<BreakerState> state,
@@ -142,6 +159,7 @@ private:
     std::map<QString, std::unique_ptr<Instance>> m_instances; // by "service\ninstance"
     std::map<BreakerId, std::unique_ptr<Tracked>> m_breakers;
     std::map<QString, std::unique_ptr<Stream>> m_streams; // by URL
+    std::unique_ptr<PrometheusBreakerSource> m_server;    // prometheus.breakers, if configured
     QString m_lastProblem; // what the poll being handled could not read, for sourceAnswered()
 };
 

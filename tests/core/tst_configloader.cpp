@@ -34,6 +34,10 @@ private Q_SLOTS:
     void alertmanagersInPrometheusSyntax();
     void alertmanagerDefaults();
     void alertRulesGloballyAndPerService();
+    void prometheusBreakersAloneIsAConfiguration();
+    void prometheusBreakersIntervalAndSelector();
+    void prometheusBreakersErrorsNameFileLineAndColumn_data();
+    void prometheusBreakersErrorsNameFileLineAndColumn();
 
 private:
     bw::Result<bw::Config> load(const QByteArray &text, const bw::Config *previous = nullptr) const
@@ -441,6 +445,72 @@ void TestConfigLoader::alertRulesGloballyAndPerService()
     QCOMPARE(batch.openLongMs, 30 * 60'000);
     QCOMPARE(batch.openVeryLongMs, 2 * 3600'000);
     QCOMPARE(batch.flapping, config->alertRules.flapping);
+}
+
+void TestConfigLoader::prometheusBreakersAloneIsAConfiguration()
+{
+    const auto config = load("prometheus:\n  url: http://127.0.0.1:9090\n  breakers: {}\n");
+    QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error()));
+    QVERIFY(config->services.empty());
+    QVERIFY(config->prometheus->breakers.has_value());
+    QCOMPARE(config->prometheus->breakers->intervalMs, 0); // global.interval
+    QVERIFY(config->prometheus->breakers->selector.isEmpty());
+
+    // `breakers:` with nothing after it is the same.
+    const auto bare = load("prometheus:\n  url: http://127.0.0.1:9090\n  breakers:\n");
+    QVERIFY2(bare.ok(), qPrintable(bare.ok() ? QString() : bare.error()));
+    QCOMPARE(bare->prometheus->breakers, config->prometheus->breakers);
+
+    // Without breakers the server is for backfills only, and services are still needed.
+    const auto backfillOnly = load("prometheus: {url: http://127.0.0.1:9090}\n");
+    QVERIFY(!backfillOnly.ok());
+    QVERIFY2(backfillOnly.error().contains(u"prometheus.breakers"_s), qPrintable(backfillOnly.error()));
+}
+
+void TestConfigLoader::prometheusBreakersIntervalAndSelector()
+{
+    const auto config = load(kMinimal + "prometheus:\n"
+                                        "  url: http://prometheus:9090\n"
+                                        "  breakers:\n"
+                                        "    interval: 20s\n"
+                                        "    selector: '{env=\"prod\", team=~\"pay.*\"}'\n");
+    QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error()));
+    QCOMPARE(config->services.size(), std::size_t{1});
+    QCOMPARE(config->prometheus->breakers->intervalMs, 20'000);
+    QCOMPARE(config->prometheus->breakers->selector, u"{env=\"prod\", team=~\"pay.*\"}"_s);
+    // An empty selector is no selector.
+    const auto empty = load("prometheus: {url: 'http://p:9090', breakers: {selector: '{}'}}\n");
+    QVERIFY2(empty.ok(), qPrintable(empty.ok() ? QString() : empty.error()));
+    QVERIFY(empty->prometheus->breakers->selector.isEmpty());
+}
+
+void TestConfigLoader::prometheusBreakersErrorsNameFileLineAndColumn_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("unknown key") << QByteArray("prometheus:\n  url: http://p:9090\n  breakers: {intervall: 5s}\n")
+                                 << u"bw.yml:3:14: unknown key \"intervall\" in prometheus.breakers"_s;
+    QTest::newRow("bad interval") << QByteArray("prometheus:\n  url: http://p:9090\n  breakers: {interval: soon}\n")
+                                  << u"bw.yml:3:24: prometheus.breakers.interval:"_s;
+    QTest::newRow("zero interval") << QByteArray("prometheus:\n  url: http://p:9090\n  breakers: {interval: 0s}\n")
+                                   << u"bw.yml:3:24: prometheus.breakers.interval must be positive"_s;
+    QTest::newRow("broken selector")
+        << QByteArray("prometheus:\n  url: http://p:9090\n  breakers:\n    selector: '{env=prod}'\n")
+        << u"bw.yml:4:15: prometheus.breakers.selector: selector \"{env=prod}\": label values are quoted"_s;
+    QTest::newRow("selector with a metric name")
+        << QByteArray("prometheus:\n  url: http://p:9090\n  breakers:\n    selector: 'up{env=\"prod\"}'\n")
+        << u"bw.yml:4:15: prometheus.breakers.selector holds matchers only"_s;
+    QTest::newRow("not a mapping") << QByteArray("prometheus:\n  url: http://p:9090\n  breakers: [a]\n")
+                                   << u"bw.yml:3:13: prometheus.breakers must be a mapping"_s;
+}
+
+void TestConfigLoader::prometheusBreakersErrorsNameFileLineAndColumn()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(QString, message);
+    const auto config = load(text);
+    QVERIFY(!config.ok());
+    QVERIFY2(config.error().contains(message), qPrintable(config.error()));
 }
 
 QTEST_GUILESS_MAIN(TestConfigLoader)

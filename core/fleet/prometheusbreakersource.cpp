@@ -1,0 +1,134 @@
+#include "fleet/prometheusbreakersource.h"
+
+#include <QLoggingCategory>
+#include <QPointer>
+
+#include <algorithm>
+
+Q_LOGGING_CATEGORY(lcPromSource, "breakerwatch.prometheus.breakers")
+
+using namespace Qt::StringLiterals;
+
+namespace bw {
+
+QString healthName(PrometheusSourceStatus::Health health)
+{
+    switch (health) {
+    case PrometheusSourceStatus::Health::Unknown:
+        return u"unknown"_s;
+    case PrometheusSourceStatus::Health::Ok:
+        return u"ok"_s;
+    case PrometheusSourceStatus::Health::Partial:
+        return u"partial"_s;
+    case PrometheusSourceStatus::Health::Down:
+        return u"down"_s;
+    }
+    return {};
+}
+
+struct PrometheusBreakerSource::Round
+{
+    std::int64_t atMs = 0;
+    int waiting = 0;
+    std::map<PrometheusFleetReader::Family, PromQueryResult> answers;
+    QStringList problems;
+    QStringList warnings;
+};
+
+namespace {
+
+PrometheusServerConfig withDeadline(PrometheusServerConfig server, std::int64_t intervalMs)
+{
+    server.timeoutMs = std::min(server.timeoutMs, intervalMs);
+    return server;
+}
+
+} // namespace
+
+PrometheusBreakerSource::PrometheusBreakerSource(HttpProber *prober, Clock clock, const PrometheusServerConfig &server,
+                                                 std::int64_t intervalMs, QObject *parent)
+    : QObject(parent), m_clock(std::move(clock)), m_server(server), m_intervalMs(std::max<std::int64_t>(1, intervalMs)),
+      m_queries(PrometheusFleetReader::queries(server.breakers ? server.breakers->selector : QString(), m_intervalMs)),
+      m_client(std::make_unique<PrometheusClient>(prober, withDeadline(server, m_intervalMs)))
+{
+    m_status.url = server.url.toString(QUrl::RemoveUserInfo);
+    m_status.queriesPerInterval = static_cast<int>(m_queries.size());
+    m_timer.setInterval(std::chrono::milliseconds(m_intervalMs));
+    connect(&m_timer, &QTimer::timeout, this, &PrometheusBreakerSource::ask);
+}
+
+PrometheusBreakerSource::~PrometheusBreakerSource() = default;
+
+void PrometheusBreakerSource::start()
+{
+    m_timer.start();
+    ask();
+}
+
+void PrometheusBreakerSource::stop()
+{
+    m_timer.stop();
+    m_round.reset(); // answers still in flight are dropped
+}
+
+void PrometheusBreakerSource::pollNow()
+{
+    if (m_timer.isActive())
+        m_timer.start(); // the next one an interval from now
+    ask();
+}
+
+void PrometheusBreakerSource::ask()
+{
+    if (m_round)
+        return; // the previous interval is still out: do not pile up
+    auto round = std::make_shared<Round>();
+    round->atMs = m_clock();
+    round->waiting = static_cast<int>(m_queries.size());
+    m_round = round;
+    const QPointer<PrometheusBreakerSource> self(this);
+    for (const PrometheusFleetReader::Query &query : std::as_const(m_queries)) {
+        m_client->query(query.expression, round->atMs,
+                        [self, round, family = query.family](const Result<PromQueryResult> &answer) {
+                            if (!self || self->m_round != round)
+                                return; // stopped, or destroyed
+                            if (answer) {
+                                round->warnings << answer->warnings;
+                                round->answers.emplace(family, *answer);
+                            } else if (!round->problems.contains(answer.error())) {
+                                round->problems << answer.error();
+                            }
+                            if (--round->waiting == 0)
+                                self->finish(*round);
+                        });
+    }
+}
+
+void PrometheusBreakerSource::finish(Round &round)
+{
+    const std::shared_ptr<Round> keep = std::exchange(m_round, nullptr);
+    m_status.lastAttemptMs = round.atMs;
+    if (!round.problems.isEmpty()) {
+        m_status.health = PrometheusSourceStatus::Health::Down;
+        m_status.problem = round.problems.join(u"; "_s);
+        qCWarning(lcPromSource).noquote() << m_status.url << m_status.problem;
+        Q_EMIT failed(m_status.problem, round.atMs);
+        Q_EMIT statusChanged(m_status);
+        return;
+    }
+    round.warnings.removeDuplicates();
+    const PrometheusFleetReader::Read read = m_reader.read(round.answers, round.atMs, m_intervalMs);
+    m_status.lastAnsweredMs = round.atMs;
+    m_status.health =
+        round.warnings.isEmpty() ? PrometheusSourceStatus::Health::Ok : PrometheusSourceStatus::Health::Partial;
+    m_status.problem = round.warnings.isEmpty() ? QString() : u"partial answer: "_s + round.warnings.join(u"; "_s);
+    m_status.instances = static_cast<int>(read.instances.size());
+    m_status.breakers = 0;
+    for (const PrometheusFleetReader::InstanceReadings &instance : read.instances)
+        m_status.breakers += static_cast<int>(instance.breakers.size());
+    m_status.series = read.series;
+    Q_EMIT answered(read, round.atMs);
+    Q_EMIT statusChanged(m_status);
+}
+
+} // namespace bw

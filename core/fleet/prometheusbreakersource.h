@@ -1,0 +1,94 @@
+#pragma once
+
+#include "config/config.h"
+#include "fleet/prometheusfleetreader.h"
+#include "prometheus/prometheusclient.h"
+
+#include <QMetaType>
+#include <QObject>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+
+namespace bw {
+
+// How a Prometheus server that is a source of breakers answered lately, for the status bar, a tooltip and serve.
+// A value type.
+struct PrometheusSourceStatus
+{
+    enum class Health : std::uint8_t
+    {
+        Unknown, // not asked yet
+        Ok,
+        Partial, // answered, with warnings (e.g. a Thanos store or a Mimir querier was missing)
+        Down,    // unreachable, too slow, or an error envelope: the breakers it showed are stale
+    };
+    QString url;
+    Health health = Health::Unknown;
+    QString problem;                  // what went wrong, or the warnings; empty when Ok
+    std::int64_t lastAttemptMs = -1;  // the latest interval's query time
+    std::int64_t lastAnsweredMs = -1; // the latest interval every query answered
+    int queriesPerInterval = 0;
+    int instances = 0; // in the latest answer
+    int breakers = 0;
+    int series = 0;
+
+    bool operator==(const PrometheusSourceStatus &) const = default;
+};
+
+QString healthName(PrometheusSourceStatus::Health health); // "unknown", "ok", "partial", "down"
+
+// Asks a Prometheus-compatible server every interval for every breaker it knows of: one instant query per metric
+// family (PrometheusFleetReader::queries()), all evaluated at the same time, never one per breaker. When every
+// query of an interval has answered, emits `answered` with the readings of each job/instance; when one failed (down,
+// timeout, error envelope), emits `failed` instead and the readings wait for the next interval. An interval whose
+// queries are still out when the next one is due is not overlapped: that tick is skipped.
+//
+// Owns its timer and client; the prober is not owned. Lives in the prober's thread. Time comes from the clock
+// given.
+class PrometheusBreakerSource final : public QObject
+{
+    Q_OBJECT
+public:
+    using Clock = std::function<std::int64_t()>;
+
+    // `intervalMs`: prometheus.breakers.interval, or global.interval when that is unset. Each request's deadline is
+    // the server's timeout, at most the interval.
+    PrometheusBreakerSource(HttpProber *prober, Clock clock, const PrometheusServerConfig &server,
+                            std::int64_t intervalMs, QObject *parent = nullptr);
+    ~PrometheusBreakerSource() override;
+
+    void start();
+    void stop();
+    // Asks now (unless an interval's queries are still out), then every interval from here.
+    void pollNow();
+
+    std::int64_t intervalMs() const { return m_intervalMs; }
+    const PrometheusServerConfig &server() const { return m_server; }
+    const PrometheusSourceStatus &status() const { return m_status; }
+
+Q_SIGNALS:
+    void answered(const bw::PrometheusFleetReader::Read &read, std::int64_t atMs);
+    void failed(const QString &problem, std::int64_t atMs);
+    void statusChanged(const bw::PrometheusSourceStatus &status);
+
+private:
+    struct Round;
+    void ask();
+    void finish(Round &round);
+
+    Clock m_clock;
+    PrometheusServerConfig m_server;
+    std::int64_t m_intervalMs;
+    QList<PrometheusFleetReader::Query> m_queries;
+    std::unique_ptr<PrometheusClient> m_client;
+    PrometheusFleetReader m_reader;
+    QTimer m_timer;
+    std::shared_ptr<Round> m_round; // the interval whose queries are out, if any
+    PrometheusSourceStatus m_status;
+};
+
+} // namespace bw
+
+Q_DECLARE_METATYPE(bw::PrometheusSourceStatus)

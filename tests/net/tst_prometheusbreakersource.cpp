@@ -1,0 +1,280 @@
+// PrometheusBreakerSource and the monitor's prometheus.breakers against a loopback server that answers the
+// Prometheus HTTP API as the test says: healthy, an error envelope, warnings, or not at all.
+#include "breaker/presetcatalog.h"
+#include "fleet/prometheusbreakersource.h"
+#include "httpserver/httpserver.h"
+#include "monitor/fleetmonitor.h"
+#include "probe/httpprober.h"
+
+#include <QElapsedTimer>
+#include <QNetworkAccessManager>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+enum class Mode
+{
+    Healthy,
+    ErrorEnvelope,
+    Warnings,
+    Silent,
+};
+
+} // namespace
+
+class TestPrometheusBreakerSource final : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void oneQueryPerFamilyPerIntervalAllAtOneTime();
+    void theMonitorFollowsEveryBreakerTheServerKnows();
+    void anErrorEnvelopeLeavesTheLastStatesStale();
+    void warningsAreAPartialAnswer();
+    void aSlowServerTimesOutWithinTheInterval();
+    void aBreakerSeenBothWaysIsOneBreakerFedByTheFasterSource();
+
+private:
+    bw::Config serverConfig(std::int64_t intervalMs) const;
+    QByteArray answer(const QString &query) const;
+
+    QElapsedTimer m_clock;
+    QNetworkAccessManager m_network;
+    std::unique_ptr<bw::HttpProber> m_prober;
+    std::unique_ptr<bw::HttpServer> m_prometheus;
+    std::unique_ptr<bw::HttpServer> m_direct; // an instance's own /metrics
+    Mode m_mode = Mode::Healthy;
+    QString m_paymentsState = u"closed"_s;
+    QList<bw::HttpRequest> m_queries;
+};
+
+void TestPrometheusBreakerSource::init()
+{
+    m_clock.start();
+    m_mode = Mode::Healthy;
+    m_paymentsState = u"closed"_s;
+    m_queries.clear();
+    m_prober = std::make_unique<bw::HttpProber>(&m_network);
+    m_prometheus = std::make_unique<bw::HttpServer>();
+    m_prometheus->route("GET", u"/api/v1/query"_s, [this](const bw::HttpRequest &request, bw::HttpResponder r) {
+        m_queries << request;
+        switch (m_mode) {
+        case Mode::Silent:
+            return; // never answers
+        case Mode::ErrorEnvelope:
+            return r.send(bw::HttpResponse::json(
+                422,
+                R"({"status":"error","errorType":"execution","error":"query processing would load too many samples into memory"})"));
+        case Mode::Healthy:
+        case Mode::Warnings:
+            r.send(bw::HttpResponse::json(200, answer(request.queryItem(u"query"_s))));
+        }
+    });
+    QVERIFY(m_prometheus->listen(QHostAddress::LocalHost, 0).ok());
+    m_direct = std::make_unique<bw::HttpServer>();
+    m_direct->route("GET", u"/metrics"_s, [this](const bw::HttpRequest &, bw::HttpResponder r) {
+        r.send(bw::HttpResponse::text(200, "resilience4j_circuitbreaker_state{name=\"payments\",state=\"" +
+                                               m_paymentsState.toUtf8() + "\"} 1\n"));
+    });
+    QVERIFY(m_direct->listen(QHostAddress::LocalHost, 0).ok());
+}
+
+void TestPrometheusBreakerSource::cleanup()
+{
+    m_direct.reset();
+    m_prometheus.reset();
+    m_prober.reset();
+}
+
+QByteArray TestPrometheusBreakerSource::answer(const QString &query) const
+{
+    QByteArray result = "[]";
+    const QByteArray direct = "127.0.0.1:" + QByteArray::number(m_direct->port());
+    if (query.contains(u"resilience4j_circuitbreaker_state"_s)) {
+        result = R"([{"metric":{"__name__":"resilience4j_circuitbreaker_state","job":"checkout","instance":")" +
+                 direct + R"(","name":"payments","state":")" + m_paymentsState.toUtf8() +
+                 R"("},"value":[1,"1"]},
+            {"metric":{"__name__":"resilience4j_circuitbreaker_state","job":"checkout","instance":"10.0.0.2:8080","name":"payments","state":")" +
+                 m_paymentsState.toUtf8() + R"("},"value":[1,"1"]}])";
+    } else if (query.contains(u"resilience4j_circuitbreaker_calls"_s)) {
+        result =
+            R"([{"metric":{"job":"checkout","instance":"10.0.0.2:8080","name":"payments","kind":"successful"},"value":[1,"20"]},
+                     {"metric":{"job":"checkout","instance":"10.0.0.2:8080","name":"payments","kind":"failed"},"value":[1,"5"]}])";
+    } else if (query.contains(u"circuit_breaker_state"_s)) {
+        result =
+            R"([{"metric":{"__name__":"shop_circuit_breaker_state","job":"shop","instance":"10.0.1.1:9000","name":"search"},"value":[1,"1"]}])";
+    }
+    QByteArray body = R"({"status":"success","data":{"resultType":"vector","result":)" + result + "}";
+    if (m_mode == Mode::Warnings)
+        body += R"(,"warnings":["store 10.0.9.9:10901 is unreachable: results may be incomplete"])";
+    return body + "}";
+}
+
+bw::Config TestPrometheusBreakerSource::serverConfig(std::int64_t intervalMs) const
+{
+    bw::Config config;
+    config.global.intervalMs = intervalMs;
+    config.global.timeoutMs = intervalMs;
+    bw::PrometheusServerConfig server;
+    server.url = QUrl(u"http://127.0.0.1:%1"_s.arg(m_prometheus->port()));
+    server.breakers = bw::PrometheusBreakersConfig{};
+    server.breakers->policy = *bw::PresetCatalog().build(u"resilience4j");
+    config.prometheus = server;
+    return config;
+}
+
+void TestPrometheusBreakerSource::oneQueryPerFamilyPerIntervalAllAtOneTime()
+{
+    bw::PrometheusServerConfig server = *serverConfig(250).prometheus;
+    server.breakers->selector = u"{env=\"prod\"}"_s;
+    bw::PrometheusBreakerSource source(
+        m_prober.get(), [this] { return 1'000'000 + m_clock.elapsed(); }, server, 250);
+    QSignalSpy answered(&source, &bw::PrometheusBreakerSource::answered);
+    source.start();
+    QVERIFY(answered.wait(5000));
+    QCOMPARE(m_queries.size(), 6);
+    QSet<QString> times;
+    for (const bw::HttpRequest &request : std::as_const(m_queries)) {
+        times.insert(request.queryItem(u"time"_s));
+        QVERIFY2(request.queryItem(u"query"_s).contains(u"env=\"prod\""_s), qPrintable(request.queryItem(u"query"_s)));
+    }
+    QCOMPARE(times.size(), 1); // every family at the same instant
+    const auto read = answered.first().at(0).value<bw::PrometheusFleetReader::Read>();
+    QCOMPARE(read.instances.size(), 3);
+    QCOMPARE(source.status().health, bw::PrometheusSourceStatus::Health::Ok);
+    QCOMPARE(source.status().breakers, 3);
+    QCOMPARE(source.status().queriesPerInterval, 6);
+
+    // The next interval asks the same six again.
+    QVERIFY(answered.wait(5000));
+    QCOMPARE(m_queries.size(), 12);
+}
+
+void TestPrometheusBreakerSource::theMonitorFollowsEveryBreakerTheServerKnows()
+{
+    bw::FleetMonitor monitor(m_prober.get(), [this] { return 1'000'000 + m_clock.elapsed(); });
+    QSignalSpy answered(&monitor, &bw::FleetMonitor::prometheusAnswered);
+    monitor.setConfig(serverConfig(300));
+    monitor.start();
+    QVERIFY(answered.wait(5000));
+    const QList<bw::BreakerId> ids = monitor.breakers();
+    QCOMPARE(ids.size(), 3);
+    const bw::BreakerId remote{u"checkout"_s, u"10.0.0.2:8080"_s, u"payments"_s};
+    QVERIFY(ids.contains(remote));
+    QVERIFY(ids.contains((bw::BreakerId{u"shop"_s, u"10.0.1.1:9000"_s, u"search"_s})));
+    const bw::BreakerStatus status = monitor.status(remote);
+    QCOMPARE(status.source, bw::BreakerSource::Resilience4j);
+    QCOMPARE(*status.observedState, bw::BreakerState::Closed);
+    QCOMPARE(status.url, u"http://127.0.0.1:%1"_s.arg(m_prometheus->port()));
+    QVERIFY(!status.stale);
+    // increase() of its calls feeds its simulation.
+    QCOMPARE(status.feed, bw::BreakerFeed::OwnCalls);
+    QCOMPARE(status.trafficCalls, 25);
+    QCOMPARE(monitor.status({u"shop"_s, u"10.0.1.1:9000"_s, u"search"_s}).observedState, bw::BreakerState::Open);
+
+    // A state change is followed at the next interval.
+    m_paymentsState = u"open"_s;
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.status(remote).observedState, bw::BreakerState::Open, 3000);
+    QCOMPARE(monitor.prometheusStatus()->health, bw::PrometheusSourceStatus::Health::Ok);
+}
+
+void TestPrometheusBreakerSource::anErrorEnvelopeLeavesTheLastStatesStale()
+{
+    bw::FleetMonitor monitor(m_prober.get(), [this] { return 1'000'000 + m_clock.elapsed(); });
+    QSignalSpy answered(&monitor, &bw::FleetMonitor::prometheusAnswered);
+    monitor.setConfig(serverConfig(300));
+    monitor.start();
+    QVERIFY(answered.wait(5000));
+    const bw::BreakerId shop{u"shop"_s, u"10.0.1.1:9000"_s, u"search"_s};
+    QCOMPARE(monitor.status(shop).observedState, bw::BreakerState::Open);
+
+    m_mode = Mode::ErrorEnvelope;
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.prometheusStatus()->health, bw::PrometheusSourceStatus::Health::Down, 3000);
+    const bw::PrometheusSourceStatus down = *monitor.prometheusStatus();
+    QVERIFY2(down.problem.contains(u"execution"_s) && down.problem.contains(u"too many samples"_s),
+             qPrintable(down.problem));
+    const bw::BreakerStatus stale = monitor.status(shop);
+    QVERIFY(stale.stale);
+    QCOMPARE(stale.observedState, bw::BreakerState::Open); // the last known state stays
+    QVERIFY2(stale.observedProblem.contains(u"too many samples"_s), qPrintable(stale.observedProblem));
+    QCOMPARE(monitor.breakerCount(), 3); // nothing leaves before stale_breakers_leave_after
+
+    m_mode = Mode::Healthy;
+    QTRY_VERIFY_WITH_TIMEOUT(!monitor.status(shop).stale, 3000);
+    QCOMPARE(monitor.prometheusStatus()->health, bw::PrometheusSourceStatus::Health::Ok);
+    QVERIFY(monitor.status(shop).observedProblem.isEmpty());
+}
+
+void TestPrometheusBreakerSource::warningsAreAPartialAnswer()
+{
+    m_mode = Mode::Warnings;
+    bw::FleetMonitor monitor(m_prober.get(), [this] { return 1'000'000 + m_clock.elapsed(); });
+    QSignalSpy answered(&monitor, &bw::FleetMonitor::prometheusAnswered);
+    monitor.setConfig(serverConfig(300));
+    monitor.start();
+    QVERIFY(answered.wait(5000));
+    const bw::PrometheusSourceStatus status = *monitor.prometheusStatus();
+    QCOMPARE(status.health, bw::PrometheusSourceStatus::Health::Partial);
+    QVERIFY2(status.problem.contains(u"partial answer: store 10.0.9.9:10901 is unreachable"_s),
+             qPrintable(status.problem));
+    const bw::BreakerStatus shop = monitor.status({u"shop"_s, u"10.0.1.1:9000"_s, u"search"_s});
+    QVERIFY(!shop.stale); // what came is shown, with the warning
+    QCOMPARE(shop.observedState, bw::BreakerState::Open);
+    QVERIFY2(shop.observedProblem.contains(u"unreachable"_s), qPrintable(shop.observedProblem));
+}
+
+void TestPrometheusBreakerSource::aSlowServerTimesOutWithinTheInterval()
+{
+    bw::FleetMonitor monitor(m_prober.get(), [this] { return 1'000'000 + m_clock.elapsed(); });
+    QSignalSpy answered(&monitor, &bw::FleetMonitor::prometheusAnswered);
+    monitor.setConfig(serverConfig(400));
+    monitor.start();
+    QVERIFY(answered.wait(5000));
+    m_mode = Mode::Silent;
+    QElapsedTimer waited;
+    waited.start();
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.prometheusStatus()->health, bw::PrometheusSourceStatus::Health::Down, 3000);
+    QVERIFY(waited.elapsed() < 2000); // the deadline is the interval, not Prometheus' 30 s default
+    QVERIFY2(monitor.prometheusStatus()->problem.contains(u"timeout"_s, Qt::CaseInsensitive),
+             qPrintable(monitor.prometheusStatus()->problem));
+    QVERIFY(monitor.status({u"shop"_s, u"10.0.1.1:9000"_s, u"search"_s}).stale);
+}
+
+void TestPrometheusBreakerSource::aBreakerSeenBothWaysIsOneBreakerFedByTheFasterSource()
+{
+    bw::Config config = serverConfig(1000);
+    config.prometheus->breakers->intervalMs = 1000;
+    bw::ServiceConfig checkout;
+    checkout.name = u"checkout"_s;
+    checkout.policy = config.prometheus->breakers->policy;
+    bw::MetricsSource metrics;
+    metrics.http.url = QUrl(u"http://127.0.0.1:%1/metrics"_s.arg(m_direct->port()));
+    metrics.http.intervalMs = 200; // faster than the server's 1 s
+    checkout.metrics = metrics;
+    config.services.push_back(checkout);
+
+    bw::FleetMonitor monitor(m_prober.get(), [this] { return 1'000'000 + m_clock.elapsed(); });
+    QSignalSpy answered(&monitor, &bw::FleetMonitor::prometheusAnswered);
+    monitor.setConfig(config);
+    monitor.start();
+    QVERIFY(answered.wait(5000));
+    const bw::BreakerId both{u"checkout"_s, u"127.0.0.1:%1"_s.arg(m_direct->port()), u"payments"_s};
+    QTRY_VERIFY_WITH_TIMEOUT(monitor.contains(both), 3000);
+    int named = 0;
+    for (const bw::BreakerId &id : monitor.breakers())
+        named += id.sameBreaker(both) ? 1 : 0;
+    QCOMPARE(named, 2); // this instance (seen both ways, one breaker) and 10.0.0.2:8080 (through the server only)
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.status(both).url, metrics.http.url.toString(), 3000); // the direct one feeds it
+
+    // The direct scrape sees a change first; the server, a second later, only confirms it.
+    m_paymentsState = u"open"_s;
+    QTRY_COMPARE_WITH_TIMEOUT(monitor.status(both).observedState, bw::BreakerState::Open, 900);
+    QCOMPARE(monitor.status(both).url, metrics.http.url.toString());
+}
+
+QTEST_GUILESS_MAIN(TestPrometheusBreakerSource)
+#include "tst_prometheusbreakersource.moc"
