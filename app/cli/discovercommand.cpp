@@ -77,7 +77,9 @@ int runDiscover(const QStringList &arguments)
     }
     const bw::PresetCatalog catalog;
     const bw::ConfigLoader loader(catalog);
-    const auto config = loader.loadFile(parser.value(u"config"_s));
+    auto config = loader.loadFile(parser.value(u"config"_s));
+    if (config && config->prometheus && config->prometheus->breakers)
+        config->prometheus->breakers->historyMs = 0; // one round of the present: the past is the timelines' business
     if (!config) {
         err(config.error());
         return BadInput;

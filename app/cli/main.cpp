@@ -1,5 +1,6 @@
 // breakerwatch-cli: the Breakerwatch core for scripts and CI. Wiring only; the work is in core/.
 #include "clioutput.h"
+#include "common/heaptuning.h"
 #include "discovercommand.h"
 #include "exportpolicycommand.h"
 #include "historycommand.h"
@@ -57,6 +58,7 @@ Commands:
 
 int main(int argc, char *argv[])
 {
+    bw::keepLargeBlocksInHeap(); // big pages are parsed every interval: no page faults through them each time
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"breakerwatch-cli"_s);
     QCoreApplication::setApplicationVersion(u"0.1.0"_s);

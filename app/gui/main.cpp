@@ -1,5 +1,6 @@
 // breakerwatch: the desktop console. Wiring only: configuration or the embedded demo fleet, prober, monitor, window.
 #include "app/application.h"
+#include "common/heaptuning.h"
 #include "config/configloader.h"
 #include "demo/demofleet.h"
 #include "export/metricsexporter.h"
@@ -25,6 +26,7 @@ using namespace Qt::StringLiterals;
 
 int main(int argc, char *argv[])
 {
+    bw::keepLargeBlocksInHeap(); // big pages are parsed every interval: no page faults through them each time
     QApplication app(argc, argv);
     QApplication::setApplicationName(u"Breakerwatch"_s);
     QApplication::setOrganizationName(u"Breakerwatch"_s);
@@ -141,6 +143,12 @@ int main(int argc, char *argv[])
     QObject::connect(&core.alertmanager(), &bw::AlertmanagerClient::statusChanged, &window, showAlertmanagers);
     QObject::connect(&core, &bw::Application::configApplied, &window, showAlertmanagers);
     showAlertmanagers();
+    const auto showPrometheus = [&window, &core] {
+        window.setPrometheusSourceStatus(core.monitor().prometheusStatus());
+    };
+    QObject::connect(&core.monitor(), &bw::FleetMonitor::prometheusAnswered, &window, showPrometheus);
+    QObject::connect(&core, &bw::Application::configApplied, &window, showPrometheus);
+    showPrometheus();
     if (core.watcher())
         window.follow(core.watcher());
     if (parser.isSet(u"detail"_s))

@@ -2,9 +2,24 @@
 
 #include <QStringList>
 
+#include <cmath>
+
 using namespace Qt::StringLiterals;
 
 namespace bw {
+
+namespace {
+
+// Longer than any interval, timeout or retention means anything: a typo. Also keeps every conversion and sum
+// below the range of std::int64_t (a double beyond it is undefined behaviour to convert; found by fuzz_config).
+constexpr double kMaxDurationMs = 100.0 * 366 * 86'400'000;
+
+Error tooLong(QStringView text)
+{
+    return Error{u"duration \"%1\" is too long (at most 100 years)"_s.arg(text)};
+}
+
+} // namespace
 
 Result<std::int64_t> parseDurationMs(QStringView text)
 {
@@ -14,9 +29,13 @@ Result<std::int64_t> parseDurationMs(QStringView text)
 
     bool plain = false;
     const double bare = trimmed.toDouble(&plain);
+    if (plain && std::isnan(bare))
+        return Error{u"invalid duration \"%1\""_s.arg(trimmed)};
     if (plain) {
         if (bare < 0)
             return Error{u"negative duration \"%1\""_s.arg(trimmed)};
+        if (!(bare <= kMaxDurationMs)) // NaN too
+            return tooLong(trimmed);
         return static_cast<std::int64_t>(bare);
     }
 
@@ -53,7 +72,10 @@ Result<std::int64_t> parseDurationMs(QStringView text)
             factor = 7 * 86'400'000.0;
         else
             return Error{u"invalid duration \"%1\": unknown unit \"%2\" (use ms, s, m, h, d, w)"_s.arg(trimmed, unit)};
-        total += static_cast<std::int64_t>(number * factor);
+        const double ms = number * factor;
+        if (!(ms <= kMaxDurationMs) || static_cast<double>(total) + ms > kMaxDurationMs)
+            return tooLong(trimmed);
+        total += static_cast<std::int64_t>(ms);
         any = true;
     }
     if (!any)

@@ -145,6 +145,8 @@ struct ServiceConfig
 struct PrometheusBreakersConfig
 {
     std::int64_t intervalMs = 0; // 0 = global.interval
+    // How far back the real breakers' states are read when the source starts (PrometheusHistory); 0 = not at all.
+    std::int64_t historyMs = 6 * 3600 * 1000;
     // Extra matchers for every query, as written: `{env="prod"}`; empty: none. Validated by the loader.
     QString selector;
     // The simulation every breaker found this way starts from (then the real breaker's settings, where its source

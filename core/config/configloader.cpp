@@ -92,7 +92,7 @@ public:
         return *ms;
     }
 
-    // `prometheus.breakers: {interval, selector}`; `{}` (or nothing after the key) takes the defaults.
+    // `prometheus.breakers: {interval, history, selector}`; `{}` (or nothing after the key) takes the defaults.
     Result<PrometheusBreakersConfig> prometheusBreakers(const YAML::Node &node, const PresetCatalog &catalog) const
     {
         PrometheusBreakersConfig out;
@@ -102,7 +102,7 @@ public:
         out.policy = *policy;
         if (node.IsNull())
             return out;
-        if (Status s = keys(node, u"prometheus.breakers"_s, {u"interval"_s, u"selector"_s}); !s)
+        if (Status s = keys(node, u"prometheus.breakers"_s, {u"interval"_s, u"history"_s, u"selector"_s}); !s)
             return Error{s.error()};
         if (const YAML::Node interval = node["interval"]) {
             auto v = duration(interval, u"prometheus.breakers.interval"_s);
@@ -111,6 +111,14 @@ public:
             if (*v <= 0)
                 return at(interval, u"prometheus.breakers.interval must be positive"_s);
             out.intervalMs = *v;
+        }
+        if (const YAML::Node history = node["history"]) {
+            auto v = duration(history, u"prometheus.breakers.history"_s);
+            if (!v)
+                return Error{v.error()};
+            if (*v < 0)
+                return at(history, u"prometheus.breakers.history must be 0 (off) or positive"_s);
+            out.historyMs = *v;
         }
         if (const YAML::Node selector = node["selector"]) {
             auto text = string(selector, u"prometheus.breakers.selector"_s);

@@ -26,6 +26,13 @@ QString healthName(PrometheusSourceStatus::Health health)
     return {};
 }
 
+struct PrometheusBreakerSource::HistoryReading
+{
+    int waiting = 0;
+    std::map<PrometheusHistory::Part, PromQueryResult> answers;
+    QStringList problems;
+};
+
 struct PrometheusBreakerSource::Round
 {
     std::int64_t atMs = 0;
@@ -49,7 +56,8 @@ PrometheusBreakerSource::PrometheusBreakerSource(HttpProber *prober, Clock clock
                                                  std::int64_t intervalMs, QObject *parent)
     : QObject(parent), m_clock(std::move(clock)), m_server(server), m_intervalMs(std::max<std::int64_t>(1, intervalMs)),
       m_queries(PrometheusFleetReader::queries(server.breakers ? server.breakers->selector : QString(), m_intervalMs)),
-      m_client(std::make_unique<PrometheusClient>(prober, withDeadline(server, m_intervalMs)))
+      m_client(std::make_unique<PrometheusClient>(prober, withDeadline(server, m_intervalMs))),
+      m_historyClient(std::make_unique<PrometheusClient>(prober, server)) // hours of history may take longer
 {
     m_status.url = server.url.toString(QUrl::RemoveUserInfo);
     m_status.queriesPerInterval = static_cast<int>(m_queries.size());
@@ -62,6 +70,11 @@ PrometheusBreakerSource::~PrometheusBreakerSource() = default;
 void PrometheusBreakerSource::start()
 {
     m_timer.start();
+    if (!m_historyAsked && m_server.breakers && m_server.breakers->historyMs > 0) {
+        m_historyAsked = true;
+        askHistory(m_clock()); // the live queries follow when it has answered
+        return;
+    }
     ask();
 }
 
@@ -69,6 +82,7 @@ void PrometheusBreakerSource::stop()
 {
     m_timer.stop();
     m_round.reset(); // answers still in flight are dropped
+    m_history.reset();
 }
 
 void PrometheusBreakerSource::pollNow()
@@ -80,8 +94,8 @@ void PrometheusBreakerSource::pollNow()
 
 void PrometheusBreakerSource::ask()
 {
-    if (m_round)
-        return; // the previous interval is still out: do not pile up
+    if (m_round || m_history)
+        return; // the previous interval (or the history) is still out: do not pile up
     auto round = std::make_shared<Round>();
     round->atMs = m_clock();
     round->waiting = static_cast<int>(m_queries.size());
@@ -129,6 +143,40 @@ void PrometheusBreakerSource::finish(Round &round)
     m_status.series = read.series;
     Q_EMIT answered(read, round.atMs);
     Q_EMIT statusChanged(m_status);
+}
+
+void PrometheusBreakerSource::askHistory(std::int64_t endMs)
+{
+    const std::int64_t startMs = endMs - m_server.breakers->historyMs;
+    const std::int64_t stepMs = PrometheusHistory::stepFor(m_server.breakers->historyMs, m_intervalMs);
+    const QList<PrometheusHistory::Query> queries = PrometheusHistory::queries(m_server.breakers->selector, stepMs);
+    auto reading = std::make_shared<HistoryReading>();
+    reading->waiting = static_cast<int>(queries.size());
+    m_history = reading;
+    const QPointer<PrometheusBreakerSource> self(this);
+    for (const PrometheusHistory::Query &query : queries) {
+        auto done = [self, reading, startMs, part = query.part](const Result<PromQueryResult> &answer) {
+            if (!self || self->m_history != reading)
+                return; // stopped, or destroyed
+            if (answer)
+                reading->answers.emplace(part, *answer);
+            else
+                reading->problems << answer.error();
+            if (--reading->waiting > 0)
+                return;
+            self->m_history.reset();
+            if (reading->problems.isEmpty())
+                Q_EMIT self->historyRead(PrometheusHistory::read(reading->answers, startMs));
+            else
+                qCWarning(lcPromSource).noquote()
+                    << self->m_status.url << "history not read:" << reading->problems.join(u"; "_s);
+            self->ask(); // the live interval, answered or not
+        };
+        if (query.range) // from one step after the start: the instant queries hold the start
+            m_historyClient->queryRange(query.expression, startMs + stepMs, endMs, stepMs, done);
+        else
+            m_historyClient->query(query.expression, startMs, done);
+    }
 }
 
 } // namespace bw

@@ -2,6 +2,7 @@
 
 #include "config/config.h"
 #include "fleet/prometheusfleetreader.h"
+#include "fleet/prometheushistory.h"
 #include "prometheus/prometheusclient.h"
 
 #include <QMetaType>
@@ -43,7 +44,9 @@ QString healthName(PrometheusSourceStatus::Health health); // "unknown", "ok", "
 // family (PrometheusFleetReader::queries()), all evaluated at the same time, never one per breaker. When every
 // query of an interval has answered, emits `answered` with the readings of each job/instance; when one failed (down,
 // timeout, error envelope), emits `failed` instead and the readings wait for the next interval. An interval whose
-// queries are still out when the next one is due is not overlapped: that tick is skipped.
+// queries are still out when the next one is due is not overlapped: that tick is skipped. Before its first interval
+// it reads the last prometheus.breakers.history of states once (PrometheusHistory, four queries) and emits
+// `historyRead`; a failure there is logged, and the live queries follow either way.
 //
 // Owns its timer and client; the prober is not owned. Lives in the prober's thread. Time comes from the clock
 // given.
@@ -71,21 +74,27 @@ public:
 Q_SIGNALS:
     void answered(const bw::PrometheusFleetReader::Read &read, std::int64_t atMs);
     void failed(const QString &problem, std::int64_t atMs);
+    void historyRead(const QList<bw::PrometheusHistory::BreakerPast> &past);
     void statusChanged(const bw::PrometheusSourceStatus &status);
 
 private:
     struct Round;
+    struct HistoryReading;
     void ask();
     void finish(Round &round);
+    void askHistory(std::int64_t endMs);
 
     Clock m_clock;
     PrometheusServerConfig m_server;
     std::int64_t m_intervalMs;
     QList<PrometheusFleetReader::Query> m_queries;
     std::unique_ptr<PrometheusClient> m_client;
+    std::unique_ptr<PrometheusClient> m_historyClient; // the server's own timeout, not the interval
     PrometheusFleetReader m_reader;
     QTimer m_timer;
     std::shared_ptr<Round> m_round; // the interval whose queries are out, if any
+    bool m_historyAsked = false;
+    std::shared_ptr<HistoryReading> m_history; // the history's queries, while out
     PrometheusSourceStatus m_status;
 };
 

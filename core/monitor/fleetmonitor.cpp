@@ -384,6 +384,7 @@ void FleetMonitor::followServer()
     m_server = std::make_unique<PrometheusBreakerSource>(m_prober, m_clock, *m_config.prometheus, intervalMs);
     connect(m_server.get(), &PrometheusBreakerSource::answered, this, &FleetMonitor::onServerRead);
     connect(m_server.get(), &PrometheusBreakerSource::failed, this, &FleetMonitor::onServerFailed);
+    connect(m_server.get(), &PrometheusBreakerSource::historyRead, this, &FleetMonitor::onServerHistory);
     connect(m_server.get(), &PrometheusBreakerSource::statusChanged, this, &FleetMonitor::prometheusAnswered);
     if (m_running)
         m_server->start();
@@ -432,6 +433,31 @@ void FleetMonitor::onServerRead(const PrometheusFleetReader::Read &read, std::in
     }
     for (const QString &key : std::as_const(emptied))
         m_instances.erase(key);
+}
+
+// The server's past, read before its first interval: every breaker it held in the span is followed with its states
+// as the timelines should show them. One the first live answer does not show goes stale, and leaves in time.
+void FleetMonitor::onServerHistory(const QList<PrometheusHistory::BreakerPast> &past)
+{
+    bool addedAny = false;
+    for (const PrometheusHistory::BreakerPast &breaker : past) {
+        Instance &instance = serverInstance(breaker.job, breaker.instance);
+        if (!instance.config.breakers.matches(breaker.name))
+            continue;
+        bool added = false;
+        Tracked &tracked = track(instance, breaker.name, breaker.source, {}, &added);
+        addedAny |= added;
+        if (added) {
+            tracked.shownBy |= shownBit(breaker.source, true);
+            if (m_server)
+                tracked.status.url = m_server->status().url;
+        }
+        observe(tracked, breaker.firstSeenMs, breaker.firstState, {});
+        if (!breaker.transitions.isEmpty())
+            observe(tracked, breaker.transitions.back().t, std::nullopt, breaker.transitions);
+    }
+    if (addedAny)
+        Q_EMIT breakersChanged();
 }
 
 void FleetMonitor::onServerFailed(const QString &problem, std::int64_t t)

@@ -125,6 +125,7 @@ private:
     void onStreamProblem(Stream &stream, const QString &message);
     void onServerRead(const PrometheusFleetReader::Read &read, std::int64_t t);
     void onServerFailed(const QString &problem, std::int64_t t);
+    void onServerHistory(const QList<PrometheusHistory::BreakerPast> &past);
     void followServer();
     Instance &serverInstance(const QString &job, const QString &instance);
 

@@ -12,45 +12,58 @@ using expositiontext::hashBytes;
 
 namespace {
 
-// Open-addressing tables stay below 70 % full.
-bool needsGrowth(std::size_t count, std::size_t size)
-{
-    return count * 10 > size * 7;
-}
-
-template<typename Slot, typename IsFree>
-void grow(std::vector<Slot> &table, IsFree isFree)
-{
-    std::vector<Slot> bigger(table.size() * 2);
-    const std::size_t mask = bigger.size() - 1;
-    for (Slot &slot : table) {
-        if (isFree(slot))
-            continue;
-        std::size_t i = slot.hash & mask;
-        while (!isFree(bigger[i]))
-            i = (i + 1) & mask;
-        bigger[i] = std::move(slot);
-    }
-    table.swap(bigger);
-}
-
-std::size_t tableSize(qsizetype expected, std::size_t minimum)
-{
-    return std::bit_ceil(std::max(minimum, static_cast<std::size_t>(expected) * 3 / 2));
-}
+// Small to start with: a table grows with the distinct entries a page has, which real pages repeat a lot.
+constexpr std::size_t kFirstTableSize = 256;
 
 QByteArrayView bytesOf(const StringArena::Stored &stored)
 {
     return {stored.data, stored.size};
 }
 
+std::uint32_t fragment(std::uint64_t hash)
+{
+    return static_cast<std::uint32_t>(hash >> 32);
+}
+
+// Open addressing over 8-byte slots, kept at most half full: most lookups here miss (a new family, a new label
+// value), and linear probing's misses get long past that. `hashOf(i)` is entry i's full hash, for regrowing.
+template<typename HashOf>
+void growIfNeeded(std::vector<SampleCollector::Slot> &slots, std::size_t entries, HashOf hashOf)
+{
+    if (entries * 2 <= slots.size())
+        return;
+    std::vector<SampleCollector::Slot> bigger(slots.size() * 2);
+    const std::size_t mask = bigger.size() - 1;
+    for (const SampleCollector::Slot &slot : slots) {
+        if (slot.entry == 0)
+            continue;
+        std::size_t i = hashOf(slot.entry - 1) & mask;
+        while (bigger[i].entry != 0)
+            i = (i + 1) & mask;
+        bigger[i] = slot;
+    }
+    slots.swap(bigger);
+}
+
+// The slot of the entry with this hash that `matches(index)`, or the free slot where it belongs.
+template<typename Matches>
+SampleCollector::Slot &probe(std::vector<SampleCollector::Slot> &slots, std::uint64_t hash, Matches matches)
+{
+    const std::size_t mask = slots.size() - 1;
+    const std::uint32_t f = fragment(hash);
+    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
+        SampleCollector::Slot &slot = slots[i];
+        if (slot.entry == 0 || (slot.hash == f && matches(slot.entry - 1)))
+            return slot;
+    }
+}
+
 } // namespace
 
 SampleCollector::SampleCollector(ParsedPage &page, const SizeHint &hint)
     : m_page(page), m_seed(expositiontext::hashSeed()),
-      m_arena(std::clamp<qsizetype>(hint.bytes / 2, 1024, qsizetype{64} * 1024)),
-      m_strings(tableSize((hint.sampleLines + hint.commentLines) / 2, 64)),
-      m_labelSets(tableSize(hint.sampleLines / 4, 32)), m_familySlots(4 * tableSize(hint.commentLines / 2, 16), -1)
+      m_arena(std::clamp<qsizetype>(hint.bytes / 2, 1024, qsizetype{64} * 1024)), m_stringSlots(kFirstTableSize),
+      m_labelSetSlots(kFirstTableSize), m_familyTags(kFirstTableSize)
 {}
 
 SampleCollector::~SampleCollector()
@@ -61,21 +74,15 @@ SampleCollector::~SampleCollector()
 
 StringArena::Stored SampleCollector::intern(QByteArrayView bytes, std::uint64_t hash)
 {
-    if (needsGrowth(m_stringCount + 1, m_strings.size()))
-        grow(m_strings, [](const StringSlot &s) { return !s.used; });
-    const std::size_t mask = m_strings.size() - 1;
-    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
-        StringSlot &slot = m_strings[i];
-        if (!slot.used) {
-            slot.used = true;
-            slot.hash = hash;
-            slot.stored = m_arena.store(bytes);
-            ++m_stringCount;
-            return slot.stored;
-        }
-        if (slot.hash == hash && equalBytes(bytesOf(slot.stored), bytes))
-            return slot.stored;
-    }
+    growIfNeeded(m_stringSlots, m_strings.size() + 1, [this](std::size_t i) { return m_strings[i].hash; });
+    Slot &slot = probe(m_stringSlots, hash, [&](std::size_t i) {
+        return m_strings[i].hash == hash && equalBytes(bytesOf(m_strings[i].stored), bytes);
+    });
+    if (slot.entry != 0)
+        return m_strings[slot.entry - 1].stored;
+    m_strings.push_back({hash, m_arena.store(bytes)});
+    slot = {fragment(hash), static_cast<std::uint32_t>(m_strings.size())};
+    return m_strings.back().stored;
 }
 
 StringArena::Stored SampleCollector::intern(QByteArrayView bytes)
@@ -85,32 +92,34 @@ StringArena::Stored SampleCollector::intern(QByteArrayView bytes)
 
 const SampleCollector::Labels &SampleCollector::internLabels(const SampleView &sample)
 {
-    if (needsGrowth(m_labelSetCount + 1, m_labelSets.size()))
-        grow(m_labelSets, [](const LabelsSlot &s) { return s.value.isEmpty(); });
     const QByteArrayView text = sample.labelText;
     const std::uint64_t hash = hashBytes(text.data(), std::size_t(text.size()), m_seed);
-    const std::size_t mask = m_labelSets.size() - 1;
-    for (std::size_t i = hash & mask;; i = (i + 1) & mask) {
-        LabelsSlot &slot = m_labelSets[i];
-        if (slot.value.isEmpty()) {
-            slot.value.reserve(static_cast<qsizetype>(sample.labels.size()));
-            for (const LabelView &label : sample.labels)
-                slot.value.emplaceBack(m_arena.share(intern(label.name)), m_arena.share(intern(label.value)));
-            slot.hash = hash;
-            slot.text = text;
-            ++m_labelSetCount;
-            return slot.value;
-        }
-        if (slot.hash == hash && equalBytes(slot.text, text))
-            return slot.value;
-    }
+    growIfNeeded(m_labelSetSlots, m_labelSets.size() + 1, [this](std::size_t i) { return m_labelSets[i].hash; });
+    Slot &slot = probe(m_labelSetSlots, hash, [&](std::size_t i) {
+        return m_labelSets[i].hash == hash && equalBytes(m_labelSets[i].text, text);
+    });
+    if (slot.entry != 0)
+        return m_labelSets[slot.entry - 1].value;
+    Labels value;
+    value.reserve(static_cast<qsizetype>(sample.labels.size()));
+    for (const LabelView &label : sample.labels)
+        value.emplaceBack(m_arena.share(intern(label.name)), m_arena.share(intern(label.value)));
+    m_labelSets.push_back({hash, text, std::move(value)});
+    slot = {fragment(hash), static_cast<std::uint32_t>(m_labelSets.size())};
+    return m_labelSets.back().value;
 }
 
 void SampleCollector::sample(const SampleView &view)
 {
     MetricSample &sample = m_page.samples.emplace_back();
-    if (!equalBytes(bytesOf(m_lastName), view.name))
-        m_lastName = intern(view.name);
+    // A family's lines come together, so a name that starts a run is new to the page (or the family just declared):
+    // it is stored, not looked up among every name so far (a table that outgrows the cache on pages of 50 MB).
+    if (!equalBytes(bytesOf(m_lastName), view.name)) {
+        if (!m_page.families.empty() && equalBytes(bytesOf(m_lastFamilyName), view.name))
+            m_lastName = m_lastFamilyName;
+        else
+            m_lastName = m_arena.store(view.name);
+    }
     sample.name = m_arena.share(m_lastName);
     if (!view.labels.empty())
         sample.labels = internLabels(view);
@@ -124,29 +133,64 @@ MetricFamilyInfo &SampleCollector::family(QByteArrayView name)
     if (!families.empty() && equalBytes(families.back().name, name))
         return families.back();
     const std::uint64_t hash = hashBytes(name.data(), std::size_t(name.size()), m_seed);
-    if (families.size() * 4 >= m_familySlots.size()) {
-        std::vector<std::int32_t> bigger(m_familySlots.size() * 2, -1);
-        const std::size_t mask = bigger.size() - 1;
-        for (std::size_t f = 0; f < families.size(); ++f) {
-            const QByteArray &known = families[f].name;
-            std::size_t slot = hashBytes(known.constData(), std::size_t(known.size()), m_seed) & mask;
-            while (bigger[slot] >= 0)
-                slot = (slot + 1) & mask;
-            bigger[slot] = static_cast<std::int32_t>(f);
+    if (!m_familyIndexed) {
+        // Nearly every family is new: a table of 4-byte tags says so from cache. A tag seen before (metadata
+        // repeated further down, or two names sharing a tag) switches to the full index for the rest of the page.
+        const std::uint32_t tag = fragment(hash) | 1U;
+        if ((families.size() + 1) * 2 > m_familyTags.size()) {
+            std::vector<std::uint32_t> bigger(m_familyTags.size() * 2);
+            const std::size_t mask = bigger.size() - 1;
+            for (const std::uint64_t known : m_familyHashes) {
+                std::size_t i = known & mask;
+                while (bigger[i] != 0)
+                    i = (i + 1) & mask;
+                bigger[i] = fragment(known) | 1U;
+            }
+            m_familyTags.swap(bigger);
         }
-        m_familySlots.swap(bigger);
+        const std::size_t mask = m_familyTags.size() - 1;
+        std::size_t i = hash & mask;
+        while (m_familyTags[i] != 0 && m_familyTags[i] != tag)
+            i = (i + 1) & mask;
+        if (m_familyTags[i] == 0) {
+            m_familyTags[i] = tag;
+            return newFamily(name, hash);
+        }
+        indexFamilies();
     }
-    const std::size_t mask = m_familySlots.size() - 1;
-    std::size_t i = hash & mask;
-    for (; m_familySlots[i] >= 0; i = (i + 1) & mask) {
-        MetricFamilyInfo &info = families[static_cast<std::size_t>(m_familySlots[i])];
-        if (equalBytes(info.name, name))
-            return info;
-    }
-    m_familySlots[i] = static_cast<std::int32_t>(families.size());
-    MetricFamilyInfo &info = families.emplace_back();
-    info.name = m_arena.share(intern(name, hash));
+    growIfNeeded(m_familySlots, families.size() + 1, [this](std::size_t i) { return m_familyHashes[i]; });
+    Slot &slot = probe(m_familySlots, hash,
+                       [&](std::size_t i) { return m_familyHashes[i] == hash && equalBytes(families[i].name, name); });
+    if (slot.entry != 0)
+        return families[slot.entry - 1];
+    slot = {fragment(hash), static_cast<std::uint32_t>(families.size() + 1)};
+    return newFamily(name, hash);
+}
+
+MetricFamilyInfo &SampleCollector::newFamily(QByteArrayView name, std::uint64_t hash)
+{
+    MetricFamilyInfo &info = m_page.families.emplace_back();
+    m_lastFamilyName = m_arena.store(name); // the family tables keep it unique
+    info.name = m_arena.share(m_lastFamilyName);
+    m_familyHashes.push_back(hash);
     return info;
+}
+
+void SampleCollector::indexFamilies()
+{
+    m_familyIndexed = true;
+    m_familyTags = {};
+    std::size_t size = kFirstTableSize;
+    while (m_familyHashes.size() * 2 >= size)
+        size *= 2;
+    m_familySlots.assign(size, {});
+    const std::size_t mask = size - 1;
+    for (std::size_t f = 0; f < m_familyHashes.size(); ++f) {
+        std::size_t i = m_familyHashes[f] & mask;
+        while (m_familySlots[i].entry != 0)
+            i = (i + 1) & mask;
+        m_familySlots[i] = {fragment(m_familyHashes[f]), static_cast<std::uint32_t>(f + 1)};
+    }
 }
 
 void SampleCollector::help(QByteArrayView name, QByteArrayView text)

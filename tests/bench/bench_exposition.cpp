@@ -16,6 +16,7 @@
 
 #include "benchsupport.h"
 
+#include "common/heaptuning.h"
 #include "prometheus/expositionparser.h"
 
 #include <benchmark/benchmark.h>
@@ -233,6 +234,10 @@ bool loadAndVerify()
 
 int main(int argc, char **argv)
 {
+    // As breakerwatch and breakerwatch-cli do: without it glibc maps the samples array of a 50 MB page afresh on
+    // every parse (BW_BENCH_GLIBC_HEAP=1 leaves glibc's defaults, for comparison).
+    if (qEnvironmentVariableIntValue("BW_BENCH_GLIBC_HEAP") != 1)
+        bw::keepLargeBlocksInHeap();
     g_options = bwbench::takeOptions(argc, argv); // --events is accepted and ignored: the pages are fixed
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv))

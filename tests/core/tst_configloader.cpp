@@ -473,15 +473,21 @@ void TestConfigLoader::prometheusBreakersIntervalAndSelector()
                                         "  url: http://prometheus:9090\n"
                                         "  breakers:\n"
                                         "    interval: 20s\n"
+                                        "    history: 2h\n"
                                         "    selector: '{env=\"prod\", team=~\"pay.*\"}'\n");
     QVERIFY2(config.ok(), qPrintable(config.ok() ? QString() : config.error()));
     QCOMPARE(config->services.size(), std::size_t{1});
     QCOMPARE(config->prometheus->breakers->intervalMs, 20'000);
+    QCOMPARE(config->prometheus->breakers->historyMs, 2 * 3600 * 1000);
     QCOMPARE(config->prometheus->breakers->selector, u"{env=\"prod\", team=~\"pay.*\"}"_s);
     // An empty selector is no selector.
     const auto empty = load("prometheus: {url: 'http://p:9090', breakers: {selector: '{}'}}\n");
     QVERIFY2(empty.ok(), qPrintable(empty.ok() ? QString() : empty.error()));
     QVERIFY(empty->prometheus->breakers->selector.isEmpty());
+    QCOMPARE(empty->prometheus->breakers->historyMs, 6 * 3600 * 1000); // the default: the last six hours
+    const auto noHistory = load("prometheus: {url: 'http://p:9090', breakers: {history: 0s}}\n");
+    QVERIFY2(noHistory.ok(), qPrintable(noHistory.ok() ? QString() : noHistory.error()));
+    QCOMPARE(noHistory->prometheus->breakers->historyMs, 0);
 }
 
 void TestConfigLoader::prometheusBreakersErrorsNameFileLineAndColumn_data()

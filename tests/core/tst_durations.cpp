@@ -31,6 +31,15 @@ void TestDurations::parse_data()
     QTest::newRow("unit") << u"5y"_s << 0LL << u"unknown unit \"y\""_s;
     QTest::newRow("negative") << u"-5"_s << 0LL << u"negative"_s;
     QTest::newRow("garbage") << u"soon"_s << 0LL << u"expected a number"_s;
+    // Found by fuzz_config: a number beyond std::int64_t once multiplied by its unit (undefined to convert).
+    QTest::newRow("huge with a unit") << u"444444444444444444444444444444444444444444444444444444444444444444444444"
+                                         "44444444444444444444444444444444s"_s
+                                      << 0LL << u"too long"_s;
+    QTest::newRow("huge bare") << u"1e300"_s << 0LL << u"too long"_s;
+    QTest::newRow("not a number") << u"nan"_s << 0LL << u"invalid duration"_s;
+    QTest::newRow("infinite") << u"inf"_s << 0LL << u"too long"_s;
+    QTest::newRow("sum too long") << u"36000d36000d"_s << 0LL << u"too long"_s;
+    QTest::newRow("a hundred years") << u"36600d"_s << 3'162'240'000'000LL << u""_s;
 }
 
 void TestDurations::parse()

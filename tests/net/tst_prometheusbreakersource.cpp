@@ -37,6 +37,7 @@ private Q_SLOTS:
     void warningsAreAPartialAnswer();
     void aSlowServerTimesOutWithinTheInterval();
     void aBreakerSeenBothWaysIsOneBreakerFedByTheFasterSource();
+    void historyFirstThenLive();
 
 private:
     bw::Config serverConfig(std::int64_t intervalMs) const;
@@ -123,8 +124,59 @@ bw::Config TestPrometheusBreakerSource::serverConfig(std::int64_t intervalMs) co
     server.url = QUrl(u"http://127.0.0.1:%1"_s.arg(m_prometheus->port()));
     server.breakers = bw::PrometheusBreakersConfig{};
     server.breakers->policy = *bw::PresetCatalog().build(u"resilience4j");
+    server.breakers->historyMs = 0; // the live queries alone; historyFirstThenLive reads the past
     config.prometheus = server;
     return config;
+}
+
+void TestPrometheusBreakerSource::historyFirstThenLive()
+{
+    // The last 10 minutes: payments opened 5 minutes ago (and is closed again now, live); `gone` was on a pod that
+    // no longer exists.
+    m_prometheus->route("GET", u"/api/v1/query_range"_s, [this](const bw::HttpRequest &request, bw::HttpResponder r) {
+        m_queries << request;
+        const QString query = request.queryItem(u"query"_s);
+        const qint64 now = (1'000'000 + m_clock.elapsed()) / 1000;
+        QByteArray result = "[]";
+        if (query.contains(u"resilience4j_circuitbreaker_state"_s))
+            result =
+                R"([{"metric":{"__name__":"resilience4j_circuitbreaker_state","job":"checkout","instance":"10.0.0.2:8080","name":"payments","state":"open"},"values":[[)" +
+                QByteArray::number(now - 300) + R"(,"1"]]},
+                     {"metric":{"__name__":"resilience4j_circuitbreaker_state","job":"checkout","instance":"10.0.0.9:8080","name":"gone","state":"closed"},"values":[[)" +
+                QByteArray::number(now - 500) + R"(,"1"]]}])";
+        r.send(bw::HttpResponse::json(200, R"({"status":"success","data":{"resultType":"matrix","result":)" + result +
+                                               "}}"));
+    });
+    bw::Config config = serverConfig(300);
+    config.prometheus->breakers->historyMs = 600'000;
+    bw::FleetMonitor monitor(m_prober.get(), [this] { return 1'000'000 + m_clock.elapsed(); });
+    QSignalSpy answered(&monitor, &bw::FleetMonitor::prometheusAnswered);
+    monitor.setConfig(config);
+    monitor.start();
+    QVERIFY(answered.wait(5000));
+    // Four history queries (two instant at the start of the span, two ranges) came before the first six.
+    QVERIFY2(m_queries.size() >= 10, qPrintable(QString::number(m_queries.size())));
+    QCOMPARE(m_queries[0].queryItem(u"query"_s).contains(u"== 1"_s), true);
+    int ranges = 0;
+    for (int i = 0; i < 4; ++i)
+        ranges += m_queries[i].path == u"/api/v1/query_range" ? 1 : 0;
+    QCOMPARE(ranges, 2);
+
+    const bw::BreakerId payments{u"checkout"_s, u"10.0.0.2:8080"_s, u"payments"_s};
+    const QList<bw::ObservedTransition> past = monitor.observedTransitions(payments);
+    QVERIFY2(past.size() >= 2, qPrintable(QString::number(past.size())));
+    QCOMPARE(past[0].to, bw::BreakerState::Open);
+    QVERIFY(past[0].betweenScrapes); // seen between two of the server's samples
+    QVERIFY(past[0].t < 1'000'000 + m_clock.elapsed() - 250'000);
+    QCOMPARE(past.back().to, bw::BreakerState::Closed); // live, now
+    QCOMPARE(monitor.status(payments).observedState, bw::BreakerState::Closed);
+
+    // Known only from the past: followed, and stale since the server no longer shows it.
+    const bw::BreakerId gone{u"checkout"_s, u"10.0.0.9:8080"_s, u"gone"_s};
+    QVERIFY(monitor.contains(gone));
+    QTRY_VERIFY_WITH_TIMEOUT(monitor.status(gone).stale, 2000);
+    QVERIFY2(monitor.status(gone).observedProblem.contains(u"no longer shown by Prometheus"_s),
+             qPrintable(monitor.status(gone).observedProblem));
 }
 
 void TestPrometheusBreakerSource::oneQueryPerFamilyPerIntervalAllAtOneTime()

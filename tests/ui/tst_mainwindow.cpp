@@ -60,6 +60,7 @@ private Q_SLOTS:
     void configFileIsFollowed();
     void degradedStoreShowsInTheStatusBar();
     void alertmanagerStatusShowsInTheStatusBar();
+    void prometheusSourceStatusShowsInTheStatusBar();
     void whatIfFollowsTheSelectedService();
 
 private:
@@ -484,6 +485,44 @@ void TestMainWindow::degradedStoreShowsInTheStatusBar()
     QCOMPARE(m_window->statusBar()->currentMessage(), u"History store: "_s + problem);
     m_window->setStoreProblem({});
     QVERIFY(badge->isHidden());
+}
+
+void TestMainWindow::prometheusSourceStatusShowsInTheStatusBar()
+{
+    // What main() passes on from FleetMonitor::prometheusAnswered.
+    auto *label = m_window->findChild<QLabel *>(u"prometheusHealth"_s);
+    QVERIFY(label);
+    QVERIFY(label->isHidden()); // no prometheus.breakers
+    bw::PrometheusSourceStatus status;
+    status.url = u"http://prometheus:9090"_s;
+    status.queriesPerInterval = 6;
+    m_window->setPrometheusSourceStatus(status);
+    QVERIFY(label->isVisible());
+    QCOMPARE(label->text(), u"Prometheus: asking…"_s);
+    status.health = bw::PrometheusSourceStatus::Health::Ok;
+    status.breakers = 5000;
+    status.instances = 40;
+    status.lastAttemptMs = status.lastAnsweredMs = 1'700'000'000'000;
+    m_window->setPrometheusSourceStatus(status);
+    QCOMPARE(label->text(), u"Prometheus: 5000 breakers"_s);
+    QVERIFY2(label->toolTip().contains(u"Breakers from http://prometheus:9090"_s) &&
+                 label->toolTip().contains(u"6 instant queries per interval"_s) &&
+                 label->toolTip().contains(u"5000 breakers on 40 instances"_s),
+             qPrintable(label->toolTip()));
+    status.health = bw::PrometheusSourceStatus::Health::Partial;
+    status.problem = u"partial answer: store 10.0.9.9:10901 is unreachable"_s;
+    m_window->setPrometheusSourceStatus(status);
+    QVERIFY2(label->text().startsWith(u"⚠ Prometheus: partial answer"_s), qPrintable(label->text()));
+    QVERIFY(label->toolTip().endsWith(status.problem));
+    status.health = bw::PrometheusSourceStatus::Health::Down;
+    status.problem = u"Prometheus query failed: connection refused"_s;
+    status.lastAttemptMs += 30'000;
+    m_window->setPrometheusSourceStatus(status);
+    const QString since = QDateTime::fromMSecsSinceEpoch(status.lastAnsweredMs).toString(u"HH:mm:ss"_s);
+    QCOMPARE(label->text(), u"⚠ Prometheus down: breakers stale since %1"_s.arg(since));
+    QVERIFY(label->toolTip().contains(u"connection refused"_s));
+    m_window->setPrometheusSourceStatus(std::nullopt);
+    QVERIFY(label->isHidden());
 }
 
 void TestMainWindow::alertmanagerStatusShowsInTheStatusBar()

@@ -172,6 +172,10 @@ MainWindow::MainWindow(const DashboardContext &context, const QString &bannerTex
     m_alertmanagerHealth->setObjectName(u"alertmanagerHealth"_s);
     m_alertmanagerHealth->hide();
     statusBar()->addPermanentWidget(m_alertmanagerHealth);
+    m_prometheusHealth = new QLabel(this);
+    m_prometheusHealth->setObjectName(u"prometheusHealth"_s);
+    m_prometheusHealth->hide();
+    statusBar()->addPermanentWidget(m_prometheusHealth);
 
     if (QSystemTrayIcon::isSystemTrayAvailable()) {
         m_tray = new QSystemTrayIcon(windowIcon(), this);
@@ -938,6 +942,46 @@ void MainWindow::setStoreProblem(const QString &problem)
     m_storeHealth->setVisible(!problem.isEmpty());
     if (!problem.isEmpty())
         statusBar()->showMessage(tr("History store: %1").arg(problem), 15'000);
+}
+
+void MainWindow::setPrometheusSourceStatus(const std::optional<PrometheusSourceStatus> &status)
+{
+    using Health = PrometheusSourceStatus::Health;
+    m_prometheusHealth->setVisible(status.has_value());
+    if (!status)
+        return;
+    const auto clock = [](std::int64_t ms) {
+        return ms < 0 ? tr("never") : QDateTime::fromMSecsSinceEpoch(ms).toString(u"HH:mm:ss"_s);
+    };
+    const QString breakers = status->breakers == 1 ? tr("1 breaker") : tr("%1 breakers").arg(status->breakers);
+    QString text;
+    QString colour;
+    switch (status->health) {
+    case Health::Unknown:
+        text = tr("Prometheus: asking…");
+        break;
+    case Health::Ok:
+        text = tr("Prometheus: %1").arg(breakers);
+        break;
+    case Health::Partial:
+        text = tr("⚠ Prometheus: partial answer (%1)").arg(breakers);
+        colour = u"#E69F00"_s;
+        break;
+    case Health::Down:
+        text = tr("⚠ Prometheus down: breakers stale since %1").arg(clock(status->lastAnsweredMs));
+        colour = u"#D55E00"_s;
+        break;
+    }
+    m_prometheusHealth->setText(text);
+    m_prometheusHealth->setStyleSheet(colour.isEmpty() ? QString() : u"color: %1; font-weight: bold;"_s.arg(colour));
+    QStringList lines{
+        tr("Breakers from %1").arg(status->url),
+        tr("%1 instant queries per interval, whatever the number of breakers").arg(status->queriesPerInterval),
+        tr("Last asked %1, last full answer %2").arg(clock(status->lastAttemptMs), clock(status->lastAnsweredMs)),
+        tr("%1 breakers on %2 instances (%3 series)").arg(status->breakers).arg(status->instances).arg(status->series)};
+    if (!status->problem.isEmpty())
+        lines << status->problem;
+    m_prometheusHealth->setToolTip(lines.join(u'\n'));
 }
 
 void MainWindow::setAlertmanagerStatuses(const QList<AlertmanagerStatus> &statuses)

@@ -2,6 +2,7 @@
 
 #include "alerts/alertmanagerclient.h"
 #include "fleet/breakerid.h"
+#include "fleet/prometheusbreakersource.h"
 #include "fleet/rollup.h"
 
 #include "control/breakercontrol.h"
@@ -82,6 +83,8 @@ public:
     void setStoreProblem(const QString &problem);
     // The Alertmanagers alerts are pushed to (AlertmanagerClient::statuses()); none hides the label.
     void setAlertmanagerStatuses(const QList<AlertmanagerStatus> &statuses);
+    // The Prometheus server of prometheus.breakers (FleetMonitor::prometheusStatus()); nullopt hides the label.
+    void setPrometheusSourceStatus(const std::optional<PrometheusSourceStatus> &status);
     // Follows a configuration file: each good save goes to the monitor, a broken one is shown as the problem;
     // Ctrl+R reloads at once. The watcher is not owned.
     void follow(ConfigWatcher *watcher);
@@ -169,6 +172,7 @@ private:
     QLabel *m_pollHealth = nullptr;
     QLabel *m_storeHealth = nullptr;
     QLabel *m_alertmanagerHealth = nullptr;
+    QLabel *m_prometheusHealth = nullptr;
     QAction *m_reload = nullptr;
     std::int64_t m_lastPolls = -1;
     std::int64_t m_lastPollsAt = 0;

@@ -1,0 +1,63 @@
+#pragma once
+
+#include "fleet/breakersource.h"
+#include "observed/observedtransition.h"
+#include "prometheus/promqlresponse.h"
+
+#include <QList>
+#include <QString>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+
+namespace bw {
+
+// The real breakers' past as a Prometheus server holds it, read once when prometheus.breakers starts so that the
+// timelines show the last hours at once. Four queries, whatever the number of breakers:
+// - the states at the start of the span (instant queries at `start`): Resilience4j's one-hot state gauge and the
+//   common <prefix>_circuit_breaker_state gauge;
+// - the states entered since (range queries, one point per step): only where the state differs from one step
+//   earlier (`unless ... offset step`), so the answer grows with the transitions, not with breakers × steps.
+// A change seen this way happened between two samples: its time is the step that first saw it, and it is marked
+// betweenScrapes. opossum's counters are not read back (their state needs every counter move, and the live reader
+// infers it from the next interval on). Pure.
+class PrometheusHistory
+{
+public:
+    enum class Part : std::uint8_t
+    {
+        Resilience4jAtStart,
+        GaugeAtStart,
+        Resilience4jEntered,
+        GaugeChanged,
+    };
+    struct Query
+    {
+        Part part = Part::Resilience4jAtStart;
+        QString expression;
+        bool range = false; // a range query over [start, end] at the step; else an instant query at start
+    };
+    // `selector` as PrometheusFleetReader::queries takes it; `stepMs` the range queries' step (stepFor()).
+    static QList<Query> queries(const QString &selector, std::int64_t stepMs);
+    // The interval, or coarser so that a span takes at most kMaxSteps steps (6 h: 21.6 s): the server's work and a
+    // transition time's precision both follow the step, and a timeline of hours has no finer pixels.
+    static constexpr std::int64_t kMaxSteps = 1000;
+    static std::int64_t stepFor(std::int64_t historyMs, std::int64_t intervalMs);
+
+    struct BreakerPast
+    {
+        QString job; // the service
+        QString instance;
+        QString name;
+        BreakerSource source = BreakerSource::Resilience4j;
+        std::int64_t firstSeenMs = 0; // the start of the span, or the step that first showed it
+        BreakerState firstState = BreakerState::Closed;
+        QList<ObservedTransition> transitions; // after firstSeenMs, oldest first, each betweenScrapes
+        bool operator==(const BreakerPast &) const = default;
+    };
+    // The answers of queries(); ordered by job, instance, name.
+    static QList<BreakerPast> read(const std::map<Part, PromQueryResult> &answers, std::int64_t startMs);
+};
+
+} // namespace bw

@@ -1,0 +1,381 @@
+// prometheus.breakers against a real Prometheus (Debian's) that scrapes the demo fleet (several instances per
+// service) and two generated pages of 50 and 5,000 Resilience4j breakers; the real breakerwatch-cli asks it.
+#include "../support/externalprocess.h"
+
+#include "demo/demofleet.h"
+#include "httpserver/httpserver.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QSet>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// breakerwatch-cli, run without blocking this thread: the demo and the generated pages answer Prometheus meanwhile.
+struct CliOutput
+{
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+    QList<QJsonObject> objects() const
+    {
+        QList<QJsonObject> list;
+        for (const QByteArray &line : out.split('\n'))
+            if (!line.trimmed().isEmpty())
+                list << QJsonDocument::fromJson(line).object();
+        return list;
+    }
+};
+
+CliOutput runCli(const QStringList &arguments, int timeoutMs = 60'000)
+{
+    QProcess process;
+    process.start(QStringLiteral(BW_CLI_PATH), arguments);
+    CliOutput run;
+    if (!process.waitForStarted(10'000))
+        return run;
+    QElapsedTimer clock;
+    clock.start();
+    while (process.state() != QProcess::NotRunning && clock.elapsed() < timeoutMs)
+        QTest::qWait(20);
+    if (process.state() != QProcess::NotRunning) {
+        process.kill();
+        process.waitForFinished(2000);
+    }
+    run.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    run.out = process.readAllStandardOutput();
+    run.err = process.readAllStandardError();
+    return run;
+}
+
+QString key(const QJsonObject &line)
+{
+    return line[u"service"_s].toString() + u' ' + line[u"instance"_s].toString() + u' ' + line[u"breaker"_s].toString();
+}
+
+QString breakerName(int i)
+{
+    return u"b%1"_s.arg(i, 4, 10, QChar(u'0'));
+}
+
+} // namespace
+
+class TestPrometheusFleet final : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void discoverListsEveryBreakerTheDirectScrapesFind();
+    void theQueryCountIsTheSameForFiftyAndFiveThousandBreakers();
+    void serveFollowsStateChangesWithinTwoIntervals();
+    void aStoppedPrometheusLeavesTheBreakersStaleAndSaysSo(); // stops Prometheus: keep it last
+    void cleanupTestCase();
+
+private:
+    QByteArray bulkPage(int breakers) const;
+    QString writeConfig(const QString &name, const QByteArray &yaml);
+    QJsonArray promQuery(const QString &expression);
+    double queriesServed(); // prometheus_http_requests_total{handler="/api/v1/query"}, from Prometheus' /metrics
+
+    QTemporaryDir m_dir;
+    QElapsedTimer m_clock;
+    std::unique_ptr<bw::DemoFleet> m_fleet;
+    std::unique_ptr<bw::HttpServer> m_bulk;
+    QSet<int> m_openInBulk; // the generated pages' breakers that are open
+    QString m_forcedOpenInBulk;
+    ExternalServer m_prometheus;
+    int m_targets = 0;
+};
+
+// One-hot resilience4j_circuitbreaker_state per breaker, as Micrometer writes it; b0003, b0013, ... are open.
+QByteArray TestPrometheusFleet::bulkPage(int breakers) const
+{
+    static const char *const states[] = {"closed", "open", "half_open", "forced_open", "disabled", "metrics_only"};
+    QByteArray page = "# HELP resilience4j_circuitbreaker_state The states of the circuit breaker\n"
+                      "# TYPE resilience4j_circuitbreaker_state gauge\n";
+    page.reserve(breakers * 6 * 80);
+    for (int i = 0; i < breakers; ++i) {
+        const QByteArray name = breakerName(i).toLatin1();
+        const char *state = m_openInBulk.contains(i) ? "open" : "closed";
+        for (const char *s : states)
+            page += "resilience4j_circuitbreaker_state{name=\"" + name + "\",state=\"" + s + "\"} " +
+                    (qstrcmp(s, state) == 0 ? "1.0\n" : "0.0\n");
+    }
+    return page;
+}
+
+QString TestPrometheusFleet::writeConfig(const QString &name, const QByteArray &yaml)
+{
+    QFile file(m_dir.filePath(name));
+    if (!file.open(QIODevice::WriteOnly))
+        return {};
+    file.write(yaml);
+    return file.fileName();
+}
+
+QJsonArray TestPrometheusFleet::promQuery(const QString &expression)
+{
+    QNetworkAccessManager network;
+    QUrl url(m_prometheus.base() + u"/api/v1/query"_s);
+    url.setQuery(u"query="_s + QString::fromLatin1(QUrl::toPercentEncoding(expression)));
+    QNetworkReply *reply = network.get(QNetworkRequest(url));
+    QElapsedTimer wait;
+    wait.start();
+    while (!reply->isFinished() && wait.elapsed() < 10'000)
+        QTest::qWait(10);
+    const QJsonArray result = QJsonDocument::fromJson(reply->readAll())[u"data"_s][u"result"_s].toArray();
+    delete reply;
+    return result;
+}
+
+double TestPrometheusFleet::queriesServed()
+{
+    QNetworkAccessManager network;
+    QNetworkReply *reply = network.get(QNetworkRequest(QUrl(m_prometheus.base() + u"/metrics"_s)));
+    QElapsedTimer wait;
+    wait.start();
+    while (!reply->isFinished() && wait.elapsed() < 10'000)
+        QTest::qWait(10);
+    const QString page = QString::fromUtf8(reply->readAll());
+    delete reply;
+    static const QRegularExpression line(
+        uR"(^prometheus_http_requests_total\{[^}]*handler="/api/v1/query"[^}]*\} (\S+)$)"_s,
+        QRegularExpression::MultilineOption);
+    double total = 0;
+    for (auto it = line.globalMatch(page); it.hasNext();)
+        total += it.next().captured(1).toDouble();
+    return total;
+}
+
+void TestPrometheusFleet::initTestCase()
+{
+    if (!ExternalServer::available(u"prometheus"_s))
+        QSKIP("prometheus is not installed (scripts/test installs it)");
+    QVERIFY(m_dir.isValid());
+    m_clock.start();
+    m_fleet = std::make_unique<bw::DemoFleet>([this] { return m_clock.elapsed() + 30'000; },
+                                              QDateTime::currentMSecsSinceEpoch() - 30'000);
+    QVERIFY(m_fleet->start({QHostAddress::LocalHost, 0, 3, u"healthy"_s, 1, bw::FleetLayout::Applications}).ok());
+    m_openInBulk = {3, 13, 23};
+    m_bulk = std::make_unique<bw::HttpServer>();
+    for (const int size : {50, 5000})
+        m_bulk->route("GET", u"/bulk%1"_s.arg(size), [this, size](const bw::HttpRequest &, bw::HttpResponder r) {
+            bw::HttpResponse response = bw::HttpResponse::text(200, bulkPage(size));
+            response.contentType = "text/plain; version=0.0.4; charset=utf-8";
+            r.send(response);
+        });
+    QVERIFY(m_bulk->listen(QHostAddress::LocalHost, 0).ok());
+
+    // job = service, instance = the target, as Prometheus labels them; every instance of a service in one job.
+    QMap<QString, QStringList> jobs;
+    for (const auto &service : m_fleet->services())
+        jobs[service->name()] << u"'127.0.0.1:%1'"_s.arg(service->port());
+    QByteArray yaml = "global: {scrape_interval: 1s, evaluation_interval: 1s}\nscrape_configs:\n";
+    for (auto it = jobs.cbegin(); it != jobs.cend(); ++it) {
+        yaml += u"  - {job_name: %1, static_configs: [{targets: [%2]}]}\n"_s.arg(it.key(), it.value().join(u", "_s))
+                    .toUtf8();
+        m_targets += static_cast<int>(it.value().size());
+    }
+    for (const int size : {50, 5000})
+        yaml += u"  - {job_name: bulk%1, metrics_path: /bulk%1, static_configs: [{targets: ['127.0.0.1:%2']}]}\n"_s
+                    .arg(size)
+                    .arg(m_bulk->port())
+                    .toUtf8();
+    m_targets += 2;
+    const QString config = writeConfig(u"prometheus.yml"_s, yaml);
+    const quint16 port = freeLoopbackPort();
+    QVERIFY2(m_prometheus.start(u"prometheus"_s,
+                                {u"--config.file="_s + config, u"--storage.tsdb.path="_s + m_dir.filePath(u"tsdb"_s),
+                                 u"--web.listen-address=127.0.0.1:%1"_s.arg(port)},
+                                port, u"/-/ready"_s),
+             m_prometheus.output().constData());
+    // Every target scraped once, the 5,000 breakers' page included.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [this] {
+            const QJsonArray up = promQuery(u"count(up == 1)"_s);
+            return !up.isEmpty() && up[0][u"value"_s][1].toString().toInt() == m_targets;
+        }(),
+        30'000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [this] {
+            const QJsonArray n = promQuery(u"count(resilience4j_circuitbreaker_state{job=\"bulk5000\"} == 1)"_s);
+            return !n.isEmpty() && n[0][u"value"_s][1].toString() == u"5000"_s;
+        }(),
+        30'000);
+}
+
+void TestPrometheusFleet::discoverListsEveryBreakerTheDirectScrapesFind()
+{
+    // What the instances' own /metrics pages show, scraped directly...
+    QByteArray direct = "global: {interval: 1s, timeout: 1s}\nservices:\n";
+    for (const auto &service : m_fleet->services())
+        direct += u"  - {name: %1, metrics: {url: 'http://127.0.0.1:%2/metrics'}}\n"_s.arg(service->name())
+                      .arg(service->port())
+                      .toUtf8();
+    const CliOutput scraped = runCli({u"discover"_s, u"--config"_s, writeConfig(u"direct.yml"_s, direct)});
+    QVERIFY2(scraped.exitCode == 0, scraped.err.constData());
+    QMap<QString, QJsonObject> expected;
+    for (const QJsonObject &line : scraped.objects())
+        expected.insert(key(line), line);
+    QVERIFY2(expected.size() >= 10, scraped.err.constData()); // three services, 2-4 breakers, 2-3 instances each
+
+    // ...and what the server that scrapes them knows, with nothing but prometheus.breakers configured.
+    const QByteArray viaServer =
+        u"global: {interval: 1s}\nprometheus: {url: '%1', breakers: {}}\n"_s.arg(m_prometheus.base()).toUtf8();
+    const CliOutput asked = runCli({u"discover"_s, u"--config"_s, writeConfig(u"server.yml"_s, viaServer)});
+    QVERIFY2(asked.exitCode == 0, asked.err.constData());
+    QMap<QString, QJsonObject> found;
+    for (const QJsonObject &line : asked.objects())
+        found.insert(key(line), line);
+    QCOMPARE(found.size(), expected.size() + 5050);
+    for (auto it = expected.cbegin(); it != expected.cend(); ++it) {
+        QVERIFY2(found.contains(it.key()), qPrintable(it.key()));
+        const QJsonObject line = found.value(it.key());
+        QCOMPARE(line[u"source"_s].toString(), it.value()[u"source"_s].toString());
+        QCOMPARE(line[u"url"_s].toString(), m_prometheus.base());
+        if (it.value()[u"source"_s].toString() == u"resilience4j"_s) // opossum's state needs two samples
+            QCOMPARE(line[u"state"_s].toString(), it.value()[u"state"_s].toString());
+    }
+    const QString bulkInstance = u"127.0.0.1:%1"_s.arg(m_bulk->port());
+    for (const int i : {0, 3, 4999}) {
+        const QString id = u"bulk5000 %1 %2"_s.arg(bulkInstance, breakerName(i));
+        QVERIFY2(found.contains(id), qPrintable(id));
+        QCOMPARE(found.value(id)[u"state"_s].toString(), i == 3 ? u"open"_s : u"closed"_s);
+    }
+    QVERIFY2(asked.err.contains("5"), asked.err.constData());
+}
+
+void TestPrometheusFleet::theQueryCountIsTheSameForFiftyAndFiveThousandBreakers()
+{
+    QList<double> queries;
+    for (const int size : {50, 5000}) {
+        const QByteArray yaml =
+            u"global: {interval: 1s}\n"
+            "prometheus: {url: '%1', breakers: {selector: '{job=\"bulk%2\"}'}}\n"_s.arg(m_prometheus.base())
+                .arg(size)
+                .toUtf8();
+        const double before = queriesServed();
+        const CliOutput asked = runCli({u"discover"_s, u"--config"_s, writeConfig(u"bulk%1.yml"_s.arg(size), yaml)});
+        const double after = queriesServed();
+        QVERIFY2(asked.exitCode == 0, asked.err.constData());
+        QCOMPARE(asked.objects().size(), size);
+        queries << after - before;
+    }
+    qInfo("instant queries for one interval: %g with 50 breakers, %g with 5,000", queries[0], queries[1]);
+    QCOMPARE(queries[0], queries[1]);
+    QCOMPARE(queries[0], 6.0); // one per metric family (PrometheusFleetReader::queries)
+}
+
+void TestPrometheusFleet::serveFollowsStateChangesWithinTwoIntervals()
+{
+    // A breaker that opened before serve started: serve reads it back from the server's history first.
+    m_openInBulk.insert(11);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !promQuery(u"resilience4j_circuitbreaker_state{job=\"bulk50\",name=\"b0011\",state=\"open\"} == 1"_s).isEmpty(),
+        10'000);
+    QTest::qWait(2500); // more samples of the server: the change lies well inside the span read back
+    const QByteArray yaml =
+        u"global: {interval: 1s}\nprometheus: {url: '%1', breakers: {interval: 1s, history: 10m}}\n"_s
+            .arg(m_prometheus.base())
+            .toUtf8();
+    QProcess serve;
+    serve.start(QStringLiteral(BW_CLI_PATH), {u"serve"_s, u"--config"_s, writeConfig(u"serve.yml"_s, yaml),
+                                              u"--data-dir"_s, m_dir.filePath(u"serve-data"_s)});
+    QVERIFY(serve.waitForStarted());
+    QByteArray out;
+    const auto lineWith = [&](const QList<QByteArray> &parts) {
+        out += serve.readAllStandardOutput();
+        for (const QByteArray &line : out.split('\n')) {
+            bool all = true;
+            for (const QByteArray &part : parts)
+                all = all && line.contains(part);
+            if (all && !parts.isEmpty())
+                return true;
+        }
+        return false;
+    };
+    QTRY_VERIFY2_WITH_TIMEOUT(lineWith({"\"event\":\"prometheus_ok\"", "\"breakers\":"}), out.constData(), 20'000);
+    QVERIFY2(lineWith({"\"event\":\"transition\"", "\"origin\":\"real\"", "\"breaker\":\"b0011\"",
+                       "\"from\":\"closed\"", "\"to\":\"open\"", "\"between_scrapes\":true"}),
+             out.constData());
+    m_openInBulk.remove(11);
+
+    // A breaker on the generated page opens: Prometheus scrapes it within 1 s, Breakerwatch asks within 1 s more.
+    m_openInBulk.insert(7);
+    QElapsedTimer followed;
+    followed.start();
+    QTRY_VERIFY2_WITH_TIMEOUT(lineWith({"\"event\":\"transition\"", "\"origin\":\"real\"", "\"service\":\"bulk50\"",
+                                        "\"breaker\":\"b0007\"", "\"to\":\"open\""}),
+                              out.constData(), 10'000);
+    const qint64 bulkMs = followed.elapsed();
+    // A demo instance's breaker forced open through its actuator, as an operator would.
+    const auto &checkout = m_fleet->instancesOf(u"checkout"_s);
+    QVERIFY(!checkout.empty());
+    const QString name = checkout.front()->breakers().front().name();
+    QNetworkAccessManager network;
+    QNetworkRequest force(checkout.front()->baseUrl().resolved(QUrl(u"/actuator/circuitbreakers/"_s + name)));
+    force.setHeader(QNetworkRequest::ContentTypeHeader, u"application/json"_s);
+    QNetworkReply *reply = network.post(force, R"({"updateState":"FORCE_OPEN"})");
+    QTRY_VERIFY(reply->isFinished());
+    QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+    delete reply;
+    followed.restart();
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        lineWith({"\"event\":\"transition\"", "\"origin\":\"real\"", "\"service\":\"checkout\"",
+                  "\"instance\":\"127.0.0.1:" + QByteArray::number(checkout.front()->port()) + '"',
+                  "\"breaker\":\"" + name.toUtf8() + '"', "\"to\":\"forced-open\""}),
+        out.constData(), 10'000);
+    const qint64 demoMs = followed.elapsed();
+    qInfo("followed within %lld ms (generated page) and %lld ms (demo instance)", bulkMs, demoMs);
+    // One scrape interval plus one Breakerwatch interval, plus the time to answer, parse and print.
+    QVERIFY2(bulkMs < 3000 && demoMs < 3000, qPrintable(u"%1 ms, %2 ms"_s.arg(bulkMs).arg(demoMs)));
+    m_openInBulk.remove(7);
+    serve.terminate();
+    QVERIFY(serve.waitForFinished(10'000));
+}
+
+void TestPrometheusFleet::aStoppedPrometheusLeavesTheBreakersStaleAndSaysSo()
+{
+    const QByteArray yaml =
+        u"global: {interval: 1s, timeout: 1s}\n"
+        "prometheus: {url: '%1', breakers: {selector: '{job=\"bulk50\"}'}}\n"_s.arg(m_prometheus.base())
+            .toUtf8();
+    const QString config = writeConfig(u"stopped.yml"_s, yaml);
+    QProcess serve;
+    serve.start(QStringLiteral(BW_CLI_PATH),
+                {u"serve"_s, u"--config"_s, config, u"--data-dir"_s, m_dir.filePath(u"stopped-data"_s)});
+    QVERIFY(serve.waitForStarted());
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += serve.readAllStandardOutput()).contains("\"event\":\"prometheus_ok\""), 20'000);
+
+    m_prometheus.stop();
+    QTRY_VERIFY2_WITH_TIMEOUT((out += serve.readAllStandardOutput()).contains("\"event\":\"prometheus_down\""),
+                              out.constData(), 10'000);
+    const QByteArray down = out.mid(out.indexOf("\"event\":\"prometheus_down\""));
+    QVERIFY2(down.contains("\"error\":") && down.contains("refused"), down.constData());
+    QCOMPARE(serve.state(), QProcess::Running); // nothing else stops
+    serve.terminate();
+    QVERIFY(serve.waitForFinished(10'000));
+
+    // discover says which server did not answer, and fails.
+    const CliOutput asked = runCli({u"discover"_s, u"--config"_s, config});
+    QCOMPARE(asked.exitCode, 1);
+    QVERIFY2(asked.err.contains(m_prometheus.base().toUtf8()) && asked.err.contains("refused"), asked.err.constData());
+}
+
+void TestPrometheusFleet::cleanupTestCase()
+{
+    m_prometheus.stop();
+    m_bulk.reset();
+    m_fleet.reset();
+}
+
+QTEST_GUILESS_MAIN(TestPrometheusFleet)
+#include "tst_prometheusfleet.moc"
