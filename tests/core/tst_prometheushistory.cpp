@@ -53,12 +53,10 @@ void TestPrometheusHistory::fourQueriesWithTheSelectorEachStepComparedWithTheOne
     QCOMPARE(queries.size(), 4);
     QCOMPARE(queries[0].expression, u"{__name__=\"resilience4j_circuitbreaker_state\",env=\"prod\"} == 1"_s);
     QVERIFY(!queries[0].range && !queries[1].range && queries[2].range && queries[3].range);
-    QCOMPARE(queries[2].expression,
-             u"({__name__=\"resilience4j_circuitbreaker_state\",env=\"prod\"} == 1) unless "
-             "({__name__=\"resilience4j_circuitbreaker_state\",env=\"prod\"} offset 15000ms == 1)"_s);
-    QCOMPARE(queries[3].expression, u"{__name__=~\"(.+_)?circuit_breaker_state\",env=\"prod\"} unless "
-                                    "({__name__=~\"(.+_)?circuit_breaker_state\",env=\"prod\"} == "
-                                    "{__name__=~\"(.+_)?circuit_breaker_state\",env=\"prod\"} offset 15000ms)"_s);
+    QCOMPARE(queries[2].expression, u"{__name__=\"resilience4j_circuitbreaker_state\",env=\"prod\"} > "
+                                    "{__name__=\"resilience4j_circuitbreaker_state\",env=\"prod\"} offset 15000ms"_s);
+    QCOMPARE(queries[3].expression, u"{__name__=~\"(.+_)?circuit_breaker_state\",env=\"prod\"} != "
+                                    "{__name__=~\"(.+_)?circuit_breaker_state\",env=\"prod\"} offset 15000ms"_s);
     // The step: the interval, or coarser so that the span takes at most 1,000 steps.
     QCOMPARE(bw::PrometheusHistory::stepFor(6 * 3600'000, 15'000), 21'600);
     QCOMPARE(bw::PrometheusHistory::stepFor(600'000, 15'000), 15'000);
