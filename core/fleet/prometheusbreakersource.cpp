@@ -70,11 +70,6 @@ PrometheusBreakerSource::~PrometheusBreakerSource() = default;
 void PrometheusBreakerSource::start()
 {
     m_timer.start();
-    if (!m_historyAsked && m_server.breakers && m_server.breakers->historyMs > 0) {
-        m_historyAsked = true;
-        askHistory(m_clock()); // the live queries follow when it has answered
-        return;
-    }
     ask();
 }
 
@@ -94,8 +89,8 @@ void PrometheusBreakerSource::pollNow()
 
 void PrometheusBreakerSource::ask()
 {
-    if (m_round || m_history)
-        return; // the previous interval (or the history) is still out: do not pile up
+    if (m_round)
+        return; // the previous interval is still out: do not pile up
     auto round = std::make_shared<Round>();
     round->atMs = m_clock();
     round->waiting = static_cast<int>(m_queries.size());
@@ -143,6 +138,11 @@ void PrometheusBreakerSource::finish(Round &round)
     m_status.series = read.series;
     Q_EMIT answered(read, round.atMs);
     Q_EMIT statusChanged(m_status);
+    // The present first (a full wall within one answer), then the past for the timelines.
+    if (!m_historyAsked && m_server.breakers && m_server.breakers->historyMs > 0) {
+        m_historyAsked = true;
+        askHistory(round.atMs);
+    }
 }
 
 void PrometheusBreakerSource::askHistory(std::int64_t endMs)
@@ -170,7 +170,6 @@ void PrometheusBreakerSource::askHistory(std::int64_t endMs)
             else
                 qCWarning(lcPromSource).noquote()
                     << self->m_status.url << "history not read:" << reading->problems.join(u"; "_s);
-            self->ask(); // the live interval, answered or not
         };
         if (query.range) // from one step after the start: the instant queries hold the start
             m_historyClient->queryRange(query.expression, startMs + stepMs, endMs, stepMs, done);

@@ -44,9 +44,9 @@ QString healthName(PrometheusSourceStatus::Health health); // "unknown", "ok", "
 // family (PrometheusFleetReader::queries()), all evaluated at the same time, never one per breaker. When every
 // query of an interval has answered, emits `answered` with the readings of each job/instance; when one failed (down,
 // timeout, error envelope), emits `failed` instead and the readings wait for the next interval. An interval whose
-// queries are still out when the next one is due is not overlapped: that tick is skipped. Before its first interval
-// it reads the last prometheus.breakers.history of states once (PrometheusHistory, four queries) and emits
-// `historyRead`; a failure there is logged, and the live queries follow either way.
+// queries are still out when the next one is due is not overlapped: that tick is skipped. After its first answered
+// interval it reads the last prometheus.breakers.history of states once (PrometheusHistory, four queries, beside
+// the live ones) and emits `historyRead`; a failure there is logged and changes nothing else.
 //
 // Owns its timer and client; the prober is not owned. Lives in the prober's thread. Time comes from the clock
 // given.

@@ -435,8 +435,9 @@ void FleetMonitor::onServerRead(const PrometheusFleetReader::Read &read, std::in
         m_instances.erase(key);
 }
 
-// The server's past, read before its first interval: every breaker it held in the span is followed with its states
-// as the timelines should show them. One the first live answer does not show goes stale, and leaves in time.
+// The server's past, read after its first interval: every breaker it held in the span is followed with its states
+// as the timelines should show them (the tracker takes older states in any order). One the live answers no longer
+// show goes stale at the next one, and leaves in time.
 void FleetMonitor::onServerHistory(const QList<PrometheusHistory::BreakerPast> &past)
 {
     bool addedAny = false;
@@ -452,9 +453,10 @@ void FleetMonitor::onServerHistory(const QList<PrometheusHistory::BreakerPast> &
             if (m_server)
                 tracked.status.url = m_server->status().url;
         }
-        observe(tracked, breaker.firstSeenMs, breaker.firstState, {});
-        if (!breaker.transitions.isEmpty())
-            observe(tracked, breaker.transitions.back().t, std::nullopt, breaker.transitions);
+        if (tracked.observedFirstSeenMs == 0 || breaker.firstSeenMs < tracked.observedFirstSeenMs)
+            tracked.observedFirstSeenMs = breaker.firstSeenMs; // watched since then, as far as anyone knows
+        // In one step: the live state already known and the past are merged before anyone is told.
+        observe(tracked, breaker.firstSeenMs, breaker.firstState, breaker.transitions);
     }
     if (addedAny)
         Q_EMIT breakersChanged();
