@@ -301,34 +301,57 @@ void TestServiceCharts::spanSelector()
 
 void TestServiceCharts::timeAxisFormat_data()
 {
-    QTest::addColumn<std::int64_t>("spanMs");
+    QTest::addColumn<std::int64_t>("t0");
+    QTest::addColumn<std::int64_t>("t1");
     QTest::addColumn<int>("plotWidth");
+    QTest::addColumn<std::int64_t>("utcOffset");
     QTest::addColumn<QString>("format");
-    QTest::addColumn<int>("ticks");
+    QTest::addColumn<std::int64_t>("step");
+    QTest::addColumn<QStringList>("labels");
 
-    // Wide plots: ticks a round interval apart. Narrow ones (a detail pane at 1280 x 800): only as many labels as
-    // fit side by side (50 px each here), still round where possible.
-    QTest::newRow("5 min") << 5 * kMinute << 0 << u"HH:mm:ss"_s << 6;
-    QTest::newRow("15 min") << 15 * kMinute << 0 << u"HH:mm"_s << 6;
-    QTest::newRow("1 h") << 60 * kMinute << 0 << u"HH:mm"_s << 7;
-    QTest::newRow("6 h") << 6 * 60 * kMinute << 0 << u"HH:mm"_s << 7;
-    QTest::newRow("24 h") << 24 * 60 * kMinute << 0 << u"HH:mm"_s << 7;
-    QTest::newRow("15 min, 260 px") << 15 * kMinute << 260 << u"HH:mm"_s << 4;
-    QTest::newRow("1 h, 260 px") << 60 * kMinute << 260 << u"HH:mm"_s << 4;
-    QTest::newRow("1 h, 100 px") << 60 * kMinute << 100 << u"HH:mm"_s << 2;
+    // 12:53:15 to 12:58:15 UTC: the ticks fall on whole minutes, not every 75 s from the left edge.
+    const std::int64_t t = (12 * 60 + 53) * kMinute + 15'000;
+    QTest::newRow("5 min, wide") << t << t + 5 * kMinute << 0 << std::int64_t{0} << u"HH:mm"_s << kMinute
+                                 << QStringList{u"12:54"_s, u"12:55"_s, u"12:56"_s, u"12:57"_s, u"12:58"_s};
+    // A detail pane at 1280 x 800 (310 px, labels 35 px): still one a minute. It read "12:53:15 ... 12:58:15".
+    QTest::newRow("5 min, detail pane") << t << t + 5 * kMinute << 310 << std::int64_t{0} << u"HH:mm"_s << kMinute
+                                        << QStringList{u"12:54"_s, u"12:55"_s, u"12:56"_s, u"12:57"_s, u"12:58"_s};
+    QTest::newRow("5 min, 180 px") << t << t + 5 * kMinute << 180 << std::int64_t{0} << u"HH:mm"_s << 2 * kMinute
+                                   << QStringList{u"12:54"_s, u"12:56"_s, u"12:58"_s};
+    QTest::newRow("30 s") << t << t + 30'000 << 0 << std::int64_t{0} << u"HH:mm:ss"_s << std::int64_t{5'000}
+                          << QStringList{u"12:53:15"_s, u"12:53:20"_s, u"12:53:25"_s, u"12:53:30"_s,
+                                         u"12:53:35"_s, u"12:53:40"_s, u"12:53:45"_s};
+    QTest::newRow("1 h") << t << t + 60 * kMinute << 0 << std::int64_t{0} << u"HH:mm"_s << 10 * kMinute
+                         << QStringList{u"13:00"_s, u"13:10"_s, u"13:20"_s, u"13:30"_s, u"13:40"_s, u"13:50"_s};
+    // Hours on local hours: UTC+1, 22:10 UTC to 04:10 UTC is 23:10 to 05:10 local.
+    const std::int64_t late = 22 * 60 * kMinute + 10 * kMinute;
+    QTest::newRow("6 h, UTC+1") << late << late + 6 * 60 * kMinute << 0 << 60 * kMinute << u"HH:mm"_s << 60 * kMinute
+                                << QStringList{u"00:00"_s, u"01:00"_s, u"02:00"_s, u"03:00"_s, u"04:00"_s, u"05:00"_s};
+    // Too narrow for two round labels: the two edges.
+    QTest::newRow("5 min, 60 px") << t << t + 5 * kMinute << 60 << std::int64_t{0} << u"HH:mm:ss"_s << std::int64_t{0}
+                                  << QStringList{u"12:53:15"_s, u"12:58:15"_s};
 }
 
 void TestServiceCharts::timeAxisFormat()
 {
-    QFETCH(std::int64_t, spanMs);
+    QFETCH(std::int64_t, t0);
+    QFETCH(std::int64_t, t1);
     QFETCH(int, plotWidth);
+    QFETCH(std::int64_t, utcOffset);
     QFETCH(QString, format);
-    QFETCH(int, ticks);
-    const bw::TimeAxisFormat axis = bw::TimeAxisFormat::forSpan(spanMs, plotWidth, plotWidth > 0 ? 50 : 0);
+    QFETCH(std::int64_t, step);
+    QFETCH(QStringList, labels);
+    const bw::TimeAxisTicks axis = bw::TimeAxisTicks::forRange(t0, t1, plotWidth, 35, 55, utcOffset);
     QCOMPARE(axis.format, format);
-    QCOMPARE(axis.tickCount, ticks);
-    if (plotWidth > 0)
-        QVERIFY((axis.tickCount - 1) * (50 + 16) <= plotWidth);
+    QCOMPARE(axis.stepMs, step);
+    QStringList shown;
+    for (const std::int64_t tick : axis.ticks) {
+        QVERIFY(tick >= t0 && tick <= t1);
+        shown << QDateTime::fromMSecsSinceEpoch(tick + utcOffset, Qt::UTC).toString(axis.format);
+    }
+    QCOMPARE(shown, labels);
+    if (plotWidth > 0 && step > 0)
+        QVERIFY(axis.ticks.size() * (35 + 16) <= plotWidth); // side by side, with room between
 }
 
 void TestServiceCharts::exportFiles_data()
@@ -390,7 +413,7 @@ void TestServiceCharts::exportLeavesAShownWidgetAsItWas()
     QVERIFY(QTest::qWaitForWindowExposed(&charts));
     charts.refresh(kNow);
     // A shown widget asks the store for about one point per pixel of its real plot area.
-    QVERIFY(charts.maxPoints() > 700 && charts.maxPoints() < 900);
+    QVERIFY2(charts.maxPoints() > 700 && charts.maxPoints() < 900, qPrintable(QString::number(charts.maxPoints())));
 
     const QImage before = charts.grab().toImage();
     const QImage image = charts.renderToImage(QSize(640, 480));

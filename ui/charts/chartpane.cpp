@@ -4,10 +4,10 @@
 #include "charts/timeaxisformat.h"
 
 #include <QAbstractSeries>
+#include <QCategoryAxis>
 #include <QChart>
 #include <QChartView>
 #include <QDateTime>
-#include <QDateTimeAxis>
 #include <QFontMetrics>
 #include <QGraphicsLayout>
 #include <QLabel>
@@ -30,7 +30,11 @@ ChartPane::ChartPane(const QString &valueTitle, QWidget *parent) : QStackedWidge
     m_chart->legend()->setShowToolTips(true);
 
     // No "local time" title under the axis: the labels say it, and a short pane needs the height for the plot.
-    m_time = new QDateTimeAxis;
+    // A category axis over epoch ms: its labels sit on values we choose (round local times), which a QDateTimeAxis
+    // (evenly spaced from the left edge) cannot do.
+    m_time = new QCategoryAxis;
+    m_time->setLabelsPosition(QCategoryAxis::AxisLabelsPositionOnValue);
+    m_time->setRange(0, 1);
     m_chart->addAxis(m_time, Qt::AlignBottom);
     m_value = new QValueAxis;
     m_value->setTitleText(valueTitle);
@@ -62,11 +66,24 @@ void ChartPane::setTimeRange(std::int64_t t0, std::int64_t t1)
     const int plotWidth = m_chart->plotArea().width() > 0 ? static_cast<int>(m_chart->plotArea().width())
                                                           : std::max(0, m_view->width() - 80);
     const QFontMetrics metrics(m_time->labelsFont());
-    const TimeAxisFormat format = TimeAxisFormat::forSpan(
-        t1 - t0, plotWidth, metrics.horizontalAdvance(t1 - t0 <= 10 * 60'000 ? u"00:00:00"_s : u"00:00"_s));
-    m_time->setFormat(format.format);
-    m_time->setTickCount(format.tickCount);
-    m_time->setRange(QDateTime::fromMSecsSinceEpoch(t0), QDateTime::fromMSecsSinceEpoch(t1));
+    const TimeAxisTicks ticks = TimeAxisTicks::forRange(
+        t0, t1, plotWidth, metrics.horizontalAdvance(u"00:00"_s), metrics.horizontalAdvance(u"00:00:00"_s),
+        std::int64_t{QDateTime::fromMSecsSinceEpoch(t0).offsetFromUtc()} * 1000);
+    for (const QString &label : m_time->categoriesLabels())
+        m_time->remove(label);
+    if (t1 <= t0)
+        return; // nothing to span yet
+    // Each label ends a category that starts where the previous one ended; the first starts just before t0, so
+    // that a tick at t0 itself is a category of its own.
+    m_time->setStartValue(static_cast<qreal>(t0 - 1));
+    for (const std::int64_t t : ticks.ticks)
+        m_time->append(QDateTime::fromMSecsSinceEpoch(t).toString(ticks.format), static_cast<qreal>(t));
+    m_time->setRange(static_cast<qreal>(t0), static_cast<qreal>(t1));
+}
+
+QStringList ChartPane::timeLabels() const
+{
+    return m_time->categoriesLabels();
 }
 
 void ChartPane::showNoData(const QString &text)
@@ -88,7 +105,7 @@ bool ChartPane::showsNoData() const
 int ChartPane::plotWidthPx(int outerWidth) const
 {
     const auto plot = static_cast<int>(m_chart->plotArea().width());
-    if (plot >= 50 && isVisible())
+    if (plot >= 50 && m_view->isVisible()) // the chart itself is shown, not "No data yet": its layout is real
         return plot;
     // Less the value axis' labels and title and the margins.
     return std::max(50, outerWidth - 90);

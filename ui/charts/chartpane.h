@@ -1,13 +1,14 @@
 #pragma once
 
 #include <QStackedWidget>
+#include <QStringList>
 
 #include <cstdint>
 
 class QAbstractSeries;
 class QChart;
 class QChartView;
-class QDateTimeAxis;
+class QCategoryAxis;
 class QLabel;
 class QValueAxis;
 
@@ -25,12 +26,14 @@ public:
 
     QChart *chart() const { return m_chart; }
     QChartView *view() const { return m_view; }
-    QDateTimeAxis *timeAxis() const { return m_time; }
+    QCategoryAxis *timeAxis() const { return m_time; }
     QValueAxis *valueAxis() const { return m_value; }
 
     // Adds a series to the chart and attaches it to both axes; the chart takes it.
     void addSeries(QAbstractSeries *series);
+    // Labels at round local times that fit the plot's width (TimeAxisTicks).
     void setTimeRange(std::int64_t t0, std::int64_t t1);
+    QStringList timeLabels() const; // as shown, oldest first
 
     void showNoData(const QString &text);
     void showPlot();
@@ -44,7 +47,7 @@ public:
 private:
     QChartView *m_view = nullptr;
     QChart *m_chart = nullptr;
-    QDateTimeAxis *m_time = nullptr;
+    QCategoryAxis *m_time = nullptr;
     QValueAxis *m_value = nullptr;
     QLabel *m_noData = nullptr;
 };

@@ -82,7 +82,7 @@ FlappingChart::FlappingChart(const FleetHistory &history, QWidget *parent) : QWi
 
     // Bars: QBarSeries needs a QBarCategoryAxis (one category per minute: 1,440 labelled categories for 24 h) and
     // cannot share the time axis with the rolling count and the threshold. So each bar is drawn as the outline of
-    // an area over the same QDateTimeAxis: bars sit at their real minutes, under the lines they explain.
+    // an area over the same time axis: bars sit at their real minutes, under the lines they explain.
     // Where the flapping alert is active, shaded behind everything: the rolling count can be far above the
     // threshold (a breaker opening every 15 s makes 40 opens in 10 min), so the shading says it at any scale.
     m_episodes = new QLineSeries;

@@ -7,28 +7,44 @@ using namespace Qt::StringLiterals;
 
 namespace bw {
 
-TimeAxisFormat TimeAxisFormat::forSpan(std::int64_t spanMs, int plotWidthPx, int labelWidthPx)
+TimeAxisTicks TimeAxisTicks::forRange(std::int64_t t0, std::int64_t t1, int plotWidthPx, int labelWidthPx,
+                                      int secondsLabelWidthPx, std::int64_t utcOffsetMs)
 {
     constexpr std::int64_t second = 1000;
     constexpr std::int64_t minute = 60 * second;
-    TimeAxisFormat out{spanMs <= 10 * minute ? u"HH:mm:ss"_s : u"HH:mm"_s, 7};
-    int most = 7;
-    if (plotWidthPx > 0 && labelWidthPx > 0)
-        most = std::clamp(plotWidthPx / (labelWidthPx + 16) + 1, 2, 7);
-    // The first tick is the left edge (now - span): ticks a round interval apart (15 min / 5 = 3 min, 1 h / 6 =
-    // 10 min, 24 h / 6 = 4 h) make the labels easy to read even when the times themselves are not round.
-    static constexpr std::array round{10 * second,     15 * second,     30 * second,     minute,
-                                      2 * minute,      3 * minute,      5 * minute,      10 * minute,
-                                      15 * minute,     20 * minute,     30 * minute,     60 * minute,
-                                      2 * 60 * minute, 3 * 60 * minute, 4 * 60 * minute, 6 * 60 * minute};
-    for (int ticks = most; ticks >= 2; --ticks) {
-        const std::int64_t step = spanMs / (ticks - 1);
-        if (spanMs % (ticks - 1) == 0 && std::find(round.begin(), round.end(), step) != round.end()) {
-            out.tickCount = ticks;
-            return out;
-        }
+    constexpr std::int64_t hour = 60 * minute;
+    static constexpr std::array round{second,      2 * second,  5 * second, 10 * second, 15 * second,
+                                      30 * second, minute,      2 * minute, 5 * minute,  10 * minute,
+                                      15 * minute, 30 * minute, hour,       2 * hour,    3 * hour,
+                                      4 * hour,    6 * hour,    12 * hour,  24 * hour};
+    const auto fitting = [plotWidthPx](int labelWidth) {
+        if (plotWidthPx <= 0 || labelWidth <= 0)
+            return 7;
+        return std::clamp(plotWidthPx / (labelWidth + 16), 2, 7); // 16 px between two labels
+    };
+    TimeAxisTicks out;
+    if (t1 <= t0) {
+        out.format = u"HH:mm:ss"_s;
+        out.ticks = {t0};
+        return out;
     }
-    out.tickCount = most;
+    // The smallest round step whose ticks fit: as many labels as there is room for.
+    for (const std::int64_t step : round) {
+        const bool seconds = step < minute;
+        const auto floorDiv = [](std::int64_t a, std::int64_t b) { return a / b - (a % b < 0 ? 1 : 0); };
+        const std::int64_t first = (floorDiv(t0 + utcOffsetMs - 1, step) + 1) * step - utcOffsetMs; // >= t0
+        const std::int64_t count = first > t1 ? 0 : (t1 - first) / step + 1;
+        if (count < 2 || count > fitting(seconds ? secondsLabelWidthPx : labelWidthPx))
+            continue;
+        out.format = seconds ? u"HH:mm:ss"_s : u"HH:mm"_s;
+        out.stepMs = step;
+        for (std::int64_t t = first; t <= t1; t += step)
+            out.ticks << t;
+        return out;
+    }
+    // Shorter than two round seconds, or too narrow for even two labels a round step apart: the edges.
+    out.format = t1 - t0 < 10 * minute ? u"HH:mm:ss"_s : u"HH:mm"_s;
+    out.ticks = {t0, t1};
     return out;
 }
 

@@ -1,20 +1,25 @@
 #pragma once
 
+#include <QList>
 #include <QString>
 
 #include <cstdint>
 
 namespace bw {
 
-// How a chart's time axis reads for a span: the label format (local time) and how many ticks. Pure.
-struct TimeAxisFormat
+// Where a chart's time axis puts its labels for a range: at round local times (12:54, 12:55, ... or 12:54:30 when
+// they are seconds apart), a round interval apart, and no more than fit side by side, so no label is cut to
+// "18:37:…" and a 5-minute chart in a narrow pane still reads minute by minute. Pure.
+struct TimeAxisTicks
 {
-    QString format; // QDateTime format: "HH:mm:ss" up to 10 min, "HH:mm" beyond (ticks are minutes apart)
-    int tickCount = 7;
+    QString format;            // QDateTime format: "HH:mm:ss" when the ticks are seconds apart, else "HH:mm"
+    std::int64_t stepMs = 0;   // 0: no round step fits; the ticks are the two edges
+    QList<std::int64_t> ticks; // epoch ms within [t0, t1], oldest first
 
-    // With the plot's width and a label's width in pixels, no more ticks than fit side by side (so labels are never
-    // cut to "18:37:…"), still a round interval apart where one exists.
-    static TimeAxisFormat forSpan(std::int64_t spanMs, int plotWidthPx = 0, int labelWidthPx = 0);
+    // `labelWidthPx` for an "HH:mm" label and `secondsLabelWidthPx` for "HH:mm:ss", in the axis font; 0: a wide
+    // plot (at most 7 labels). `utcOffsetMs`: local time's offset at t0, so that hours fall on local hours.
+    static TimeAxisTicks forRange(std::int64_t t0, std::int64_t t1, int plotWidthPx = 0, int labelWidthPx = 0,
+                                  int secondsLabelWidthPx = 0, std::int64_t utcOffsetMs = 0);
 };
 
 } // namespace bw
