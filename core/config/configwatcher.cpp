@@ -1,5 +1,6 @@
 #include "config/configwatcher.h"
 
+#include <QDateTime>
 #include <QFileInfo>
 
 using namespace Qt::StringLiterals;
@@ -14,8 +15,26 @@ ConfigWatcher::ConfigWatcher(const ConfigLoader &loader, Config initial, QObject
     connect(&m_settle, &QTimer::timeout, this, &ConfigWatcher::reloadNow);
     const auto changed = [this] { m_settle.start(); };
     connect(&m_watcher, &QFileSystemWatcher::fileChanged, this, changed);
-    connect(&m_watcher, &QFileSystemWatcher::directoryChanged, this, changed);
+    connect(&m_watcher, &QFileSystemWatcher::directoryChanged, this, [this](const QString &directory) {
+        // A directory the configuration reads (file_sd's) counts whatever changed in it; the configuration's own
+        // directory, watched to follow a rename, only when one of our files changed in it.
+        const bool read = m_current.watchPaths.contains(directory) ||
+                          m_current.watchPaths.contains(QFileInfo(directory).absoluteFilePath());
+        if (read || stamps() != m_stamps)
+            m_settle.start();
+    });
     watch();
+}
+
+QHash<QString, QPair<qint64, qint64>> ConfigWatcher::stamps() const
+{
+    QHash<QString, QPair<qint64, qint64>> out;
+    for (const QString &file : m_files) {
+        const QFileInfo info(file);
+        out.insert(file, info.exists() ? qMakePair(info.lastModified().toMSecsSinceEpoch(), info.size())
+                                       : qMakePair(qint64{-1}, qint64{-1}));
+    }
+    return out;
 }
 
 void ConfigWatcher::watch()
@@ -24,6 +43,11 @@ void ConfigWatcher::watch()
     if (!m_current.sourceFile.isEmpty())
         paths << QFileInfo(m_current.sourceFile).absoluteFilePath() << QFileInfo(m_current.sourceFile).absolutePath();
     paths.removeDuplicates();
+    m_files.clear();
+    for (const QString &path : std::as_const(paths))
+        if (!QFileInfo(path).isDir())
+            m_files << QFileInfo(path).absoluteFilePath();
+    m_stamps = stamps();
     // A path that was removed (renamed over, deleted) drops out of the watcher: add everything again.
     if (const QStringList old = m_watcher.files() + m_watcher.directories(); !old.isEmpty())
         m_watcher.removePaths(old);
@@ -37,6 +61,7 @@ void ConfigWatcher::watch()
 
 void ConfigWatcher::reloadNow()
 {
+    ++m_reads;
     Result<Config> loaded = m_loader.loadFile(m_current.sourceFile, &m_current);
     if (!loaded) {
         watch();

@@ -4,7 +4,9 @@
 #include "config/configloader.h"
 
 #include <QFileSystemWatcher>
+#include <QHash>
 #include <QObject>
+#include <QPair>
 #include <QTimer>
 
 namespace bw {
@@ -24,6 +26,8 @@ public:
     // The reason the file on disk is not in force; empty when it is.
     const QString &problem() const { return m_problem; }
     void setSettleDelay(std::chrono::milliseconds delay) { m_settle.setInterval(delay); }
+    // How many times the file was read since the start (each read parses the whole configuration).
+    int reads() const { return m_reads; }
 
 public Q_SLOTS:
     // Reads the file now (also what a "Reload configuration" action calls).
@@ -36,12 +40,18 @@ Q_SIGNALS:
 
 private:
     void watch();
+    // Modification time and size of each watched file (-1: missing), to tell a change to one of them from
+    // another file written in the same directory (logs, a profiler's output), which needs no reload.
+    QHash<QString, QPair<qint64, qint64>> stamps() const;
 
     const ConfigLoader &m_loader;
     Config m_current;
     QString m_problem;
     QFileSystemWatcher m_watcher;
     QTimer m_settle;
+    QStringList m_files; // the configuration and the files it names, absolute
+    int m_reads = 0;
+    QHash<QString, QPair<qint64, qint64>> m_stamps;
 };
 
 } // namespace bw

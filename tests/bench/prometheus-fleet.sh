@@ -101,8 +101,16 @@ until grep -q '"event":"prometheus_ok"' "$work/serve.out" 2>/dev/null; do
 done
 ready_ms=$((($(date +%s%N) - started) / 1000000))
 found=$(grep -c '"event":"breaker_found"' "$work/serve.out" || true)
+# The history comes after the first answer, all at once: its first line marks it.
+for _ in $(seq 1 3000); do
+    grep -q '"between_scrapes":true' "$work/serve.out" && break
+    sleep 0.02
+done
+history_ms=$((($(date +%s%N) - started) / 1000000))
+sleep 1
 history_lines=$(grep -c '"between_scrapes":true' "$work/serve.out" || true)
-echo "serve: first full answer after $ready_ms ms; $found breakers; $history_lines transitions from history" >&2
+echo "serve: every breaker after $ready_ms ms ($found breakers); the ${hours} h of history after $history_ms ms ($history_lines transitions)" >&2
+grep -q 'history not read' "$work/serve.err" && grep 'history not read' "$work/serve.err" >&2
 
 ticks=$(getconf CLK_TCK)
 cpu() { awk '{ print $14 + $15 }' "/proc/$serve/stat"; }
