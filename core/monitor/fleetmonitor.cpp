@@ -409,6 +409,21 @@ FleetMonitor::Instance &FleetMonitor::serverInstance(const QString &job, const Q
 void FleetMonitor::onServerRead(const PrometheusFleetReader::Read &read, std::int64_t t)
 {
     const QString problem = m_server ? m_server->status().problem : QString(); // a partial answer's warnings
+    // Every new breaker of every instance first, and one breakersChanged for all: listeners that re-index the
+    // whole fleet on it (the recorder, the models) did that once per instance, 5,000 times on a first answer.
+    bool addedAny = false;
+    for (const PrometheusFleetReader::InstanceReadings &group : read.instances) {
+        Instance &instance = serverInstance(group.job, group.instance);
+        for (const BreakerReading &reading : group.breakers) {
+            if (!instance.config.breakers.matches(reading.name))
+                continue;
+            bool added = false;
+            track(instance, reading.name, reading.source, reading.settings, &added);
+            addedAny |= added;
+        }
+    }
+    if (addedAny)
+        Q_EMIT breakersChanged();
     QSet<QString> answered;
     for (const PrometheusFleetReader::InstanceReadings &group : read.instances) {
         Instance &instance = serverInstance(group.job, group.instance);
