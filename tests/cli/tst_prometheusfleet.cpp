@@ -92,6 +92,7 @@ private:
     QString m_forcedOpenInBulk;
     ExternalServer m_prometheus;
     int m_targets = 0;
+    qint64 m_scrapedSinceMs = 0; // every target had been scraped by then
 };
 
 // One-hot resilience4j_circuitbreaker_state per breaker, as Micrometer writes it; b0003, b0013, ... are open.
@@ -209,6 +210,7 @@ void TestPrometheusFleet::initTestCase()
             return !n.isEmpty() && n[0][u"value"_s][1].toString() == u"5000"_s;
         }(),
         30'000);
+    m_scrapedSinceMs = QDateTime::currentMSecsSinceEpoch();
 }
 
 void TestPrometheusFleet::discoverListsEveryBreakerTheDirectScrapesFind()
@@ -276,15 +278,22 @@ void TestPrometheusFleet::theQueryCountIsTheSameForFiftyAndFiveThousandBreakers(
 void TestPrometheusFleet::serveFollowsStateChangesWithinTwoIntervals()
 {
     // A breaker that opened before serve started: serve reads it back from the server's history first.
+    // The server has seen it closed for a while (at least 8 s), then open.
+    const qint64 closedFor = QDateTime::currentMSecsSinceEpoch() - m_scrapedSinceMs;
+    if (closedFor < 8000)
+        QTest::qWait(static_cast<int>(8000 - closedFor));
     m_openInBulk.insert(11);
     QTRY_VERIFY_WITH_TIMEOUT(
         !promQuery(u"resilience4j_circuitbreaker_state{job=\"bulk50\",name=\"b0011\",state=\"open\"} == 1"_s).isEmpty(),
         10'000);
     QTest::qWait(2500); // more samples of the server, open
-    // The last 6 s: closed at their start (the server has scraped it for longer), open since.
+    // A span that starts 1 s after the server's first scrape: closed at its start, then open (serve's start-up,
+    // however slow, moves the span's end and start later, still before the change while it takes under 7 s).
+    const qint64 historyMs = QDateTime::currentMSecsSinceEpoch() - m_scrapedSinceMs - 1000;
     const QByteArray yaml =
-        u"global: {interval: 1s}\nprometheus: {url: '%1', breakers: {interval: 1s, history: 6s}}\n"_s
+        u"global: {interval: 1s}\nprometheus: {url: '%1', breakers: {interval: 1s, history: %2ms}}\n"_s
             .arg(m_prometheus.base())
+            .arg(historyMs)
             .toUtf8();
     QProcess serve;
     serve.start(QStringLiteral(BW_CLI_PATH), {u"serve"_s, u"--config"_s, writeConfig(u"serve.yml"_s, yaml),

@@ -21,7 +21,7 @@ void TestHeapTuning::largeBlocksComeFromTheHeap()
     QSKIP("AddressSanitizer has its own allocator");
 #elif defined(__GLIBC__)
     constexpr std::size_t kBlock = 64 * 1024 * 1024; // twice glibc's largest default threshold
-    const std::size_t mapped = mallinfo2().hblks; // blocks mapped on their own so far (Qt's, the test's)
+    const std::size_t mapped = mallinfo2().hblks;    // blocks mapped on their own so far (Qt's, the test's)
     void *before = std::malloc(kBlock);
     QVERIFY(before);
     QCOMPARE(mallinfo2().hblks, mapped + 1); // mapped on its own, by default

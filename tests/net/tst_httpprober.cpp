@@ -151,6 +151,9 @@ void TestHttpProber::faults()
 
 void TestHttpProber::keptAliveConnectionIsReused()
 {
+    if (qEnvironmentVariable("BREAKERWATCH_HTTP_CLIENT") == u"qt")
+        QSKIP("reuse is PlainHttpClient's guarantee: Qt's pool may open a second connection for a request that "
+              "follows a finished reply at once (seen under load in CI)");
     m_server->closeConnections();
     QTRY_COMPARE(m_server->openConnections(), 0);
     bw::ProbeRequest request;
