@@ -37,7 +37,13 @@ Result<std::int64_t> parseByteSize(QStringView text)
         factor = 1024.0 * 1024 * 1024;
     else if (unit.startsWith(u'T'))
         factor = 1024.0 * 1024 * 1024 * 1024;
-    return static_cast<std::int64_t>(number * factor);
+    // At most 1 PiB: also keeps the conversion below std::int64_t's range, beyond which it is undefined behaviour
+    // (found by fuzz_config).
+    constexpr double kMaxBytes = 1024.0 * 1024 * 1024 * 1024 * 1024;
+    const double bytes = number * factor;
+    if (!(bytes <= kMaxBytes))
+        return Error{u"size \"%1\" is too large (at most 1PiB)"_s.arg(trimmed)};
+    return static_cast<std::int64_t>(bytes);
 }
 
 namespace {

@@ -351,6 +351,10 @@ void TestConfigLoader::byteSizes_data()
     QTest::newRow("MB") << u"10MB"_s << 10LL * 1024 * 1024;
     QTest::newRow("GB") << u"1GB"_s << 1024LL * 1024 * 1024;
     QTest::newRow("bad") << u"ten megs"_s << -1LL;
+    // Found by fuzz_config: beyond std::int64_t, the conversion was undefined behaviour.
+    QTest::newRow("huge") << u"1444444444444444444444444444444444444444444444444444"_s << -1LL;
+    QTest::newRow("huge with a unit") << u"99999999TB"_s << -1LL;
+    QTest::newRow("1 PiB") << u"1024TB"_s << 1024LL * 1024 * 1024 * 1024 * 1024;
 }
 
 void TestConfigLoader::byteSizes()
