@@ -72,6 +72,7 @@ int runServe(const QStringList &arguments)
     storeOptions.dataDir = cli::guiDataDir(parser.value(u"data-dir"_s)); // the GUI's folder unless told otherwise
     options.store = storeOptions;
     options.watchedFile = parser.value(u"config"_s);
+    options.displayRetention = bw::HistoryRetention::withoutViews(); // serve draws nothing; the store keeps history
     // The same application core as the GUI's: the history store on its thread, recent history restored.
     bw::Application app(&network, now, catalog, options);
     if (!app.storeProblem().isEmpty())

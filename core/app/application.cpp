@@ -10,7 +10,8 @@ namespace bw {
 
 Application::Application(QNetworkAccessManager *network, Clock clock, const PresetCatalog &catalog, Options options,
                          QObject *parent)
-    : QObject(parent), m_clock(std::move(clock)), m_loader(catalog), m_prober(network), m_monitor(&m_prober, m_clock)
+    : QObject(parent), m_clock(std::move(clock)), m_loader(catalog), m_prober(network), m_monitor(&m_prober, m_clock),
+      m_history(0, options.displayRetention)
 {
     m_monitor.setConfig(options.config);
     if (options.store) {

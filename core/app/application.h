@@ -52,6 +52,9 @@ public:
         // How much recorded history to read back into the display history at start, and for each breaker found
         // later (0: none).
         std::int64_t restoreMs = 24 * 3600 * 1000;
+        // How much the display history (what the views draw) keeps; HistoryRetention::withoutViews() when nothing
+        // draws it.
+        HistoryRetention displayRetention;
         // Follow this configuration file and apply it when it changes (empty: do not).
         QString watchedFile;
         // How alerts are pushed to the configuration's alerting.alertmanagers (resend interval, retries).

@@ -69,6 +69,9 @@ struct BreakerStatus
     // The real breaker, as its source reports it.
     std::optional<BreakerState> observedState;
     std::int64_t observedSinceMs = 0;
+    // Since when the real breaker's state is known: its first poll, or the start of the history read from the
+    // Prometheus server (0: not yet known).
+    std::int64_t observedKnownSinceMs = 0;
     int observedOpensLast10Min = 0;
     // The flapping rule this breaker is judged by, and its verdict on either breaker's opens.
     FlappingRule flappingRule;

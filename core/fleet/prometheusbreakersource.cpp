@@ -138,7 +138,7 @@ void PrometheusBreakerSource::finish(Round &round)
     m_status.series = read.series;
     Q_EMIT answered(read, round.atMs);
     Q_EMIT statusChanged(m_status);
-    // The present first (a full wall within one answer), then the past for the timelines.
+    // The present first (a full wall within one answer), then the past for the timelines, the event log and serve.
     if (!m_historyAsked && m_server.breakers && m_server.breakers->historyMs > 0) {
         m_historyAsked = true;
         askHistory(round.atMs);

@@ -41,14 +41,19 @@ QString instanceKey(const QString &job, const QString &instance)
 
 } // namespace
 
-QList<PrometheusFleetReader::Query> PrometheusFleetReader::queries(const QString &selector, std::int64_t intervalMs)
+QString PrometheusFleetReader::extraMatchers(const QString &selector)
 {
-    // `{env="prod"}` -> `,env="prod"`, appended to each query's own matchers.
     QString extra = selector.trimmed();
     if (extra.startsWith(u'{') && extra.endsWith(u'}'))
         extra = extra.mid(1, extra.size() - 2).trimmed();
     if (!extra.isEmpty())
         extra.prepend(u',');
+    return extra;
+}
+
+QList<PrometheusFleetReader::Query> PrometheusFleetReader::queries(const QString &selector, std::int64_t intervalMs)
+{
+    const QString extra = extraMatchers(selector);
     // increase() over exactly the interval: consecutive intervals neither overlap nor leave gaps.
     const QString range = u"[%1ms]"_s.arg(std::max<std::int64_t>(1, intervalMs));
     return {

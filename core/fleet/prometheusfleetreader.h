@@ -46,6 +46,8 @@ public:
     };
     // The queries of one interval. `selector` as the configuration holds it (`{env="prod"}` or empty).
     static QList<Query> queries(const QString &selector, std::int64_t intervalMs);
+    // The selector's matchers to append to a query's own: `{env="prod"}` -> `,env="prod"`; empty for none.
+    static QString extraMatchers(const QString &selector);
 
     struct InstanceReadings
     {

@@ -1,6 +1,7 @@
 #include "fleet/prometheushistory.h"
 
 #include "fleet/metricspagebreakers.h"
+#include "fleet/prometheusfleetreader.h"
 
 #include <algorithm>
 
@@ -9,16 +10,6 @@ using namespace Qt::StringLiterals;
 namespace bw {
 
 namespace {
-
-QString extraMatchers(const QString &selector)
-{
-    QString extra = selector.trimmed();
-    if (extra.startsWith(u'{') && extra.endsWith(u'}'))
-        extra = extra.mid(1, extra.size() - 2).trimmed();
-    if (!extra.isEmpty())
-        extra.prepend(u',');
-    return extra;
-}
 
 // One state seen for one breaker at one time.
 struct Seen
@@ -31,7 +22,7 @@ struct Seen
 
 QList<PrometheusHistory::Query> PrometheusHistory::queries(const QString &selector, std::int64_t stepMs)
 {
-    const QString extra = extraMatchers(selector);
+    const QString extra = PrometheusFleetReader::extraMatchers(selector);
     const QString state = u"{__name__=\"resilience4j_circuitbreaker_state\"%1}"_s.arg(extra);
     const QString gauge = u"{__name__=~\"(.+_)?circuit_breaker_state\"%1}"_s.arg(extra);
     // Compared with one step earlier (offset), not scanned over a window, with one comparison per query: each step

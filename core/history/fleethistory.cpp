@@ -50,6 +50,12 @@ void FleetHistory::appendState(int service, TrackKind track, std::int64_t t, Bre
         m_services[static_cast<std::size_t>(service)].appendState(track, t, state, reason);
 }
 
+void FleetHistory::prependStates(int service, TrackKind track, const std::vector<ServiceHistory::PastState> &past)
+{
+    if (valid(service))
+        m_services[static_cast<std::size_t>(service)].prependStates(track, past);
+}
+
 void FleetHistory::appendTransition(int service, TrackKind track, const Transition &transition)
 {
     appendState(service, track, transition.t, transition.to, transition.reason.describe());

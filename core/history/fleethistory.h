@@ -32,6 +32,8 @@ public:
     // Restoring from the history store: a pre-reduced bucket (SeriesHistory::appendReduced).
     void appendReduced(int service, SeriesKind series, const SeriesPoint &point);
     void appendState(int service, TrackKind track, std::int64_t t, BreakerState state, QStringView reason = {});
+    // The past of a track learnt after its present (ServiceHistory::prependStates), oldest first.
+    void prependStates(int service, TrackKind track, const std::vector<ServiceHistory::PastState> &past);
     // A transition of a breaker, with its reason rendered by TransitionReason::describe().
     void appendTransition(int service, TrackKind track, const Transition &transition);
 

@@ -134,17 +134,43 @@ void HistoryRecorder::onObserved(const BreakerId &id, const QList<ObservedTransi
     const int index = rowOf(id);
     if (index < 0)
         return;
+    const auto reasonOf = [](const ObservedTransition &tr) {
+        return tr.betweenScrapes ? kBetweenScrapesReason
+               : tr.fromGauge    ? QStringView(u"read from the gauge")
+                                 : QStringView(u"reported event");
+    };
     // The store only appends: transitions the monitor re-ordered into the past (late events) stay as first seen.
+    // What lies before everything the track holds is its past, learnt late (the history read from a Prometheus
+    // server after the live state, an event buffer read after the first poll): that is filled in, not clamped.
     Recent &recent = m_recent[static_cast<std::size_t>(index)];
+    const std::optional<std::int64_t> earliest = m_history->service(index).track(TrackKind::Observed).earliestTime();
+    std::vector<ServiceHistory::PastState> past;
     for (const ObservedTransition &tr : transitions) {
         if (tr.t <= recent.lastObservedMs)
             continue;
-        m_history->appendState(index, TrackKind::Observed, tr.t, tr.to,
-                               tr.betweenScrapes ? kBetweenScrapesReason
-                               : tr.fromGauge    ? QStringView(u"read from the gauge")
-                                                 : QStringView(u"reported event"));
+        if (earliest && tr.t < *earliest) {
+            past.push_back({tr.t, tr.to, reasonOf(tr).toString()});
+            continue;
+        }
+        m_history->appendState(index, TrackKind::Observed, tr.t, tr.to, reasonOf(tr));
         recent.lastObservedMs = tr.t;
     }
+    if (!earliest)
+        return;
+    // The state from when it is known until the first transition read back (or until the present, unchanged).
+    const std::int64_t knownSince = m_monitor->status(id).observedKnownSinceMs;
+    if (knownSince > 0 && knownSince < *earliest && (past.empty() || knownSince < past.front().t)) {
+        const auto next = std::find_if(transitions.cbegin(), transitions.cend(),
+                                       [&](const ObservedTransition &tr) { return tr.t > knownSince; });
+        const auto firstRun = m_history->service(index).track(TrackKind::Observed).runAt(*earliest);
+        const std::optional<BreakerState> startState = next != transitions.cend()
+                                                           ? std::optional(next->from)
+                                                           : (firstRun ? std::optional(firstRun->state) : std::nullopt);
+        if (startState)
+            past.insert(past.begin(), {knownSince, *startState, QString()});
+    }
+    if (!past.empty())
+        m_history->prependStates(index, TrackKind::Observed, past);
 }
 
 } // namespace bw

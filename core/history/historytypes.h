@@ -42,6 +42,17 @@ struct HistoryRetention
     std::array<std::uint32_t, kSeriesLevelCount> buckets = {900, 1'080, 1'500, 1'008};
     std::int64_t stateMs = 25LL * 3600 * 1000; // runs that ended longer ago than this are dropped
     std::uint32_t maxRunsPerTrack = 65'536;    // hard cap whatever the time span (a breaker flapping every 1 s)
+
+    // For a process without views (`breakerwatch-cli serve`): nothing reads its display history, which would
+    // otherwise grow for days towards the limits above, so it keeps about a minute.
+    static HistoryRetention withoutViews()
+    {
+        HistoryRetention retention;
+        retention.buckets = {60, 6, 1, 1};
+        retention.stateMs = 60'000;
+        retention.maxRunsPerTrack = 64;
+        return retention;
+    }
 };
 
 // One pre-reduced point of a series: the samples of [t, t + durationMs). Only points with samples are returned.

@@ -31,22 +31,37 @@ void ServiceHistory::appendState(TrackKind kind, std::int64_t t, BreakerState st
     }
     ReasonId id = m_reasons.find(reason);
     if (id == 0 && !reason.isEmpty()) {
-        // A new text. Texts no run refers to any more are dropped once the pool holds twice as many entries as
-        // there are runs, so the pool stays proportional to the retained runs (amortised O(1) per append).
-        std::size_t runs = 0;
-        for (const TrackHistory &each : m_tracks)
-            runs += each.runCount();
-        if (m_reasons.size() >= std::max<std::size_t>(64, 2 * runs) || m_reasons.full()) {
-            std::vector<bool> live(m_reasons.size() + 1, false);
-            for (const TrackHistory &each : m_tracks)
-                each.markReasons(live);
-            const std::vector<ReasonId> map = m_reasons.compact(live);
-            for (TrackHistory &each : m_tracks)
-                each.remapReasons(map);
-        }
+        compactReasonsIfLarge(1);
         id = m_reasons.intern(reason);
     }
     track.append(t, state, id);
+}
+
+void ServiceHistory::prependStates(TrackKind kind, const std::vector<PastState> &past)
+{
+    if (past.empty())
+        return;
+    compactReasonsIfLarge(past.size()); // before interning: a compaction would renumber the ids taken below
+    std::vector<TrackHistory::PastRun> runs;
+    runs.reserve(past.size());
+    for (const PastState &state : past)
+        runs.push_back({state.t, state.state, m_reasons.intern(state.reason)});
+    m_tracks[static_cast<std::size_t>(kind)].prependPast(runs);
+}
+
+void ServiceHistory::compactReasonsIfLarge(std::size_t adding)
+{
+    std::size_t runs = 0;
+    for (const TrackHistory &each : m_tracks)
+        runs += each.runCount();
+    if (m_reasons.size() < std::max<std::size_t>(64, 2 * runs) && m_reasons.size() + adding <= ReasonPool::kMaxEntries)
+        return;
+    std::vector<bool> live(m_reasons.size() + 1, false);
+    for (const TrackHistory &each : m_tracks)
+        each.markReasons(live);
+    const std::vector<ReasonId> map = m_reasons.compact(live);
+    for (TrackHistory &each : m_tracks)
+        each.remapReasons(map);
 }
 
 std::size_t ServiceHistory::memoryBytes() const

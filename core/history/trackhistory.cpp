@@ -78,6 +78,54 @@ void TrackHistory::append(std::int64_t t, BreakerState state, ReasonId reason)
     m_runs.popFront(drop);
 }
 
+void TrackHistory::prependPast(const std::vector<PastRun> &past)
+{
+    if (m_runs.empty()) {
+        for (const PastRun &run : past)
+            append(run.t, run.state, run.reason);
+        return;
+    }
+    const std::int64_t first = startOf(0);
+    std::vector<PastRun> merged;
+    merged.reserve(past.size() + m_runs.size());
+    for (const PastRun &run : past) {
+        if (run.t >= first)
+            break;
+        if (!merged.empty() && (run.t < merged.back().t || run.state == merged.back().state))
+            continue; // out of order, or no change
+        merged.push_back(run);
+    }
+    if (merged.empty())
+        return;
+    for (std::size_t i = 0; i < m_runs.size(); ++i) {
+        if (i == 0 && m_runs[0].state == merged.back().state)
+            continue; // the first run only continues the past's last state
+        merged.push_back({startOf(i), m_runs[i].state, m_runs[i].reason});
+    }
+    // Keep the run current at the retention's start (or 24 days back, the offset range), and at most the cap.
+    const std::int64_t offsetLimit = m_latest - kMaxOffset / 2;
+    const std::int64_t horizon = std::max(m_latest - m_retentionMs, offsetLimit);
+    std::size_t drop = 0;
+    while (drop + 1 < merged.size() && merged[drop + 1].t <= horizon)
+        ++drop;
+    drop = std::max(drop, merged.size() > m_runs.limit() ? merged.size() - m_runs.limit() : std::size_t{0});
+    merged.erase(merged.begin(), merged.begin() + static_cast<std::ptrdiff_t>(drop));
+    if (merged.empty())
+        return;
+    merged.front().t = std::max(merged.front().t, offsetLimit);
+    m_runs.clear();
+    m_base = merged.front().t;
+    for (const PastRun &run : merged)
+        m_runs.pushBack({static_cast<std::uint32_t>(run.t - m_base), run.reason, run.state});
+}
+
+std::optional<std::int64_t> TrackHistory::earliestTime() const
+{
+    if (m_runs.empty())
+        return std::nullopt;
+    return startOf(0);
+}
+
 std::int64_t TrackHistory::endOf(std::size_t i, std::int64_t lastRunUntil) const
 {
     if (i + 1 < m_runs.size())

@@ -24,13 +24,28 @@ class TrackHistory
 public:
     explicit TrackHistory(const HistoryRetention &retention = {});
 
+    // A state the track took at t, for filling in its past.
+    struct PastRun
+    {
+        std::int64_t t = 0;
+        BreakerState state = BreakerState::Closed;
+        ReasonId reason = 0;
+    };
+
     // True when `state` differs from the current one (or the track is empty): a new run would start.
     bool wouldChange(BreakerState state) const { return m_runs.empty() || m_runs.back().state != state; }
     void append(std::int64_t t, BreakerState state, ReasonId reason);
+    // Fills in what happened before the track's first run, learnt after it (the history a Prometheus server holds,
+    // read once the live state is shown). `past` is oldest first; states at or after the first run's start are
+    // ignored (the track's own runs win) and a last past state equal to the first run's extends that run back.
+    // Retention and the run cap apply as in append(); an empty track takes them as appends.
+    void prependPast(const std::vector<PastRun> &past);
 
     bool empty() const { return m_runs.empty(); }
     std::size_t runCount() const { return m_runs.size(); }
     std::int64_t latestTime() const { return m_latest; }
+    // Start of the oldest run kept; nullopt when empty.
+    std::optional<std::int64_t> earliestTime() const;
     std::optional<BreakerState> currentState() const;
 
     // Runs overlapping [t0, t1), clipped to it, merged for display (see DisplayRun). The current run ends at

@@ -1102,9 +1102,12 @@ void FleetMonitor::observe(Tracked &tracked, std::int64_t t, std::optional<Break
     }
     const std::int64_t now = std::max(t, m_clock());
     tracked.observed.forgetBefore(now - kObservedHistoryMs);
+    BreakerStatus &status = tracked.status;
+    // Before the signal: a listener filling in the past reads from when the state is known.
+    if (tracked.observedFirstSeenMs > 0)
+        status.observedKnownSinceMs = std::max(tracked.observedFirstSeenMs, now - kObservedHistoryMs);
     if (changed)
         Q_EMIT observedTransitionsChanged(tracked.id, tracked.observed.transitions());
-    BreakerStatus &status = tracked.status;
     status.observedState = tracked.observed.stateAt(now);
     status.observedSinceMs = tracked.observedFirstSeenMs; // unless a transition says better, below
     const QList<ObservedTransition> &all = tracked.observed.transitions();

@@ -30,6 +30,7 @@ private Q_SLOTS:
     void syntheticFleetIsDeterministic();
     void memoryPerServiceHour_data();
     void memoryPerServiceHour();
+    void withoutViewsKeepsAFixedBudgetPerBreaker();
 };
 
 void TestFleetHistory::liveTick()
@@ -165,6 +166,40 @@ void TestFleetHistory::memoryPerServiceHour()
     const double perServiceHour = double(fleet.memoryBytes()) / options.services / hours;
     qInfo("%d services, %d h, 3 series, %.0f bytes per service-hour", options.services, hours, perServiceHour);
     QVERIFY2(perServiceHour <= limitBytes, qPrintable(QString::number(perServiceHour)));
+}
+
+void TestFleetHistory::withoutViewsKeepsAFixedBudgetPerBreaker()
+{
+    // `serve` keeps a display history nobody draws: after ten minutes it must not grow (the soak's RSS), where the
+    // default retention grows for a week.
+    bw::SyntheticFleet::Options options;
+    options.services = 12;
+    options.flappingShare = 0.25;
+    options.startMs = kT0;
+    bw::SyntheticFleet generator(options);
+    bw::SyntheticFleet same(options);
+    bw::FleetHistory headless(options.services, bw::HistoryRetention::withoutViews());
+    bw::FleetHistory shown(options.services);
+    generator.fill(headless, kT0, kT0 + kHour / 6);
+    same.fill(shown, kT0, kT0 + kHour / 6);
+    const std::size_t headlessAt10Min = headless.memoryBytes();
+    const std::size_t shownAt10Min = shown.memoryBytes();
+    generator.fill(headless, kT0 + kHour / 6, kT0 + 2 * kHour);
+    same.fill(shown, kT0 + kHour / 6, kT0 + 2 * kHour);
+    qInfo("10 min -> 2 h: without views %zu -> %zu bytes, with views %zu -> %zu", headlessAt10Min,
+          headless.memoryBytes(), shownAt10Min, shown.memoryBytes());
+    // Bounded per breaker whatever the time: at most 12 KB (three series of 68 buckets, two tracks of at most 64
+    // runs, a reason pool compacted at twice the runs), reached in a flapping breaker's busiest minutes.
+    constexpr std::size_t budget = 12 * 1024 * 12;
+    QVERIFY2(headlessAt10Min <= budget, qPrintable(QString::number(headlessAt10Min)));
+    QVERIFY2(headless.memoryBytes() <= budget, qPrintable(QString::number(headless.memoryBytes())));
+    QVERIFY(shown.memoryBytes() > 2 * shownAt10Min); // the views' retention grows on, towards a week
+    QVERIFY(shown.memoryBytes() > budget);
+    generator.fill(headless, kT0 + 2 * kHour, kT0 + 8 * kHour);
+    QVERIFY2(headless.memoryBytes() <= budget, qPrintable(QString::number(headless.memoryBytes())));
+    // What it keeps still answers: the last minute at 1 s.
+    const auto recent = headless.buckets(0, SeriesKind::ErrorRate, kT0 + 8 * kHour - 60'000, kT0 + 8 * kHour, 60);
+    QVERIFY2(recent.size() >= 50, qPrintable(QString::number(recent.size())));
 }
 
 void TestFleetHistory::earliestRecordedTimeAndRecentFigures()

@@ -47,6 +47,11 @@ private Q_SLOTS:
     void retentionDropsOldRuns();
     void maxRunsCapsAFlappingTrack();
     void offsetsSurviveLongSpans();
+    void pastLearntLateIsFilledIn();
+    void pastEqualToTheFirstRunExtendsIt();
+    void pastKeepsRetentionAndCap();
+    void pastOnAnEmptyTrackIsAppended();
+    void servicePastKeepsItsReasons();
     void reasonPoolInternsAndCompacts();
     void serviceKeepsReasonsProportionalToRuns();
 };
@@ -237,6 +242,101 @@ void TestTrackHistory::offsetsSurviveLongSpans()
     QCOMPARE(track.runAt(kT0 + 80 * day)->state, BreakerState::Open);
     QVERIFY(!track.runAt(kT0 + 50 * day)); // the 90-day open run was cut to its last 24 days
     QVERIFY(runs[0].start >= kT0 + 100 * day - 25 * day);
+}
+
+void TestTrackHistory::pastLearntLateIsFilledIn()
+{
+    // The live state first (closed at 600 s, then open at 700 s), the server's history of the hour before after it.
+    bw::TrackHistory track;
+    track.append(kT0 + 600'000, BreakerState::Closed, 1);
+    track.append(kT0 + 700'000, BreakerState::Open, 2);
+    track.prependPast({{kT0, BreakerState::HalfOpen, 3},
+                       {kT0 + 100'000, BreakerState::Open, 4},
+                       {kT0 + 100'000, BreakerState::Open, 5},  // no change: not a run
+                       {kT0 + 50'000, BreakerState::Closed, 6}, // out of order: ignored
+                       {kT0 + 200'000, BreakerState::Closed, 7},
+                       {kT0 + 650'000, BreakerState::HalfOpen, 8}}); // after the first run's start: the track wins
+    QCOMPARE(track.earliestTime(), kT0);
+    QCOMPARE(track.latestTime(), kT0 + 700'000);
+    const auto all = track.transitions(kT0, kT0 + 800'000);
+    QCOMPARE(all.size(), 3u); // half-open -> open -> closed (extended back from 600 s to 200 s) -> open
+    QCOMPARE(all[0].t, kT0 + 100'000);
+    QCOMPARE(all[0].from, BreakerState::HalfOpen);
+    QCOMPARE(all[0].reason, bw::ReasonId(4));
+    QCOMPARE(all[1].t, kT0 + 200'000);
+    QCOMPARE(all[1].to, BreakerState::Closed);
+    QCOMPARE(all[2].t, kT0 + 700'000);
+    QCOMPARE(all[2].reason, bw::ReasonId(2));
+    QCOMPARE(track.runAt(kT0 + 400'000)->state, BreakerState::Closed);
+    QCOMPARE(*track.currentState(), BreakerState::Open);
+    // Appending goes on after it as before.
+    track.append(kT0 + 800'000, BreakerState::Closed, 9);
+    QCOMPARE(track.transitions(kT0, kT0 + 900'000).size(), 4u);
+}
+
+void TestTrackHistory::pastEqualToTheFirstRunExtendsIt()
+{
+    bw::TrackHistory track;
+    track.append(kT0 + 21'600'000, BreakerState::Closed, 0); // shown live at 6 h
+    track.prependPast({{kT0, BreakerState::Closed, 1}});     // the server knew it closed since 0
+    QCOMPARE(track.runCount(), 1u);
+    QCOMPARE(track.earliestTime(), kT0);
+    QCOMPARE(track.runAt(kT0 + 1)->reason, bw::ReasonId(1));
+    // Nothing earlier than the track's past is known twice: a second fill at or after its start changes nothing.
+    track.prependPast({{kT0 + 5, BreakerState::Open, 2}});
+    QCOMPARE(track.runCount(), 1u);
+}
+
+void TestTrackHistory::pastKeepsRetentionAndCap()
+{
+    bw::HistoryRetention retention;
+    retention.stateMs = 60'000;
+    retention.maxRunsPerTrack = 4;
+    bw::TrackHistory track(retention);
+    track.append(kT0 + 1'000'000, BreakerState::Open, 0);
+    std::vector<bw::TrackHistory::PastRun> past;
+    for (int i = 0; i < 100; ++i) // flapping every 10 s for the 1,000 s before
+        past.push_back({kT0 + i * 10'000, i % 2 ? BreakerState::Open : BreakerState::Closed, 0});
+    track.prependPast(past);
+    QCOMPARE(track.runCount(), 4u); // the cap
+    QCOMPARE(track.earliestTime(), kT0 + 960'000);
+    QCOMPARE(*track.currentState(), BreakerState::Open);
+    QVERIFY(track.memoryBytes() <= sizeof(bw::TrackHistory) + 16 * 8);
+
+    // The retention alone: runs that ended more than a minute before the latest state go.
+    bw::HistoryRetention minute;
+    minute.stateMs = 60'000;
+    bw::TrackHistory kept(minute);
+    kept.append(kT0 + 1'000'000, BreakerState::HalfOpen, 0);
+    kept.prependPast(past);
+    QCOMPARE(kept.earliestTime(), kT0 + 940'000); // the run current a minute before, and the ones after
+    QCOMPARE(kept.runCount(), 7u);
+}
+
+void TestTrackHistory::pastOnAnEmptyTrackIsAppended()
+{
+    bw::TrackHistory track;
+    track.prependPast({{kT0, BreakerState::Closed, 0}, {kT0 + 10'000, BreakerState::Open, 0}});
+    QCOMPARE(track.runCount(), 2u);
+    QCOMPARE(track.latestTime(), kT0 + 10'000);
+    QVERIFY(!bw::TrackHistory().earliestTime());
+}
+
+void TestTrackHistory::servicePastKeepsItsReasons()
+{
+    bw::ServiceHistory service;
+    service.appendState(bw::TrackKind::Observed, kT0 + 600'000, BreakerState::Closed, u"read from the gauge");
+    service.prependStates(bw::TrackKind::Observed, {{kT0, BreakerState::Closed, QString()},
+                                                    {kT0 + 100'000, BreakerState::Open, u"between two scrapes"_s},
+                                                    {kT0 + 160'000, BreakerState::Closed, u"between two scrapes"_s}});
+    const auto &track = service.track(bw::TrackKind::Observed);
+    const auto opened = track.runAt(kT0 + 120'000);
+    QVERIFY(opened);
+    QCOMPARE(opened->state, BreakerState::Open);
+    QCOMPARE(service.reasonText(opened->reason), u"between two scrapes"_s);
+    QCOMPARE(track.runAt(kT0 + 300'000)->start, kT0 + 160'000);
+    QCOMPARE(track.runAt(kT0 + 10)->reason, bw::ReasonId(0));
+    QCOMPARE(service.reasons().size(), 2u); // "between two scrapes" once, the live gauge's text
 }
 
 void TestTrackHistory::reasonPoolInternsAndCompacts()

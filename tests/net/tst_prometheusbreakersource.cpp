@@ -2,6 +2,7 @@
 // Prometheus HTTP API as the test says: healthy, an error envelope, warnings, or not at all.
 #include "breaker/presetcatalog.h"
 #include "fleet/prometheusbreakersource.h"
+#include "history/historyrecorder.h"
 #include "httpserver/httpserver.h"
 #include "monitor/fleetmonitor.h"
 #include "probe/httpprober.h"
@@ -150,6 +151,8 @@ void TestPrometheusBreakerSource::historyFirstThenLive()
     bw::Config config = serverConfig(300);
     config.prometheus->breakers->historyMs = 600'000;
     bw::FleetMonitor monitor(m_prober.get(), [this] { return 1'000'000 + m_clock.elapsed(); });
+    bw::FleetHistory display;
+    const bw::HistoryRecorder recorder(&monitor, &display); // what the timelines draw
     QSignalSpy answered(&monitor, &bw::FleetMonitor::prometheusAnswered);
     monitor.setConfig(config);
     monitor.start();
@@ -174,6 +177,24 @@ void TestPrometheusBreakerSource::historyFirstThenLive()
     QVERIFY(past[0].t < 1'000'000 + m_clock.elapsed() - 250'000);
     QCOMPARE(past.back().to, bw::BreakerState::Closed); // live, now
     QCOMPARE(monitor.status(payments).observedState, bw::BreakerState::Closed);
+
+    // The timeline holds the past too, although the live state came first: closed from the start of the span,
+    // open between two scrapes 5 minutes ago, closed now.
+    const int row = recorder.rowOf(payments);
+    QVERIFY(row >= 0);
+    const bw::TrackHistory &track = display.service(row).track(bw::TrackKind::Observed);
+    QVERIFY(track.earliestTime());
+    const std::int64_t spanStart = 1'000'000 + m_clock.elapsed() - 600'000;
+    QVERIFY2(*track.earliestTime() < spanStart + 60'000,
+             qPrintable(QString::number(spanStart - *track.earliestTime())));
+    QCOMPARE(track.runAt(*track.earliestTime())->state, bw::BreakerState::Closed);
+    const auto opened = track.runAt(past[0].t);
+    QVERIFY(opened);
+    QCOMPARE(opened->state, bw::BreakerState::Open);
+    QCOMPARE(opened->start, past[0].t);
+    QCOMPARE(display.service(row).reasonText(opened->reason), bw::kBetweenScrapesReason.toString());
+    QCOMPARE(*track.currentState(), bw::BreakerState::Closed);
+    QCOMPARE(track.transitions(spanStart - 60'000, spanStart + 700'000).size(), 2u);
 
     // Known only from the past: followed, and stale since the server no longer shows it.
     const bw::BreakerId gone{u"checkout"_s, u"10.0.0.9:8080"_s, u"gone"_s};
