@@ -4,6 +4,7 @@
 #include <QPointer>
 
 #include <algorithm>
+#include <utility>
 
 Q_LOGGING_CATEGORY(lcPromSource, "breakerwatch.prometheus.breakers")
 
@@ -28,6 +29,9 @@ QString healthName(PrometheusSourceStatus::Health health)
 
 struct PrometheusBreakerSource::HistoryReading
 {
+    std::int64_t startMs = 0;
+    std::int64_t endMs = 0;
+    bool first = false; // the read after the first live answer
     int waiting = 0;
     std::map<PrometheusHistory::Part, PromQueryResult> answers;
     QStringList problems;
@@ -77,7 +81,10 @@ void PrometheusBreakerSource::stop()
 {
     m_timer.stop();
     m_round.reset(); // answers still in flight are dropped
-    m_history.reset();
+    if (m_history) {
+        forgetHistoryRead(*m_history, true);
+        m_history.reset();
+    }
 }
 
 void PrometheusBreakerSource::pollNow()
@@ -141,40 +148,83 @@ void PrometheusBreakerSource::finish(Round &round)
     // The present first (a full wall within one answer), then the past for the timelines, the event log and serve.
     if (!m_historyAsked && m_server.breakers && m_server.breakers->historyMs > 0) {
         m_historyAsked = true;
-        askHistory(round.atMs);
+        askHistory(round.atMs - m_server.breakers->historyMs, round.atMs);
+        m_history->first = true;
     }
 }
 
-void PrometheusBreakerSource::askHistory(std::int64_t endMs)
+void PrometheusBreakerSource::readHistoryFrom(std::int64_t startMs)
 {
-    const std::int64_t startMs = endMs - m_server.breakers->historyMs;
-    const std::int64_t stepMs = PrometheusHistory::stepFor(m_server.breakers->historyMs, m_intervalMs);
+    if (!m_server.breakers || m_server.breakers->historyMs <= 0)
+        return;
+    startMs = std::max(startMs, m_clock() - kMaxHistoryBackMs);
+    if (m_history || m_status.historyFromMs < 0) { // one read at a time; the first one comes after the live answer
+        if (m_historyWantedFromMs < 0 || startMs < m_historyWantedFromMs)
+            m_historyWantedFromMs = startMs;
+        return;
+    }
+    // Less than a step of the server's: nothing new to read (and no request per pixel while dragging).
+    if (startMs > m_status.historyFromMs - m_intervalMs)
+        return;
+    askHistory(startMs, m_status.historyFromMs);
+}
+
+void PrometheusBreakerSource::askHistory(std::int64_t startMs, std::int64_t endMs)
+{
+    const std::int64_t stepMs = PrometheusHistory::stepFor(endMs - startMs, m_intervalMs);
     const QList<PrometheusHistory::Query> queries = PrometheusHistory::queries(m_server.breakers->selector, stepMs);
     auto reading = std::make_shared<HistoryReading>();
+    reading->startMs = startMs;
+    reading->endMs = endMs;
     reading->waiting = static_cast<int>(queries.size());
     m_history = reading;
+    m_status.historyFromMs = startMs;
+    m_status.historyReading = true;
+    Q_EMIT statusChanged(m_status);
     const QPointer<PrometheusBreakerSource> self(this);
     for (const PrometheusHistory::Query &query : queries) {
-        auto done = [self, reading, startMs, part = query.part](const Result<PromQueryResult> &answer) {
+        auto done = [self, reading, part = query.part](const Result<PromQueryResult> &answer) {
             if (!self || self->m_history != reading)
                 return; // stopped, or destroyed
             if (answer)
                 reading->answers.emplace(part, *answer);
             else
                 reading->problems << answer.error();
-            if (--reading->waiting > 0)
-                return;
-            self->m_history.reset();
-            if (reading->problems.isEmpty())
-                Q_EMIT self->historyRead(PrometheusHistory::read(reading->answers, startMs));
-            else
-                qCWarning(lcPromSource).noquote()
-                    << self->m_status.url << "history not read:" << reading->problems.join(u"; "_s);
+            if (--reading->waiting == 0)
+                self->historyDone(*reading);
         };
         if (query.range) // from one step after the start: the instant queries hold the start
             m_historyClient->queryRange(query.expression, startMs + stepMs, endMs, stepMs, done);
         else
             m_historyClient->query(query.expression, startMs, done);
+    }
+}
+
+void PrometheusBreakerSource::forgetHistoryRead(const HistoryReading &reading, bool stopping)
+{
+    // The span was not read. A failed read is not repeated by itself (a server too slow for it would be asked every
+    // interval): scrolling back asks for it again. A first read cut short by stop() is asked again after a restart.
+    m_status.historyReading = false;
+    const bool again = stopping && reading.first;
+    m_status.historyFromMs = again ? -1 : reading.endMs;
+    if (again)
+        m_historyAsked = false;
+}
+
+void PrometheusBreakerSource::historyDone(const HistoryReading &reading)
+{
+    m_history.reset(); // `reading` lives on in the reply's callback
+    m_status.historyReading = false;
+    if (reading.problems.isEmpty()) {
+        Q_EMIT historyRead(PrometheusHistory::read(reading.answers, reading.startMs));
+    } else {
+        qCWarning(lcPromSource).noquote() << m_status.url << "history not read:" << reading.problems.join(u"; "_s);
+        forgetHistoryRead(reading, false);
+    }
+    Q_EMIT statusChanged(m_status);
+    if (m_historyWantedFromMs >= 0 && m_status.historyFromMs >= 0) {
+        const std::int64_t wanted = std::exchange(m_historyWantedFromMs, -1);
+        readHistoryFrom(wanted);
     }
 }
 

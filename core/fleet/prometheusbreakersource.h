@@ -34,6 +34,10 @@ struct PrometheusSourceStatus
     int instances = 0; // in the latest answer
     int breakers = 0;
     int series = 0;
+    // The past read back with query_range: from here to the first live answer (-1: none yet), and whether a read is
+    // out (at start, or the timeline scrolled back past it).
+    std::int64_t historyFromMs = -1;
+    bool historyReading = false;
 
     bool operator==(const PrometheusSourceStatus &) const = default;
 };
@@ -46,7 +50,8 @@ QString healthName(PrometheusSourceStatus::Health health); // "unknown", "ok", "
 // timeout, error envelope), emits `failed` instead and the readings wait for the next interval. An interval whose
 // queries are still out when the next one is due is not overlapped: that tick is skipped. After its first answered
 // interval it reads the last prometheus.breakers.history of states once (PrometheusHistory, four queries, beside
-// the live ones) and emits `historyRead`; a failure there is logged and changes nothing else.
+// the live ones) and emits `historyRead`; a failure there is logged and changes nothing else. readHistoryFrom() reads
+// further back the same way, when a timeline is scrolled past what was read.
 //
 // Owns its timer and client; the prober is not owned. Lives in the prober's thread. Time comes from the clock
 // given.
@@ -67,6 +72,13 @@ public:
     // Asks now (unless an interval's queries are still out), then every interval from here.
     void pollNow();
 
+    // How far back readHistoryFrom() reads: what the monitor keeps of a real breaker's past.
+    static constexpr std::int64_t kMaxHistoryBackMs = 24LL * 3600 * 1000;
+    // Reads the states of [startMs, what was read) from the server, if startMs is before it (a timeline scrolled
+    // back); at most kMaxHistoryBackMs before now, one read at a time (a wish made meanwhile waits, the earliest
+    // wins). Does nothing when prometheus.breakers.history is off, and waits for the first history read.
+    void readHistoryFrom(std::int64_t startMs);
+
     std::int64_t intervalMs() const { return m_intervalMs; }
     const PrometheusServerConfig &server() const { return m_server; }
     const PrometheusSourceStatus &status() const { return m_status; }
@@ -82,7 +94,9 @@ private:
     struct HistoryReading;
     void ask();
     void finish(Round &round);
-    void askHistory(std::int64_t endMs);
+    void askHistory(std::int64_t startMs, std::int64_t endMs);
+    void historyDone(const HistoryReading &reading);
+    void forgetHistoryRead(const HistoryReading &reading, bool stopping);
 
     Clock m_clock;
     PrometheusServerConfig m_server;
@@ -95,6 +109,7 @@ private:
     std::shared_ptr<Round> m_round; // the interval whose queries are out, if any
     bool m_historyAsked = false;
     std::shared_ptr<HistoryReading> m_history; // the history's queries, while out
+    std::int64_t m_historyWantedFromMs = -1;   // a read further back asked for while one was out
     PrometheusSourceStatus m_status;
 };
 

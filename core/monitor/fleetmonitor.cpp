@@ -366,6 +366,12 @@ std::optional<PrometheusSourceStatus> FleetMonitor::prometheusStatus() const
     return m_server->status();
 }
 
+void FleetMonitor::readServerHistoryFrom(std::int64_t startMs)
+{
+    if (m_server)
+        m_server->readHistoryFrom(startMs);
+}
+
 // prometheus.breakers: one source for the server, rebuilt when its configuration or interval changes.
 void FleetMonitor::followServer()
 {

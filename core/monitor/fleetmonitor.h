@@ -83,6 +83,10 @@ public:
     AlertRules alertRules(const BreakerId &id) const;
     // How the Prometheus server of prometheus.breakers answered lately; nullopt when none is configured.
     std::optional<PrometheusSourceStatus> prometheusStatus() const;
+    // A view wants the real breakers' states from startMs on (a timeline scrolled back): read what the Prometheus
+    // server of prometheus.breakers holds before what was read already (PrometheusBreakerSource::readHistoryFrom).
+    // Nothing without such a server.
+    void readServerHistoryFrom(std::int64_t startMs);
     // Connections held open for hystrix streams (one per URL).
     int streamCount() const { return static_cast<int>(m_streams.size()); }
 

@@ -36,6 +36,7 @@ std::optional<ObservedTransition> ObservedBreakerTracker::addGaugeState(std::int
     const auto at = std::upper_bound(m_polls.begin(), m_polls.end(), t,
                                      [](std::int64_t time, const auto &poll) { return time < poll.first; });
     m_polls.insert(at, {t, state});
+    compactPolls();
     rebuild();
     for (auto it = m_merged.crbegin(); it != m_merged.crend() && it->t >= t; ++it) {
         if (it->t == t && it->fromGauge && it->to == state)
@@ -72,6 +73,19 @@ void ObservedBreakerTracker::forgetBefore(std::int64_t t)
                   std::lower_bound(m_polls.begin(), m_polls.end(), t,
                                    [](const auto &poll, std::int64_t time) { return poll.first < time; }));
     rebuild();
+}
+
+void ObservedBreakerTracker::compactPolls()
+{
+    // The middle one of three identical polls older than the exact span adds nothing: without it the same
+    // transitions come out, whatever events arrive for times after it.
+    const std::int64_t exactFrom = m_polls.back().first - kExactPollsMs;
+    for (qsizetype i = 1; i + 1 < m_polls.size() && m_polls[i].first < exactFrom;) {
+        if (m_polls[i - 1].second == m_polls[i].second && m_polls[i].second == m_polls[i + 1].second)
+            m_polls.removeAt(i);
+        else
+            ++i;
+    }
 }
 
 void ObservedBreakerTracker::rebuild()

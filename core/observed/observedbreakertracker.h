@@ -16,11 +16,17 @@ namespace bw {
 // counters), which can miss a short OPEN. A polled state becomes a transition (fromGauge = true) only where
 // it disagrees with the state implied at its time by the events and earlier polls. Events may arrive after
 // the polls they explain: the history is rebuilt, and a gauge transition an event now explains disappears.
-// The first poll before any event only sets the starting state. Memory is bounded by maxEntries (oldest
-// history forgotten first) and by forgetBefore(). Pure: times (epoch ms) come in as arguments.
+// The first poll before any event only sets the starting state. Polls of the last kExactPollsMs are kept as they
+// came; older runs of one repeated state keep only their first and last poll (a poll a second of a closed breaker
+// is two entries an hour, not 3,600). Memory is bounded by maxEntries (oldest history forgotten first) and by
+// forgetBefore(). Pure: times (epoch ms) come in as arguments.
 class ObservedBreakerTracker
 {
 public:
+    // An event may arrive this late and still land between the polls it explains: the polls of this last span are
+    // all kept. Further back, a late event can only move a gauge transition within a run of identical polls.
+    static constexpr std::int64_t kExactPollsMs = 120'000;
+
     explicit ObservedBreakerTracker(qsizetype maxEntries = 10'000);
 
     // Transitions in any order; ones already known (same t, from, to) and ones before the forgotten
@@ -39,8 +45,12 @@ public:
     // Drops history before t; the state at t becomes the starting state.
     void forgetBefore(std::int64_t t);
 
+    // Polls kept (for tests and memory accounting).
+    qsizetype pollCount() const { return m_polls.size(); }
+
 private:
     void rebuild();
+    void compactPolls();
 
     qsizetype m_maxEntries;
     QList<ObservedTransition> m_events;               // sorted by t

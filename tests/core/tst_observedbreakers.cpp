@@ -198,6 +198,7 @@ private Q_SLOTS:
     void trackerLateEventsExplainGauge();
     void trackerTiesAndDuplicates();
     void trackerForgetsAndIsBounded();
+    void trackerKeepsTwoPollsPerOldRun();
 };
 
 // ---- Resilience4j actuator ---------------------------------------------------------------------------------
@@ -1172,6 +1173,37 @@ void TestObservedBreakers::trackerForgetsAndIsBounded()
     QVERIFY(bounded.transitions().size() >= 50);
     QCOMPARE(bounded.transitions().back().t, 4999);
     QCOMPARE(bounded.stateAt(4999), std::optional(BreakerState::Open));
+}
+
+void TestObservedBreakers::trackerKeepsTwoPollsPerOldRun()
+{
+    // A poll a second for an hour: closed, open for 10 s at 30 min, closed again. What the soak does to 1,000
+    // breakers; every poll used to be kept (10,000 per breaker at the cap).
+    bw::ObservedBreakerTracker tracker;
+    for (std::int64_t s = 0; s < 3600; ++s) {
+        const bool open = s >= 1800 && s < 1810;
+        tracker.addGaugeState(s * 1000, open ? BreakerState::Open : BreakerState::Closed);
+    }
+    const qsizetype exact = bw::ObservedBreakerTracker::kExactPollsMs / 1000;
+    QVERIFY2(tracker.pollCount() <= exact + 8, qPrintable(QString::number(tracker.pollCount())));
+    const QList<bw::ObservedTransition> all = tracker.transitions();
+    QCOMPARE(all.size(), 2);
+    QCOMPARE(all[0].t, 1'800'000);
+    QCOMPARE(all[0].to, BreakerState::Open);
+    QCOMPARE(all[1].t, 1'810'000);
+    QCOMPARE(all[1].to, BreakerState::Closed);
+    QCOMPARE(tracker.stateAt(1'000'000), std::optional(BreakerState::Closed));
+    QCOMPARE(tracker.stateAt(1'805'000), std::optional(BreakerState::Open));
+
+    // Within the exact span, a late event still lands between the polls it explains: the open it reports at
+    // 3,550.5 s closes at the next poll (3,551 s), a gauge transition.
+    tracker.addEvents({{3'550'500, BreakerState::Closed, BreakerState::Open}});
+    const QList<bw::ObservedTransition> late = tracker.transitions();
+    QCOMPARE(late.size(), 4);
+    QCOMPARE(late[2].t, 3'550'500);
+    QCOMPARE(late[3].t, 3'551'000);
+    QVERIFY(late[3].fromGauge);
+    QCOMPARE(late[3].to, BreakerState::Closed);
 }
 
 QTEST_GUILESS_MAIN(TestObservedBreakers)

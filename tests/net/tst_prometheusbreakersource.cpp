@@ -39,6 +39,7 @@ private Q_SLOTS:
     void aSlowServerTimesOutWithinTheInterval();
     void aBreakerSeenBothWaysIsOneBreakerFedByTheFasterSource();
     void historyFirstThenLive();
+    void scrollingBackReadsFurtherBack();
 
 private:
     bw::Config serverConfig(std::int64_t intervalMs) const;
@@ -202,6 +203,66 @@ void TestPrometheusBreakerSource::historyFirstThenLive()
     QTRY_VERIFY_WITH_TIMEOUT(monitor.status(gone).stale, 2000);
     QVERIFY2(monitor.status(gone).observedProblem.contains(u"no longer shown by Prometheus"_s),
              qPrintable(monitor.status(gone).observedProblem));
+}
+
+void TestPrometheusBreakerSource::scrollingBackReadsFurtherBack()
+{
+    // payments opened 50 minutes ago: beyond the 10 minutes read at start, found when the timeline scrolls back.
+    const auto nowMs = [this] { return 1'000'000'000 + m_clock.elapsed(); };
+    QList<QPair<double, double>> ranges; // (start, end) in seconds, as the server was asked
+    m_prometheus->route("GET", u"/api/v1/query_range"_s, [&, this](const bw::HttpRequest &request, bw::HttpResponder r) {
+        m_queries << request;
+        const double start = request.queryItem(u"start"_s).toDouble();
+        ranges << qMakePair(start, request.queryItem(u"end"_s).toDouble());
+        const qint64 opened = nowMs() / 1000 - 3000;
+        QByteArray result = "[]";
+        if (request.queryItem(u"query"_s).contains(u"resilience4j_circuitbreaker_state"_s) && start < opened)
+            result =
+                R"([{"metric":{"__name__":"resilience4j_circuitbreaker_state","job":"checkout","instance":"10.0.0.2:8080","name":"payments","state":"open"},"values":[[)" +
+                QByteArray::number(opened) + R"(,"1"]]}])";
+        r.send(bw::HttpResponse::json(200, R"({"status":"success","data":{"resultType":"matrix","result":)" + result +
+                                               "}}"));
+    });
+    bw::Config config = serverConfig(300);
+    config.prometheus->breakers->historyMs = 600'000;
+    bw::FleetMonitor monitor(m_prober.get(), nowMs);
+    bw::FleetHistory display;
+    const bw::HistoryRecorder recorder(&monitor, &display);
+    monitor.setConfig(config);
+    monitor.readServerHistoryFrom(nowMs() - 3'600'000); // before the first answer: waits for it
+    QCOMPARE(ranges.size(), 0);
+    monitor.start();
+    const auto status = [&] { return *monitor.prometheusStatus(); };
+    // The start's 10 minutes, then the wish made before it: [-1 h, -10 min).
+    QTRY_VERIFY_WITH_TIMEOUT(ranges.size() == 4 && !status().historyReading, 5000);
+    // It ends where the first read began, one step before that read's ranges.
+    QVERIFY2(ranges[2].second < ranges[0].first && ranges[0].first - ranges[2].second < 1.0,
+             qPrintable(u"%1 %2"_s.arg(ranges[2].second, 0, 'f', 3).arg(ranges[0].first, 0, 'f', 3)));
+    const double firstFrom = status().historyFromMs / 1000.0;
+    QVERIFY2(std::abs(firstFrom - (nowMs() - 3'600'000) / 1000.0) < 5, qPrintable(QString::number(firstFrom)));
+
+    // Two wishes while a read is out: one more read, from the earlier of them.
+    monitor.readServerHistoryFrom(nowMs() - 2 * 3'600'000);
+    QVERIFY(status().historyReading);
+    monitor.readServerHistoryFrom(nowMs() - 3 * 3'600'000);
+    monitor.readServerHistoryFrom(nowMs() - 2 * 3'600'000);
+    QTRY_VERIFY_WITH_TIMEOUT(ranges.size() == 8 && !status().historyReading, 5000);
+    QVERIFY(std::abs(status().historyFromMs - (nowMs() - 3 * 3'600'000)) < 5'000);
+    // Within a step of what was read: nothing asked. Further than 24 h back: read to 24 h back only.
+    monitor.readServerHistoryFrom(status().historyFromMs + 100);
+    QCOMPARE(status().historyReading, false);
+    monitor.readServerHistoryFrom(nowMs() - 48 * 3'600'000);
+    QTRY_VERIFY_WITH_TIMEOUT(ranges.size() == 10 && !status().historyReading, 5000);
+    QVERIFY(std::abs(status().historyFromMs - (nowMs() - bw::PrometheusBreakerSource::kMaxHistoryBackMs)) < 5'000);
+
+    // The timeline holds what was read: the open 50 minutes ago, known since 24 h back.
+    const bw::BreakerId payments{u"checkout"_s, u"10.0.0.2:8080"_s, u"payments"_s};
+    const bw::TrackHistory &track = display.service(recorder.rowOf(payments)).track(bw::TrackKind::Observed);
+    const auto opened = track.runAt(nowMs() - 2'900'000);
+    QVERIFY(opened);
+    QCOMPARE(opened->state, bw::BreakerState::Open);
+    QVERIFY(std::abs(*track.earliestTime() - status().historyFromMs) < 5'000);
+    QCOMPARE(track.runAt(*track.earliestTime())->state, bw::BreakerState::Closed);
 }
 
 void TestPrometheusBreakerSource::oneQueryPerFamilyPerIntervalAllAtOneTime()

@@ -509,6 +509,17 @@ void TestMainWindow::prometheusSourceStatusShowsInTheStatusBar()
                  label->toolTip().contains(u"6 instant queries per interval"_s) &&
                  label->toolTip().contains(u"5000 breakers on 40 instances"_s),
              qPrintable(label->toolTip()));
+    // The history: being read, then read back to a time.
+    status.historyReading = true;
+    status.historyFromMs = status.lastAnsweredMs - 6 * 3'600'000;
+    m_window->setPrometheusSourceStatus(status);
+    QCOMPARE(label->text(), u"Prometheus: 5000 breakers · reading history…"_s);
+    QVERIFY2(label->toolTip().contains(u"Reading the breakers' history from"_s), qPrintable(label->toolTip()));
+    status.historyReading = false;
+    m_window->setPrometheusSourceStatus(status);
+    QCOMPARE(label->text(), u"Prometheus: 5000 breakers"_s);
+    const QString back = QDateTime::fromMSecsSinceEpoch(status.historyFromMs).toString(u"ddd HH:mm"_s);
+    QVERIFY2(label->toolTip().contains(u"History read back to %1"_s.arg(back)), qPrintable(label->toolTip()));
     status.health = bw::PrometheusSourceStatus::Health::Partial;
     status.problem = u"partial answer: store 10.0.9.9:10901 is unreachable"_s;
     m_window->setPrometheusSourceStatus(status);

@@ -359,6 +359,9 @@ QWidget *MainWindow::buildOverview(const QString &bannerText)
         if (row >= 0 && row < m_ctx.recorder->ids().size())
             selectBreaker(m_ctx.recorder->ids()[row]);
     });
+    // Scrolled back past what Prometheus's history gave: the monitor reads further back (one read at a time).
+    connect(m_timeline, &TimelineView::visibleRangeChanged, this,
+            [this](qint64 start, qint64) { m_ctx.monitor->readServerHistoryFrom(start); });
     m_overviewSplit->addWidget(m_serviceView);
     m_overviewSplit->addWidget(m_timeline);
     m_overviewSplit->setStretchFactor(0, 3);
@@ -961,7 +964,8 @@ void MainWindow::setPrometheusSourceStatus(const std::optional<PrometheusSourceS
         text = tr("Prometheus: asking…");
         break;
     case Health::Ok:
-        text = tr("Prometheus: %1").arg(breakers);
+        text = status->historyReading ? tr("Prometheus: %1 · reading history…").arg(breakers)
+                                      : tr("Prometheus: %1").arg(breakers);
         break;
     case Health::Partial:
         text = tr("⚠ Prometheus: partial answer (%1)").arg(breakers);
@@ -979,6 +983,11 @@ void MainWindow::setPrometheusSourceStatus(const std::optional<PrometheusSourceS
         tr("%1 instant queries per interval, whatever the number of breakers").arg(status->queriesPerInterval),
         tr("Last asked %1, last full answer %2").arg(clock(status->lastAttemptMs), clock(status->lastAnsweredMs)),
         tr("%1 breakers on %2 instances (%3 series)").arg(status->breakers).arg(status->instances).arg(status->series)};
+    if (status->historyReading)
+        lines << tr("Reading the breakers' history from %1 (query_range)…").arg(clock(status->historyFromMs));
+    else if (status->historyFromMs >= 0)
+        lines << tr("History read back to %1; scroll the timeline back to read more (up to 24 h)")
+                     .arg(QDateTime::fromMSecsSinceEpoch(status->historyFromMs).toString(u"ddd HH:mm"_s));
     if (!status->problem.isEmpty())
         lines << status->problem;
     m_prometheusHealth->setToolTip(lines.join(u'\n'));
