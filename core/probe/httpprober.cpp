@@ -411,11 +411,14 @@ PlainHttpClient *HttpProber::plainClient()
 {
     // Plain http goes through our own client unless a proxy is configured (Qt's business) or it is turned off
     // (BREAKERWATCH_HTTP_CLIENT=qt, for comparing the two).
-    const QNetworkProxy proxy = m_network->proxy();
-    const bool direct =
-        proxy.type() == QNetworkProxy::NoProxy || (proxy.type() == QNetworkProxy::DefaultProxy &&
-                                                   QNetworkProxy::applicationProxy().type() == QNetworkProxy::NoProxy);
-    if (!direct || qEnvironmentVariable("BREAKERWATCH_HTTP_CLIENT") == u"qt")
+    if (!m_direct) {
+        const QNetworkProxy proxy = m_network->proxy();
+        m_direct = (proxy.type() == QNetworkProxy::NoProxy ||
+                    (proxy.type() == QNetworkProxy::DefaultProxy &&
+                     QNetworkProxy::applicationProxy().type() == QNetworkProxy::NoProxy)) &&
+                   qEnvironmentVariable("BREAKERWATCH_HTTP_CLIENT") != u"qt";
+    }
+    if (!*m_direct)
         return nullptr;
     if (!m_plain)
         m_plain = new PlainHttpClient(this);

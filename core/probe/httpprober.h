@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 
 class QNetworkAccessManager;
 
@@ -50,6 +51,9 @@ private:
     std::map<QString, std::unique_ptr<QNetworkAccessManager>> m_tlsNetworks;
     // Plain http:// requests: a lean client of our own (see PlainHttpClient); child, made on first use.
     PlainHttpClient *m_plain = nullptr;
+    // Whether plain http goes direct (no proxy), decided at the first request: asking Qt per request goes through
+    // the system's proxy resolver (libproxy), a thread hop and a lookup for every poll.
+    std::optional<bool> m_direct;
 };
 
 } // namespace bw
