@@ -86,15 +86,20 @@ void SeriesHistory::advance(Level &level, std::int64_t newStart)
 {
     Q_ASSERT(newStart > level.openStart);
     const std::int64_t steps = (newStart - level.openStart) / level.width;
+    bool dropped = false;
     if (steps - 1 >= static_cast<std::int64_t>(level.ring.limit())) {
         level.ring.clear(); // the gap alone is longer than the retention
+        dropped = true;
     } else {
-        level.ring.pushBack(pack(level.open));
+        dropped = level.ring.pushBack(pack(level.open));
         for (std::int64_t i = 1; i < steps; ++i)
-            level.ring.pushBack(PackedBucket{});
+            dropped = level.ring.pushBack(PackedBucket{}) || dropped;
     }
     level.open = {};
     level.openStart = newStart;
+    if (dropped)
+        level.heldFrom =
+            std::max(level.heldFrom, newStart - static_cast<std::int64_t>(level.ring.size()) * level.width);
 }
 
 void SeriesHistory::append(std::int64_t t, double value)
@@ -105,8 +110,10 @@ void SeriesHistory::append(std::int64_t t, double value)
     }
     value = std::clamp(value, -kFloat16Max, kFloat16Max);
     if (!m_started) {
-        for (Level &level : m_levels)
+        for (Level &level : m_levels) {
             level.openStart = floorTo(t, level.width);
+            level.heldFrom = t;
+        }
         m_started = true;
     } else if (t < m_levels[0].openStart) {
         ++m_dropped;
@@ -141,8 +148,10 @@ void SeriesHistory::appendReduced(const SeriesPoint &point)
     }
     const std::int64_t end = point.t + point.durationMs;
     if (!m_started) {
-        for (Level &level : m_levels)
+        for (Level &level : m_levels) {
             level.openStart = floorTo(point.t, level.width);
+            level.heldFrom = point.t;
+        }
         m_started = true;
     } else if (floorTo(point.t, m_levels[static_cast<std::size_t>(lowest)].width) <
                m_levels[static_cast<std::size_t>(lowest)].openStart) {
@@ -162,6 +171,7 @@ void SeriesHistory::appendReduced(const SeriesPoint &point)
             level.ring.clear();
             level.open = {};
             level.openStart = std::max(level.openStart, ceilTo(end, level.width));
+            level.heldFrom = level.openStart;
             continue;
         }
         const std::int64_t start = floorTo(point.t, level.width);
@@ -199,10 +209,16 @@ void SeriesHistory::collect(int index, std::int64_t from, std::int64_t to, std::
 {
     const Level &level = m_levels[static_cast<std::size_t>(index)];
     const std::int64_t available = level.openStart - static_cast<std::int64_t>(level.ring.size()) * level.width;
-    if (from < available && index + 1 < kSeriesLevelCount) {
-        // Older than this level keeps: the coarser level fills in up to one of its own bucket boundaries.
-        const std::int64_t boundary = ceilTo(available, kSeriesLevelWidthMs[static_cast<std::size_t>(index) + 1]);
-        collect(index + 1, from, std::min(to, boundary), target, out);
+    // Older than this level keeps, and only where the coarser level holds samples this one lost (at start every
+    // level holds the same samples: a coarse bucket around them would count them twice). The coarser level fills in
+    // up to one of its own bucket boundaries, never past `to`, so none of its buckets reaches into this level's.
+    const bool coarserHoldsOlder =
+        std::any_of(m_levels.begin() + index + 1, m_levels.end(),
+                    [&level](const Level &coarser) { return coarser.heldFrom < level.heldFrom; });
+    if (from < level.heldFrom && coarserHoldsOlder) {
+        const std::int64_t coarse = kSeriesLevelWidthMs[static_cast<std::size_t>(index) + 1];
+        const std::int64_t boundary = floorTo(std::min(to, ceilTo(available, coarse)), coarse);
+        collect(index + 1, from, boundary, target, out);
         from = std::max(from, boundary);
     }
     if (from >= to)

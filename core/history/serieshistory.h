@@ -82,6 +82,8 @@ private:
         CompactRing<PackedBucket> ring; // sealed buckets, contiguous, the newest ending at openStart
         std::int64_t openStart = 0;     // start of the open bucket
         Accumulator open;
+        // Every sample accepted since then is in this level: a coarser level only has something to add before it.
+        std::int64_t heldFrom = 0;
     };
 
     void advance(Level &level, std::int64_t newStart);

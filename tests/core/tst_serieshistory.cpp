@@ -43,6 +43,7 @@ private Q_SLOTS:
     void levelChoice();
     void dayChartNeverWalksSeconds();
     void stitchesCoarserLevelsWithoutDoubleCounting();
+    void aFreshSeriesIsNotCountedTwice();
     void openBucketIsIncluded();
     void retentionIsBounded();
     void lateDuplicateAndBadSamples_data();
@@ -213,6 +214,29 @@ void TestSeriesHistory::stitchesCoarserLevelsWithoutDoubleCounting()
     const auto recent = series.buckets(end - 10 * kMinute, end, 600);
     QCOMPARE(recent.size(), 600u);
     QCOMPARE(recent.back().durationMs, kSecond);
+}
+
+void TestSeriesHistory::aFreshSeriesIsNotCountedTwice()
+{
+    // A minute of samples, charted over the last 5 minutes: the window starts before the first sample. Every level
+    // holds the same 65 samples; the 10 min level's open bucket used to come first, covering all of them again
+    // (a diagonal line and a triangle of a band across the error-rate chart), and the first 3 s were lost.
+    bw::SeriesHistory series;
+    const std::int64_t start = kT0 + 7 * kMinute + 3'517; // not aligned to anything
+    for (int i = 0; i < 65; ++i)
+        series.append(start + i * kSecond + (i % 3) * 37, i < 3 ? 0 : 30 + 35 * (i / 10 % 2));
+    const std::int64_t now = start + 65 * kSecond;
+    const auto points = series.buckets(now - 5 * kMinute, now + 1, 392);
+    QCOMPARE(points.size(), 65u);
+    std::uint64_t samples = 0;
+    for (std::size_t i = 0; i < points.size(); ++i) {
+        samples += points[i].count;
+        QCOMPARE(points[i].durationMs, kSecond);
+        if (i > 0)
+            QVERIFY2(points[i - 1].t + points[i - 1].durationMs <= points[i].t, "points overlap");
+    }
+    QCOMPARE(samples, 65u);
+    QCOMPARE(points.front().mean, 0.0f);
 }
 
 void TestSeriesHistory::openBucketIsIncluded()
