@@ -41,6 +41,7 @@ void ProbeScheduler::setTargets(const std::vector<ScheduledTarget> &targets)
         }
     }
     m_entries = std::move(next);
+    reindex();
     std::erase_if(m_queue, [this](const QString &id) { return !m_entries.contains(id); });
     if (m_running)
         tick();
@@ -51,6 +52,7 @@ void ProbeScheduler::pollAllNow()
     const std::int64_t now = m_clock();
     for (auto &[id, entry] : m_entries)
         entry.nextDue = std::min(entry.nextDue, now);
+    reindex();
     if (m_running)
         tick();
 }
@@ -68,12 +70,16 @@ void ProbeScheduler::stop()
     m_queue.clear();
 }
 
+void ProbeScheduler::reindex()
+{
+    m_byDue.clear();
+    for (auto it = m_entries.begin(); it != m_entries.end(); ++it)
+        m_byDue.emplace(it->second.nextDue, it);
+}
+
 std::int64_t ProbeScheduler::nextDue() const
 {
-    std::int64_t due = std::numeric_limits<std::int64_t>::max();
-    for (const auto &[id, entry] : m_entries)
-        due = std::min(due, entry.nextDue);
-    return due;
+    return m_byDue.empty() ? std::numeric_limits<std::int64_t>::max() : m_byDue.begin()->first;
 }
 
 void ProbeScheduler::tick()
@@ -81,19 +87,21 @@ void ProbeScheduler::tick()
     if (!m_running)
         return;
     const std::int64_t now = m_clock();
-    for (auto &[id, entry] : m_entries) {
-        if (entry.nextDue > now)
-            continue;
+    while (!m_byDue.empty() && m_byDue.begin()->first <= now) {
+        const Entries::iterator it = m_byDue.begin()->second;
+        m_byDue.erase(m_byDue.begin());
+        Entry &entry = it->second;
         // Keep the cadence; a poll whose turn came while the last one is still out skips that turn.
         const std::int64_t interval = std::max<std::int64_t>(1, entry.target.intervalMs);
         const std::int64_t missed = (now - entry.nextDue) / interval;
         entry.nextDue += (missed + 1) * interval;
+        m_byDue.emplace(entry.nextDue, it);
         if (entry.waiting) {
             ++m_skipped;
             continue;
         }
         entry.waiting = true;
-        m_queue.push_back(id);
+        m_queue.push_back(it->first);
     }
     dispatch();
     armTimer();
