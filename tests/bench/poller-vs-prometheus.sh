@@ -66,18 +66,10 @@ count=$(echo "$targets" | wc -l)
 list=$(echo "$targets" | sed 's/.*/"&"/' | paste -sd, -)
 prom_port=$((port + instances + 10))
 
-cat >"$work/prometheus.yml" <<EOF
-global: {scrape_interval: 1s, scrape_timeout: 1s}
-scrape_configs:
-  - job_name: demo
-    static_configs: [{targets: [$list]}]
-EOF
-cat >"$work/breakerwatch.yaml" <<EOF
-global: {interval: 1s, timeout: 1s}
-scrape_configs:
-  - job_name: demo
-    static_configs: [{targets: [$list]}]
-EOF
+# The same targets for both, in Prometheus's syntax; only the global block differs.
+scrape_configs="scrape_configs: [{job_name: demo, static_configs: [{targets: [$list]}]}]"
+printf '%s\n%s\n' "global: {scrape_interval: 1s, scrape_timeout: 1s}" "$scrape_configs" >"$work/prometheus.yml"
+printf '%s\n%s\n' "global: {interval: 1s, timeout: 1s}" "$scrape_configs" >"$work/breakerwatch.yaml"
 
 ticks=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
