@@ -5,11 +5,14 @@
 #   tests/fuzz/run-short.sh [target...]
 #   BW_FUZZ_SECONDS=N   at most N seconds per target (default 5)
 #   BW_FUZZ_RUNS=N      at most N executions per target (default: no limit)
+#   BW_FUZZ_TIMEOUT=N   an input running longer than N seconds is a finding (default 10; a long run beside builds
+#                       needs more, since a niced fuzzer is starved and a slow input is then no hang)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 seconds=${BW_FUZZ_SECONDS:-5}
 runs=${BW_FUZZ_RUNS:--1}
+timeout=${BW_FUZZ_TIMEOUT:-10}
 build=build/fuzz
 all_targets=(fuzz_exposition fuzz_jsonl fuzz_config fuzz_filesd fuzz_health fuzz_resilience4j fuzz_hystrix
              fuzz_promql fuzz_httprequest)
@@ -43,7 +46,7 @@ for target in "${targets[@]}"; do
     log="$build/findings/$target.log"
     started=$SECONDS
     # shellcheck disable=SC2046
-    if "$build/$target" "${dict_option[@]}" -max_total_time="$seconds" -runs="$runs" -timeout=10 -rss_limit_mb=2048 \
+    if "$build/$target" "${dict_option[@]}" -max_total_time="$seconds" -runs="$runs" -timeout="$timeout" -rss_limit_mb=2048 \
         -print_final_stats=1 -artifact_prefix="$build/findings/$target-" \
         "$corpus" "tests/fuzz/corpus/$target" $(fuzz_options "$target") >"$log" 2>&1; then
         executed=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
