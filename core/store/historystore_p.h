@@ -24,6 +24,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <unordered_map>
 #include <variant>
 
@@ -77,11 +78,16 @@ struct AuditComplete
 };
 using Record = std::variant<StoredTransition, Alert, AuditAppend, AuditComplete, Acknowledgement, Silence>;
 
+// A block that is not sealed yet. What earlier flushes staged is on disk only (obs_recent), so that the store's
+// memory does not grow with the block's span: sealing and the reads of recent data decode it from there.
 struct PendingBlock
 {
-    std::vector<Observation> obs; // arrival order; the first `durable` are on disk as staged chunks
-    std::size_t durable = 0;
+    std::vector<Observation> fresh; // not written yet, arrival order
+    std::size_t staged = 0;         // observations of this block in obs_recent (under its service's row id)
+
+    std::size_t size() const { return staged + fresh.size(); }
 };
+using PendingKey = std::pair<std::int64_t, int>; // (block start, local service index)
 
 } // namespace storedetail
 
@@ -117,7 +123,7 @@ struct HistoryStore::Private
     QHash<QString, int> legacyRows;   // service -> its row from before the fleet model (instance and breaker '')
     QHash<QString, int> reasonIds;
 
-    std::map<std::pair<std::int64_t, int>, storedetail::PendingBlock> pending; // (block start, local service index)
+    std::map<storedetail::PendingKey, storedetail::PendingBlock> pending;
     std::size_t unflushed = 0;
     std::deque<storedetail::Record> queue;
     QHash<std::int64_t, std::int64_t> auditRows; // caller's key -> audit row id
@@ -185,6 +191,10 @@ struct HistoryStore::Private
     Status durable(storedetail::Record record);
     void queueRecord(storedetail::Record record);
     Status flushObservations(std::int64_t nowMs, bool seal);
+    // Appends the staged observations of `keys` (blocks with `staged` > 0), read back from obs_recent in the order
+    // they were staged, to out[key]. A damaged chunk is skipped with a warning.
+    Status readStaged(const std::set<storedetail::PendingKey> &keys,
+                      std::map<storedetail::PendingKey, std::vector<Observation>> &out);
     Status summariseHour(std::int64_t hour, std::optional<int> onlyService);
     void enforceBounds();
 

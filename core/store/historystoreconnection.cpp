@@ -332,12 +332,13 @@ Status HistoryStore::Private::loadState()
             rawHorizon = q.value(1).toLongLong();
     }
 
-    // Chunks of blocks that were not sealed: they go back in memory, ahead of anything buffered meanwhile.
+    // Chunks of blocks that were not sealed: they stay on disk, counted under their blocks (ahead of anything
+    // buffered meanwhile), and are read back when the block is sealed. Each is decoded once here to skip damage.
     if (!q.exec(u"SELECT data FROM obs_recent ORDER BY seq"_s))
         return fail(u"reading unsealed observations"_s, q.lastError());
-    std::map<std::pair<std::int64_t, int>, std::vector<Observation>> staged;
     int damaged = 0;
     std::vector<StagingRow::Chunk> chunks;
+    std::vector<Observation> decoded;
     while (q.next()) {
         const QByteArray row = q.value(0).toByteArray();
         chunks.clear();
@@ -352,14 +353,13 @@ Status HistoryStore::Private::loadState()
                 ++damaged;
                 continue;
             }
-            if (!ObservationCodec::decode(chunk.bytes, chunk.start, staged[{chunk.start, localOf(name.value())}]))
+            decoded.clear();
+            if (!ObservationCodec::decode(chunk.bytes, chunk.start, decoded)) {
                 ++damaged;
+                continue;
+            }
+            pending[{chunk.start, localOf(name.value())}].staged += decoded.size();
         }
-    }
-    for (auto &[key, obs] : staged) {
-        PendingBlock &block = pending[key];
-        block.obs.insert(block.obs.begin(), obs.begin(), obs.end());
-        block.durable += obs.size();
     }
     if (damaged > 0) {
         const QString note =
@@ -389,10 +389,8 @@ void HistoryStore::close()
     d->writeMeta(u"clean_shutdown"_s, 1);
     // What is staged on disk comes back from obs_recent at the next open.
     for (auto it = d->pending.begin(); it != d->pending.end();) {
-        PendingBlock &block = it->second;
-        block.obs.erase(block.obs.begin(), block.obs.begin() + static_cast<std::ptrdiff_t>(block.durable));
-        block.durable = 0;
-        it = block.obs.empty() ? d->pending.erase(it) : std::next(it);
+        it->second.staged = 0;
+        it = it->second.fresh.empty() ? d->pending.erase(it) : std::next(it);
     }
     d->auditRows.clear();
     d->closeConnection();

@@ -274,9 +274,18 @@ Result<std::vector<Observation>> HistoryStore::observations(const QString &servi
         }
     }
     if (auto local = d->localIndex.constFind(service); local != d->localIndex.constEnd()) {
+        std::set<PendingKey> keys;
         for (const auto &[key, pendingBlock] : d->pending)
-            if (key.second == local.value())
-                std::for_each(pendingBlock.obs.begin(), pendingBlock.obs.end(), keep);
+            if (key.second == local.value() && key.first + kSpan > t0 && key.first < t1)
+                keys.insert(key);
+        std::map<PendingKey, std::vector<Observation>> staged;
+        if (Status s = d->readStaged(keys, staged); !s)
+            return Error{s.error()};
+        for (const PendingKey &key : keys) {
+            std::for_each(staged[key].begin(), staged[key].end(), keep);
+            const PendingBlock &pendingBlock = d->pending.at(key);
+            std::for_each(pendingBlock.fresh.begin(), pendingBlock.fresh.end(), keep);
+        }
     }
     std::stable_sort(out.begin(), out.end(), [](const Observation &a, const Observation &b) { return a.t < b.t; });
     return out;
@@ -641,13 +650,18 @@ Result<RestoreReport> HistoryStore::Private::restoreRows(FleetHistory &history, 
                 ++report.blocks;
             }
         }
-        for (const auto &[key, block] : pending) {
-            if (key.first < hour || key.first >= hour + kHour)
-                continue;
+        std::set<PendingKey> keys;
+        for (const auto &[key, block] : pending)
+            if (key.first >= hour && key.first < hour + kHour && byLocal.value(key.second))
+                keys.insert(key);
+        std::map<PendingKey, std::vector<Observation>> staged;
+        if (Status s = readStaged(keys, staged); !s)
+            return Error{s.error()};
+        for (const PendingKey &key : keys) {
             RestoreFeed *feed = byLocal.value(key.second);
-            if (!feed)
-                continue;
-            obs = block.obs;
+            obs = std::move(staged[key]);
+            const PendingBlock &block = pending.at(key);
+            obs.insert(obs.end(), block.fresh.begin(), block.fresh.end());
             std::stable_sort(obs.begin(), obs.end(),
                              [](const Observation &a, const Observation &b) { return a.t < b.t; });
             for (const Observation &o : obs)

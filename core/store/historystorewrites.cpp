@@ -9,6 +9,7 @@
 #include <set>
 #include <span>
 #include <tuple>
+#include <unordered_map>
 
 using namespace Qt::StringLiterals;
 
@@ -133,17 +134,13 @@ void HistoryStore::Private::renameLocal(const QString &from, const QString &to)
         PendingBlock moved = std::move(it->second);
         it = pending.erase(it);
         PendingBlock &into = pending[{start, target}];
-        // The durable prefix stays a prefix: both rows' staged chunks are this row's now.
-        std::vector<Observation> obs;
-        obs.reserve(moved.obs.size() + into.obs.size());
-        const auto movedFresh = moved.obs.begin() + static_cast<std::ptrdiff_t>(moved.durable);
-        const auto intoFresh = into.obs.begin() + static_cast<std::ptrdiff_t>(into.durable);
-        obs.insert(obs.end(), moved.obs.begin(), movedFresh);
-        obs.insert(obs.end(), into.obs.begin(), intoFresh);
-        obs.insert(obs.end(), movedFresh, moved.obs.end());
-        obs.insert(obs.end(), intoFresh, into.obs.end());
-        into.durable += moved.durable;
-        into.obs = std::move(obs);
+        // The staged chunks of both are filed under the target's row id now: adoption renames the row that holds them.
+        std::vector<Observation> fresh;
+        fresh.reserve(moved.fresh.size() + into.fresh.size());
+        fresh.insert(fresh.end(), moved.fresh.begin(), moved.fresh.end());
+        fresh.insert(fresh.end(), into.fresh.begin(), into.fresh.end());
+        into.staged += moved.staged;
+        into.fresh = std::move(fresh);
     }
 }
 
@@ -341,9 +338,49 @@ Status HistoryStore::Private::durable(Record record)
     return s;
 }
 
+Status HistoryStore::Private::readStaged(const std::set<PendingKey> &keys,
+                                         std::map<PendingKey, std::vector<Observation>> &out)
+{
+    // Staged chunks are filed under the service's row id: blockId() names a (block, row) pair in one integer.
+    std::unordered_map<std::int64_t, PendingKey> wanted;
+    std::int64_t firstStart = std::numeric_limits<std::int64_t>::max();
+    for (const PendingKey &key : keys) {
+        const auto id = dbIds.constFind(localNames[static_cast<std::size_t>(key.second)]);
+        if (id == dbIds.constEnd())
+            continue; // never flushed, so nothing staged
+        wanted.emplace(blockId(key.first, id.value()), key);
+        firstStart = std::min(firstStart, key.first);
+    }
+    if (wanted.empty())
+        return success();
+    // A row's last_start is the latest block it holds a chunk of, so older rows hold none of these blocks.
+    auto read = prepare(u"SELECT data FROM obs_recent WHERE last_start >= ? ORDER BY seq"_s);
+    if (!read)
+        return Error{read.error()};
+    (*read)->bindValue(0, static_cast<qint64>(firstStart));
+    if (Status s = exec(**read, u"reading staged observations"_s); !s)
+        return s;
+    std::vector<StagingRow::Chunk> chunks;
+    int damaged = 0;
+    while ((*read)->next()) {
+        const QByteArray row = (*read)->value(0).toByteArray();
+        chunks.clear();
+        if (!StagingRow::split(row, chunks))
+            ++damaged;
+        for (const StagingRow::Chunk &chunk : chunks) {
+            const auto key = wanted.find(blockId(chunk.start, chunk.service));
+            if (key != wanted.end() && !ObservationCodec::decode(chunk.bytes, chunk.start, out[key->second]))
+                ++damaged;
+        }
+    }
+    (*read)->finish();
+    if (damaged > 0)
+        qCWarning(lcStore).noquote() << path << damaged << "staged observation chunks are damaged and skipped";
+    return success();
+}
+
 Status HistoryStore::Private::flushObservations(std::int64_t nowMs, bool seal)
 {
-    using Key = std::pair<std::int64_t, int>;
     // Adoptions first: they merge buffered blocks (renameLocal), which must not happen under the keys taken below.
     if (!legacyRows.isEmpty()) {
         for (std::size_t i = 0; i < localNames.size(); ++i) {
@@ -354,12 +391,12 @@ Status HistoryStore::Private::flushObservations(std::int64_t nowMs, bool seal)
         }
     }
     const std::int64_t horizon = std::max(nowMs, sealedUntil);
-    std::vector<std::pair<std::int64_t, Key>> sealed; // (block id, key), written in id order: appends fill pages
-    std::vector<Key> chunks;
+    std::vector<std::pair<std::int64_t, PendingKey>> sealed; // (block id, key), written in id order: appends fill pages
+    std::vector<PendingKey> chunks;
     for (const auto &[key, block] : pending) {
         if (seal && key.first + kSpan + options.sealGraceMs <= horizon)
             sealed.emplace_back(0, key);
-        else if (block.obs.size() > block.durable)
+        else if (!block.fresh.empty())
             chunks.push_back(key);
     }
     if (sealed.empty() && chunks.empty())
@@ -370,7 +407,7 @@ Status HistoryStore::Private::flushObservations(std::int64_t nowMs, bool seal)
             return Error{service.error()};
         id = blockId(key.first, *service);
     }
-    for (const Key &key : chunks)
+    for (const PendingKey &key : chunks)
         if (auto id = serviceId(localNames[static_cast<std::size_t>(key.second)]); !id)
             return Error{id.error()};
     std::sort(sealed.begin(), sealed.end());
@@ -379,47 +416,73 @@ Status HistoryStore::Private::flushObservations(std::int64_t nowMs, bool seal)
         return s;
     std::set<std::pair<int, std::int64_t>> resummarise;
     std::vector<Observation> merged;
-    for (const auto &[id, key] : sealed) {
-        const std::int64_t start = key.first;
-        const int service = dbIds.value(localNames[static_cast<std::size_t>(key.second)]);
-        const PendingBlock &block = pending[key];
-        merged.clear();
-        auto read = prepare(u"SELECT data FROM obs_block WHERE id = ?"_s);
-        if (!read)
-            return abort(Error{read.error()});
-        (*read)->bindValue(0, static_cast<qint64>(id));
-        if (Status s = exec(**read, u"sealing a block"_s); !s)
-            return abort(s);
-        if ((*read)->next()) {
-            if (Status s = ObservationCodec::decode((*read)->value(0).toByteArray(), start, merged); !s)
-                qCWarning(lcStore).noquote() << path << "replacing a damaged block:" << s.error();
+    std::map<PendingKey, std::vector<Observation>> staged;
+    // Sealed blocks go in batches whose staged observations are read back and decoded together: one pass over the
+    // staging rows per batch, and the memory sealing needs stays bounded however many services there are.
+    constexpr std::size_t kSealBatchObservations = std::size_t{1} << 18;
+    for (auto batchBegin = sealed.begin(); batchBegin != sealed.end();) {
+        std::set<PendingKey> stagedKeys;
+        std::size_t batchSize = 0;
+        auto batchEnd = batchBegin;
+        for (; batchEnd != sealed.end(); ++batchEnd) {
+            const PendingBlock &block = pending.at(batchEnd->second);
+            if (batchEnd != batchBegin && batchSize + block.staged > kSealBatchObservations)
+                break;
+            batchSize += block.staged;
+            if (block.staged > 0)
+                stagedKeys.insert(batchEnd->second);
         }
-        (*read)->finish();
-        merged.insert(merged.end(), block.obs.begin(), block.obs.end());
-        if (merged.size() > ObservationCodec::kMaxObservations)
-            droppedObservations += merged.size() - ObservationCodec::kMaxObservations;
-        auto write =
-            prepare(u"INSERT OR REPLACE INTO obs_block(id, service, start, count, data) VALUES (?, ?, ?, ?, ?)"_s);
-        if (!write)
-            return abort(Error{write.error()});
-        (*write)->bindValue(0, static_cast<qint64>(id));
-        (*write)->bindValue(1, service);
-        (*write)->bindValue(2, static_cast<qint64>(start));
-        (*write)->bindValue(3, static_cast<qint64>(std::min(merged.size(), ObservationCodec::kMaxObservations)));
-        (*write)->bindValue(4, ObservationCodec::encode(merged, start));
-        if (Status s = exec(**write, u"writing observations"_s); !s)
+        staged.clear();
+        if (Status s = readStaged(stagedKeys, staged); !s)
             return abort(s);
-        if (start < summarisedUntil)
-            resummarise.emplace(service, SummaryCodec::hourStart(start));
+        for (auto it = batchBegin; it != batchEnd; ++it) {
+            const auto &[id, key] = *it;
+            const std::int64_t start = key.first;
+            const int service = dbIds.value(localNames[static_cast<std::size_t>(key.second)]);
+            const PendingBlock &block = pending.at(key);
+            merged.clear();
+            auto read = prepare(u"SELECT data FROM obs_block WHERE id = ?"_s);
+            if (!read)
+                return abort(Error{read.error()});
+            (*read)->bindValue(0, static_cast<qint64>(id));
+            if (Status s = exec(**read, u"sealing a block"_s); !s)
+                return abort(s);
+            if ((*read)->next()) {
+                if (Status s = ObservationCodec::decode((*read)->value(0).toByteArray(), start, merged); !s)
+                    qCWarning(lcStore).noquote() << path << "replacing a damaged block:" << s.error();
+            }
+            (*read)->finish();
+            if (auto decoded = staged.find(key); decoded != staged.end()) {
+                merged.insert(merged.end(), decoded->second.begin(), decoded->second.end());
+                decoded->second = {}; // this batch's peak is what is decoded, not decoded and copied
+            }
+            merged.insert(merged.end(), block.fresh.begin(), block.fresh.end());
+            if (merged.size() > ObservationCodec::kMaxObservations)
+                droppedObservations += merged.size() - ObservationCodec::kMaxObservations;
+            auto write =
+                prepare(u"INSERT OR REPLACE INTO obs_block(id, service, start, count, data) VALUES (?, ?, ?, ?, ?)"_s);
+            if (!write)
+                return abort(Error{write.error()});
+            (*write)->bindValue(0, static_cast<qint64>(id));
+            (*write)->bindValue(1, service);
+            (*write)->bindValue(2, static_cast<qint64>(start));
+            (*write)->bindValue(3, static_cast<qint64>(std::min(merged.size(), ObservationCodec::kMaxObservations)));
+            (*write)->bindValue(4, ObservationCodec::encode(merged, start));
+            if (Status s = exec(**write, u"writing observations"_s); !s)
+                return abort(s);
+            if (start < summarisedUntil)
+                resummarise.emplace(service, SummaryCodec::hourStart(start));
+        }
+        batchBegin = batchEnd;
     }
+    staged.clear();
+    merged = {};
     if (!chunks.empty()) {
         std::vector<std::tuple<int, std::int64_t, QByteArray>> encoded;
         std::int64_t lastStart = std::numeric_limits<std::int64_t>::min();
-        for (const Key &key : chunks) {
-            const PendingBlock &block = pending[key];
-            const auto fresh = std::span<const Observation>(block.obs).subspan(block.durable);
+        for (const PendingKey &key : chunks) {
             encoded.emplace_back(dbIds.value(localNames[static_cast<std::size_t>(key.second)]), key.first,
-                                 ObservationCodec::encode(fresh, key.first));
+                                 ObservationCodec::encode(pending.at(key).fresh, key.first));
             lastStart = std::max(lastStart, key.first);
         }
         const QByteArray row = StagingRow::build(encoded);
@@ -452,14 +515,17 @@ Status HistoryStore::Private::flushObservations(std::int64_t nowMs, bool seal)
     if (!sealed.empty())
         sealedUntil = horizon;
     for (const auto &[id, key] : sealed) {
-        const PendingBlock &block = pending[key];
-        unflushed -= block.obs.size() - block.durable;
+        unflushed -= pending.at(key).fresh.size();
         pending.erase(key);
     }
-    for (const Key &key : chunks) {
-        PendingBlock &block = pending[key];
-        unflushed -= block.obs.size() - block.durable;
-        block.durable = block.obs.size();
+    constexpr std::size_t kKeptCapacity = 16; // a flush's worth at a few observations a second; a backlog is freed
+    for (const PendingKey &key : chunks) {
+        PendingBlock &block = pending.at(key);
+        unflushed -= block.fresh.size();
+        block.staged += block.fresh.size();
+        block.fresh.clear();
+        if (block.fresh.capacity() > kKeptCapacity)
+            block.fresh.shrink_to_fit();
     }
     return success();
 }
@@ -473,9 +539,8 @@ void HistoryStore::Private::enforceBounds()
     std::size_t excess = unflushed - (limit - limit / 16);
     // The oldest observations first: block by block (all services' blocks of the oldest start together), by time.
     while (excess > 0) {
-        auto groupBegin = std::find_if(pending.begin(), pending.end(), [](const auto &entry) {
-            return entry.second.obs.size() > entry.second.durable;
-        });
+        auto groupBegin =
+            std::find_if(pending.begin(), pending.end(), [](const auto &entry) { return !entry.second.fresh.empty(); });
         if (groupBegin == pending.end())
             break;
         const std::int64_t start = groupBegin->first.first;
@@ -483,8 +548,8 @@ void HistoryStore::Private::enforceBounds()
         auto groupEnd = groupBegin;
         for (; groupEnd != pending.end() && groupEnd->first.first == start; ++groupEnd) {
             const PendingBlock &block = groupEnd->second;
-            for (std::size_t i = block.durable; i < block.obs.size(); ++i)
-                times.push_back(block.obs[i].t);
+            for (const Observation &o : block.fresh)
+                times.push_back(o.t);
         }
         std::size_t drop = std::min(excess, times.size());
         // Everything before the cutoff goes, and as many at the cutoff as are still needed.
@@ -503,10 +568,9 @@ void HistoryStore::Private::enforceBounds()
                 }
                 return true;
             };
-            const auto fresh = block.obs.begin() + static_cast<std::ptrdiff_t>(block.durable);
-            const auto kept = std::stable_partition(fresh, block.obs.end(), keep);
-            block.obs.erase(kept, block.obs.end());
-            it = block.obs.empty() && block.durable == 0 ? pending.erase(it) : std::next(it);
+            const auto kept = std::stable_partition(block.fresh.begin(), block.fresh.end(), keep);
+            block.fresh.erase(kept, block.fresh.end());
+            it = block.fresh.empty() && block.staged == 0 ? pending.erase(it) : std::next(it);
         }
         unflushed -= drop;
         droppedObservations += drop;
@@ -521,11 +585,11 @@ void HistoryStore::appendObservation(const QString &service, const Observation &
         static_cast<void>(d->adoptLegacy(service));
     const auto key = std::make_pair(ObservationCodec::blockStart(observation.t), d->localOf(service));
     PendingBlock &block = d->pending[key];
-    if (block.obs.size() >= ObservationCodec::kMaxObservations) {
+    if (block.size() >= ObservationCodec::kMaxObservations) {
         ++d->droppedObservations;
         return;
     }
-    block.obs.push_back(ObservationCodec::quantised(observation));
+    block.fresh.push_back(ObservationCodec::quantised(observation));
     ++d->unflushed;
     if (d->unflushed > d->options.maxBufferedObservations)
         d->enforceBounds();

@@ -278,6 +278,8 @@ private Q_SLOTS:
     void observationsRoundTrip();
     void unsealedChunksSurviveARestart();
     void lateObservationsJoinTheirSealedBlock();
+    void manyServicesAreSealedFromTheirStagedChunks();
+    void aDamagedStagingRowLosesOnlyItsOwnObservations();
     void transitionsRoundTrip();
     void alertsRoundTrip();
     void auditRoundTrip();
@@ -474,6 +476,89 @@ void TestHistoryStore::lateObservationsJoinTheirSealedBlock()
     QString why;
     QVERIFY2(sameObservations(*store.observations(u"alpha"_s, kT0, kT0 + kHour), quantisedSorted(all), why),
              qPrintable(why));
+}
+
+// Staged observations are not kept in memory: sealing reads them back from obs_recent, in batches when there are
+// many (500 services × 600 polls is more than one batch).
+void TestHistoryStore::manyServicesAreSealedFromTheirStagedChunks()
+{
+    constexpr int kServices = 500;
+    auto name = [](int i) { return u"svc-%1"_s.arg(i); };
+    auto pollOf = [](int i, std::int64_t t) {
+        return poll(t, static_cast<float>(i % 100), static_cast<float>(10 + (t / kSecond) % 7), 40,
+                    (t / kSecond) % 90 < 5 ? BreakerState::Open : BreakerState::Closed);
+    };
+    HistoryStore store(options());
+    QVERIFY(store.open(kT0).ok());
+    for (std::int64_t t = kT0; t < kT0 + 10 * kMinute; t += kSecond) {
+        for (int i = 0; i < kServices; ++i)
+            store.appendObservation(name(i), pollOf(i, t));
+        if ((t - kT0) % (2 * kSecond) == kSecond) {
+            QVERIFY(store.flush(t).ok());
+            QCOMPARE(store.health().bufferedObservations, std::size_t{0});
+        }
+    }
+    QCOMPARE(sqlValue(file(), u"SELECT count(*) FROM obs_block"_s).toInt(), 0);
+    QVERIFY(sqlValue(file(), u"SELECT count(*) FROM obs_recent"_s).toInt() >= 299);
+
+    QVERIFY(store.flush(kT0 + 11 * kMinute).ok());
+    QCOMPARE(sqlValue(file(), u"SELECT count(*) FROM obs_block"_s).toInt(), kServices);
+    QCOMPARE(sqlValue(file(), u"SELECT sum(count) FROM obs_block"_s).toInt(), kServices * 600);
+    QCOMPARE(sqlValue(file(), u"SELECT count(*) FROM obs_recent"_s).toInt(), 0);
+    for (int i : {0, 1, 249, 250, kServices - 1}) {
+        std::vector<Observation> expected;
+        for (std::int64_t t = kT0; t < kT0 + 10 * kMinute; t += kSecond)
+            expected.push_back(pollOf(i, t));
+        auto read = store.observations(name(i), kT0, kT0 + kHour);
+        QVERIFY(read.ok());
+        QString why;
+        QVERIFY2(sameObservations(*read, quantisedSorted(expected), why), qPrintable(name(i) + u": "_s + why));
+    }
+    QVERIFY(store.health().ok());
+}
+
+// Sealing decodes the staged rows from disk. A row damaged there costs the observations it held, with a warning;
+// the block is sealed with everything else, and reads of the unsealed block skip the same row.
+void TestHistoryStore::aDamagedStagingRowLosesOnlyItsOwnObservations()
+{
+    HistoryStore store(options());
+    QVERIFY(store.open(kT0).ok());
+    std::vector<Observation> alpha;
+    std::vector<Observation> beta;
+    for (std::int64_t t = kT0; t < kT0 + kMinute; t += kSecond) {
+        alpha.push_back(poll(t, 1, 20, 30));
+        beta.push_back(poll(t, 2, 25, 35));
+        store.appendObservation(u"alpha"_s, alpha.back());
+        store.appendObservation(u"beta"_s, beta.back());
+        if ((t - kT0) % (10 * kSecond) == 9 * kSecond)
+            QVERIFY(store.flush(t).ok()); // rows of 10 s: [0, 10) s, [10, 20) s, ...
+    }
+    QCOMPARE(sqlValue(file(), u"SELECT count(*) FROM obs_recent"_s).toInt(), 6);
+    sqlValue(file(), u"UPDATE obs_recent SET data = X'FF00FF' WHERE seq = (SELECT min(seq) FROM obs_recent)"_s);
+    QCOMPARE(sqlValue(file(), u"SELECT length(data) FROM obs_recent ORDER BY seq LIMIT 1"_s).toInt(), 3);
+    auto withoutFirstRow = [](std::vector<Observation> all) {
+        std::erase_if(all, [](const Observation &o) { return o.t < kT0 + 10 * kSecond; });
+        return quantisedSorted(all);
+    };
+    QString why;
+    {
+        LogCapture log;
+        auto unsealed = store.observations(u"alpha"_s, kT0, kT0 + kHour);
+        QVERIFY(unsealed.ok());
+        QVERIFY2(sameObservations(*unsealed, withoutFirstRow(alpha), why), qPrintable(why));
+        QVERIFY(log.messages().join(u'\n').contains(u"damaged"_s));
+    }
+    {
+        LogCapture log;
+        QVERIFY(store.flush(kT0 + 11 * kMinute).ok());
+        QVERIFY(log.messages().join(u'\n').contains(u"1 staged observation chunks are damaged"_s));
+    }
+    QCOMPARE(sqlValue(file(), u"SELECT sum(count) FROM obs_block"_s).toInt(), 2 * 50);
+    QVERIFY2(sameObservations(*store.observations(u"alpha"_s, kT0, kT0 + kHour), withoutFirstRow(alpha), why),
+             qPrintable(why));
+    QVERIFY2(sameObservations(*store.observations(u"beta"_s, kT0, kT0 + kHour), withoutFirstRow(beta), why),
+             qPrintable(why));
+    QVERIFY(store.health().ok());
 }
 
 void TestHistoryStore::transitionsRoundTrip()
