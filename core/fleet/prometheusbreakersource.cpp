@@ -194,7 +194,7 @@ void PrometheusBreakerSource::askHistory(std::int64_t startMs, std::int64_t endM
                 self->historyDone(*reading);
         };
         if (query.range) // from one step after the start: the instant queries hold the start
-            m_historyClient->queryRange(query.expression, startMs + stepMs, endMs, stepMs, done);
+            m_historyClient->queryRange(query.expression, startMs + stepMs, endMs, stepMs, done, kHistoryQueryPieces);
         else
             m_historyClient->query(query.expression, startMs, done);
     }

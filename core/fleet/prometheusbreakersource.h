@@ -74,6 +74,9 @@ public:
 
     // How far back readHistoryFrom() reads: what the monitor keeps of a real breaker's past.
     static constexpr std::int64_t kMaxHistoryBackMs = 24LL * 3600 * 1000;
+    // Each history range query is asked as this many pieces at once: the server evaluates a query on one core, and
+    // hours of thousands of breakers take it seconds.
+    static constexpr int kHistoryQueryPieces = 4;
     // Reads the states of [startMs, what was read) from the server, if startMs is before it (a timeline scrolled
     // back); at most kMaxHistoryBackMs before now, one read at a time (a wish made meanwhile waits, the earliest
     // wins). Does nothing when prometheus.breakers.history is off, and waits for the first history read.

@@ -2,6 +2,7 @@
 
 #include <QUrlQuery>
 
+#include <algorithm>
 #include <map>
 
 using namespace Qt::StringLiterals;
@@ -12,9 +13,12 @@ struct RangeJob
 {
     QString expression;
     std::vector<TimeRange> ranges;
-    std::size_t next = 0;
+    std::vector<std::vector<PromSeries>> answers; // per range, merged in range order once all have come
+    std::size_t next = 0;                         // the next range to ask
+    std::size_t answered = 0;
+    std::size_t inFlightLimit = 1;
     std::int64_t stepMs = 0;
-    std::map<QString, PromSeries> merged; // by the series' labels, serialised
+    bool failed = false;
     QStringList warnings;
     PrometheusClient::Callback done;
 };
@@ -63,50 +67,68 @@ void PrometheusClient::query(const QString &expression, std::optional<std::int64
 }
 
 void PrometheusClient::queryRange(const QString &expression, std::int64_t startMs, std::int64_t endMs,
-                                  std::int64_t stepMs, Callback done)
+                                  std::int64_t stepMs, Callback done, int pieces)
 {
     if (stepMs <= 0 || endMs < startMs)
         return done(Error{u"a range query needs start <= end and a positive step"_s});
+    const std::int64_t points = (endMs - startMs) / stepMs + 1;
+    const std::int64_t parts = std::clamp<std::int64_t>(pieces, 1, points);
     auto job = std::make_shared<RangeJob>();
     job->expression = expression;
-    job->ranges = splitRange(startMs, endMs, stepMs);
+    job->ranges =
+        splitRange(startMs, endMs, stepMs, std::min<std::int64_t>(kMaxPointsPerQuery, (points + parts - 1) / parts));
+    job->answers.resize(job->ranges.size());
+    job->inFlightLimit = static_cast<std::size_t>(parts);
     job->stepMs = stepMs;
     job->done = std::move(done);
     runRanges(job);
 }
 
-void PrometheusClient::runRanges(std::shared_ptr<RangeJob> job)
+void PrometheusClient::runRanges(const std::shared_ptr<RangeJob> &job)
 {
-    if (job->next == job->ranges.size()) {
-        PromQueryResult result;
-        result.type = PromQueryResult::Type::Matrix;
-        result.warnings = job->warnings;
-        for (auto &[key, series] : job->merged)
-            result.series.push_back(std::move(series));
-        return job->done(result);
-    }
-    const TimeRange range = job->ranges[job->next++];
+    while (job->next < job->ranges.size() && job->next - job->answered < job->inFlightLimit)
+        askRange(job, job->next++);
+}
+
+void PrometheusClient::askRange(const std::shared_ptr<RangeJob> &job, std::size_t index)
+{
+    const TimeRange range = job->ranges[index];
     const QList<QPair<QString, QString>> parameters{{u"query"_s, job->expression},
                                                     {u"start"_s, seconds(range.startMs)},
                                                     {u"end"_s, seconds(range.endMs)},
                                                     {u"step"_s, seconds(job->stepMs)}};
-    m_prober->probe(request(u"/api/v1/query_range"_s, parameters), 0, [this, job](const ProbeResult &probe) {
-        if (!probe.ok())
-            return job->done(
-                Error{u"Prometheus range query failed: %1 (%2)"_s.arg(outcomeKindName(probe.kind), probe.message)});
-        auto parsed = parsePromResponse(probe.httpStatus, probe.body);
-        if (!parsed)
+    m_prober->probe(request(u"/api/v1/query_range"_s, parameters), 0, [this, job, index](const ProbeResult &probe) {
+        if (job->failed)
+            return; // the first failure has answered for the whole range
+        auto parsed = probe.ok() ? parsePromResponse(probe.httpStatus, probe.body)
+                                 : Result<PromQueryResult>(Error{u"Prometheus range query failed: %1 (%2)"_s.arg(
+                                       outcomeKindName(probe.kind), probe.message)});
+        if (!parsed) {
+            job->failed = true;
             return job->done(Error{parsed.error()});
-        job->warnings << parsed->warnings;
-        for (PromSeries &series : parsed->series) {
-            QStringList key;
-            for (auto it = series.metric.cbegin(); it != series.metric.cend(); ++it)
-                key << it.key() + u'=' + it.value();
-            PromSeries &merged = job->merged[key.join(u'\n')];
-            merged.metric = series.metric;
-            merged.points.insert(merged.points.end(), series.points.begin(), series.points.end());
         }
-        runRanges(job);
+        job->warnings << parsed->warnings;
+        job->answers[index] = std::move(parsed->series);
+        if (++job->answered < job->ranges.size())
+            return runRanges(job);
+        std::map<QString, PromSeries> merged; // by the series' labels, serialised
+        for (std::vector<PromSeries> &answer : job->answers) {
+            for (PromSeries &series : answer) {
+                QStringList key;
+                for (auto it = series.metric.cbegin(); it != series.metric.cend(); ++it)
+                    key << it.key() + u'=' + it.value();
+                PromSeries &into = merged[key.join(u'\n')];
+                into.metric = series.metric;
+                into.points.insert(into.points.end(), series.points.begin(), series.points.end());
+            }
+            answer = {};
+        }
+        PromQueryResult result;
+        result.type = PromQueryResult::Type::Matrix;
+        result.warnings = job->warnings;
+        for (auto &[key, series] : merged)
+            result.series.push_back(std::move(series));
+        job->done(result);
     });
 }
 

@@ -22,12 +22,17 @@ public:
     PrometheusClient(HttpProber *prober, PrometheusServerConfig server, QObject *parent = nullptr);
 
     void query(const QString &expression, std::optional<std::int64_t> timeMs, Callback done);
+    // `pieces` > 1 splits the span into at least that many ranges, that many asked at once: a server evaluates
+    // each query on one core, so a long span read in pieces comes back sooner. The answer is the same.
     void queryRange(const QString &expression, std::int64_t startMs, std::int64_t endMs, std::int64_t stepMs,
-                    Callback done);
+                    Callback done, int pieces = 1);
+
+    static constexpr std::int64_t kMaxPointsPerQuery = 11'000; // Prometheus refuses more per series
 
 private:
     ProbeRequest request(const QString &path, const QList<QPair<QString, QString>> &query) const;
-    void runRanges(std::shared_ptr<struct RangeJob> job);
+    void runRanges(const std::shared_ptr<struct RangeJob> &job);
+    void askRange(const std::shared_ptr<struct RangeJob> &job, std::size_t index);
 
     HttpProber *m_prober;
     PrometheusServerConfig m_server;

@@ -1,6 +1,7 @@
 // prometheus.breakers against a real Prometheus (Debian's) that scrapes the demo fleet (several instances per
 // service) and two generated pages of 50 and 5,000 Resilience4j breakers; the real breakerwatch-cli asks it.
 #include "../support/externalprocess.h"
+#include "../support/prometheusrequests.h"
 
 #include "demo/demofleet.h"
 #include "httpserver/httpserver.h"
@@ -10,7 +11,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRegularExpression>
 #include <QSet>
 #include <QTest>
 
@@ -138,21 +138,7 @@ QJsonArray TestPrometheusFleet::promQuery(const QString &expression)
 
 double TestPrometheusFleet::queriesServed()
 {
-    QNetworkAccessManager network;
-    QNetworkReply *reply = network.get(QNetworkRequest(QUrl(m_prometheus.base() + u"/metrics"_s)));
-    QElapsedTimer wait;
-    wait.start();
-    while (!reply->isFinished() && wait.elapsed() < 10'000)
-        QTest::qWait(10);
-    const QString page = QString::fromUtf8(reply->readAll());
-    delete reply;
-    static const QRegularExpression line(
-        uR"(^prometheus_http_requests_total\{[^}]*handler="/api/v1/query"[^}]*\} (\S+)$)"_s,
-        QRegularExpression::MultilineOption);
-    double total = 0;
-    for (auto it = line.globalMatch(page); it.hasNext();)
-        total += it.next().captured(1).toDouble();
-    return total;
+    return prometheusRequestsServed(m_prometheus.base(), u"/api/v1/query"_s);
 }
 
 void TestPrometheusFleet::initTestCase()

@@ -1,5 +1,6 @@
 // A real Prometheus and node exporter (Debian packages) on free loopback ports.
 #include "../support/externalprocess.h"
+#include "../support/prometheusrequests.h"
 
 #include "probe/httpprober.h"
 #include "prometheus/expositionparser.h"
@@ -21,6 +22,7 @@ private Q_SLOTS:
     void initTestCase();
     void instantQuerySeesTheTarget();
     void longRangeIsSplitAndMerged();
+    void rangeAskedInPiecesIsTheSame();
     void errorsComeBackAsMessages();
     void cliQuery();
     void ourParserAgreesWithPrometheus();
@@ -107,6 +109,44 @@ void TestPrometheusIntegration::longRangeIsSplitAndMerged()
     QCOMPARE(points.back().first, end);
     for (std::size_t i = 1; i < points.size(); ++i)
         QVERIFY(points[i].first > points[i - 1].first); // merged in order, nothing twice
+}
+
+// A range asked as 4 pieces at once: 4 requests on the server's own counter, and the same answer as in one piece,
+// in order and nothing twice. A failing expression answers once, not once per piece.
+void TestPrometheusIntegration::rangeAskedInPiecesIsTheSame()
+{
+    auto rangeRequests = [this] { return prometheusRequestsServed(m_prometheus.base(), u"/api/v1/query_range"_s); };
+    const std::int64_t end = QDateTime::currentMSecsSinceEpoch() / 1000 * 1000;
+    const std::int64_t start = end - 999 * 10;
+    const QString expression = u"vector(time())"_s;
+    const double before = rangeRequests();
+    const auto whole = run([&](auto done) { m_client->queryRange(expression, start, end, 10, done); });
+    QVERIFY2(whole.ok(), qPrintable(whole.ok() ? QString() : whole.error()));
+    const double afterWhole = rangeRequests();
+    const auto pieces = run([&](auto done) { m_client->queryRange(expression, start, end, 10, done, 4); });
+    QVERIFY2(pieces.ok(), qPrintable(pieces.ok() ? QString() : pieces.error()));
+    const double afterPieces = rangeRequests();
+    QCOMPARE(afterWhole - before, 1.0);
+    QCOMPARE(afterPieces - afterWhole, 4.0);
+    QCOMPARE(pieces->series.size(), std::size_t{1});
+    QCOMPARE(pieces->series[0].points.size(), std::size_t{1000});
+    QCOMPARE(pieces->series[0].points, whole->series[0].points);
+    QCOMPARE(pieces->series[0].points.front().first, start);
+    QCOMPARE(pieces->series[0].points.back().first, end);
+
+    int answers = 0;
+    QString error;
+    m_client->queryRange(
+        u"rate("_s, start, end, 10,
+        [&](const bw::Result<bw::PromQueryResult> &r) {
+            ++answers;
+            error = r.ok() ? QString() : r.error();
+        },
+        4);
+    QTRY_COMPARE_WITH_TIMEOUT(answers, 1, 30'000);
+    QVERIFY2(error.contains(u"bad_data (HTTP 400)"_s), qPrintable(error));
+    QTRY_VERIFY_WITH_TIMEOUT(rangeRequests() - afterPieces >= 4.0, 30'000); // every piece was asked and answered
+    QCOMPARE(answers, 1);
 }
 
 void TestPrometheusIntegration::errorsComeBackAsMessages()
