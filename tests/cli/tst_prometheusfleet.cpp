@@ -3,8 +3,13 @@
 #include "../support/externalprocess.h"
 #include "../support/prometheusrequests.h"
 
+#include "breaker/presetcatalog.h"
 #include "demo/demofleet.h"
+#include "history/fleethistory.h"
+#include "history/historyrecorder.h"
 #include "httpserver/httpserver.h"
+#include "monitor/fleetmonitor.h"
+#include "probe/httpprober.h"
 
 #include <QElapsedTimer>
 #include <QFile>
@@ -75,6 +80,7 @@ private Q_SLOTS:
     void discoverListsEveryBreakerTheDirectScrapesFind();
     void theQueryCountIsTheSameForFiftyAndFiveThousandBreakers();
     void serveFollowsStateChangesWithinTwoIntervals();
+    void scrollingBackReadsOlderHistoryFromTheServer();
     void aStoppedPrometheusLeavesTheBreakersStaleAndSaysSo(); // stops Prometheus: keep it last
     void cleanupTestCase();
 
@@ -336,6 +342,89 @@ void TestPrometheusFleet::serveFollowsStateChangesWithinTwoIntervals()
     m_openInBulk.remove(7);
     serve.terminate();
     QVERIFY(serve.waitForFinished(10'000));
+}
+
+// A second real Prometheus holding three hours of one breaker's states, backfilled with promtool: `ledger` was open
+// from 50 to 40 minutes ago. The monitor reads 10 minutes at start; the timeline scrolled back two hours asks the
+// server for the rest, and the open lands on the timeline, marked as seen between two samples.
+void TestPrometheusFleet::scrollingBackReadsOlderHistoryFromTheServer()
+{
+    if (!ExternalServer::available(u"promtool"_s))
+        QSKIP("promtool is not installed (it comes with Debian's prometheus package)");
+    constexpr qint64 kStep = 15;
+    const qint64 now = QDateTime::currentSecsSinceEpoch();
+    const qint64 openedAt = now - 50 * 60;
+    const qint64 closedAt = now - 40 * 60;
+    QByteArray samples = "# TYPE ledger_circuit_breaker_state gauge\n";
+    for (qint64 t = now - 3 * 3600; t <= now + 900; t += kStep)
+        samples += "ledger_circuit_breaker_state{job=\"past\",instance=\"10.9.9.9:8080\",name=\"ledger\"} " +
+                   QByteArray(t >= openedAt && t < closedAt ? "1" : "0") + ' ' + QByteArray::number(t) + '\n';
+    samples += "# EOF\n";
+    const QString tsdb = m_dir.filePath(u"past-tsdb"_s);
+    QProcess promtool;
+    promtool.setProcessChannelMode(QProcess::MergedChannels);
+    promtool.start(u"promtool"_s,
+                   {u"tsdb"_s, u"create-blocks-from"_s, u"openmetrics"_s, writeConfig(u"past.om"_s, samples), tsdb});
+    QVERIFY(promtool.waitForFinished(60'000));
+    QVERIFY2(promtool.exitCode() == 0, promtool.readAll().constData());
+    ExternalServer server;
+    const quint16 port = freeLoopbackPort();
+    QVERIFY2(server.start(u"prometheus"_s,
+                          {u"--config.file="_s + writeConfig(u"past.yml"_s, "global: {scrape_interval: 15s}\n"),
+                           u"--storage.tsdb.path="_s + tsdb, u"--storage.tsdb.retention.time=30d"_s,
+                           u"--web.listen-address=127.0.0.1:%1"_s.arg(port)},
+                          port, u"/-/ready"_s),
+             server.output().constData());
+
+    QNetworkAccessManager network;
+    bw::HttpProber prober(&network);
+    bw::Config config;
+    config.global.intervalMs = 1000;
+    config.global.timeoutMs = 5000;
+    bw::PrometheusServerConfig prometheus;
+    prometheus.url = QUrl(server.base());
+    prometheus.timeoutMs = 30'000;
+    prometheus.breakers = bw::PrometheusBreakersConfig{};
+    prometheus.breakers->policy = *bw::PresetCatalog().build(u"resilience4j");
+    prometheus.breakers->historyMs = 600'000;
+    config.prometheus = prometheus;
+    bw::FleetMonitor monitor(&prober, [] { return QDateTime::currentMSecsSinceEpoch(); });
+    bw::FleetHistory display;
+    const bw::HistoryRecorder recorder(&monitor, &display);
+    monitor.setConfig(config);
+    monitor.start();
+    const auto status = [&] { return *monitor.prometheusStatus(); };
+    const bw::BreakerId ledger{u"past"_s, u"10.9.9.9:8080"_s, u"ledger"_s};
+    QTRY_VERIFY_WITH_TIMEOUT(monitor.contains(ledger) && status().historyFromMs > 0 && !status().historyReading,
+                             30'000);
+    const qint64 firstFrom = status().historyFromMs;
+    QVERIFY2(std::abs(firstFrom - (now * 1000 - 600'000)) < 60'000, qPrintable(QString::number(firstFrom)));
+    const bw::TrackHistory &track = display.service(recorder.rowOf(ledger)).track(bw::TrackKind::Observed);
+    QVERIFY(!track.runAt(openedAt * 1000 + 60'000)); // not read yet: before what the track holds
+
+    const double rangesBefore = prometheusRequestsServed(server.base(), u"/api/v1/query_range"_s);
+    monitor.readServerHistoryFrom(now * 1000 - 2 * 3'600'000);
+    QTRY_VERIFY_WITH_TIMEOUT(!status().historyReading && status().historyFromMs < firstFrom, 30'000);
+    QVERIFY(std::abs(status().historyFromMs - (now * 1000 - 2 * 3'600'000)) < 60'000);
+    QCOMPARE(prometheusRequestsServed(server.base(), u"/api/v1/query_range"_s) - rangesBefore,
+             2.0 * bw::PrometheusBreakerSource::kHistoryQueryPieces);
+    QVERIFY(status().health == bw::PrometheusSourceStatus::Health::Ok);
+
+    const auto opened = track.runAt(openedAt * 1000 + 60'000);
+    QVERIFY(opened);
+    QCOMPARE(opened->state, bw::BreakerState::Open);
+    const std::int64_t step = bw::PrometheusHistory::stepFor(firstFrom - status().historyFromMs, 1000);
+    QVERIFY2(opened->start >= openedAt * 1000 && opened->start <= openedAt * 1000 + step + kStep * 1000,
+             qPrintable(u"%1 s after the open"_s.arg((opened->start - openedAt * 1000) / 1000)));
+    QCOMPARE(display.service(recorder.rowOf(ledger)).reasonText(opened->reason), bw::kBetweenScrapesReason.toString());
+    const auto before = track.runAt(openedAt * 1000 - 10 * 60'000);
+    QVERIFY(before);
+    QCOMPARE(before->state, bw::BreakerState::Closed);
+    const auto after = track.runAt(closedAt * 1000 + 5 * 60'000);
+    QVERIFY(after);
+    QCOMPARE(after->state, bw::BreakerState::Closed);
+    QCOMPARE(*track.currentState(), bw::BreakerState::Closed);
+    monitor.stop();
 }
 
 void TestPrometheusFleet::aStoppedPrometheusLeavesTheBreakersStaleAndSaysSo()
