@@ -31,6 +31,7 @@ struct PrometheusBreakerSource::HistoryReading
 {
     std::int64_t startMs = 0;
     std::int64_t endMs = 0;
+    std::int64_t stepMs = 0;
     bool first = false; // the read after the first live answer
     int waiting = 0;
     std::map<PrometheusHistory::Part, PromQueryResult> answers;
@@ -176,6 +177,7 @@ void PrometheusBreakerSource::askHistory(std::int64_t startMs, std::int64_t endM
     auto reading = std::make_shared<HistoryReading>();
     reading->startMs = startMs;
     reading->endMs = endMs;
+    reading->stepMs = stepMs;
     reading->waiting = static_cast<int>(queries.size());
     m_history = reading;
     m_status.historyFromMs = startMs;
@@ -216,7 +218,7 @@ void PrometheusBreakerSource::historyDone(const HistoryReading &reading)
     m_history.reset(); // `reading` lives on in the reply's callback
     m_status.historyReading = false;
     if (reading.problems.isEmpty()) {
-        Q_EMIT historyRead(PrometheusHistory::read(reading.answers, reading.startMs));
+        Q_EMIT historyRead(PrometheusHistory::read(reading.answers, reading.startMs, reading.stepMs));
     } else {
         qCWarning(lcPromSource).noquote() << m_status.url << "history not read:" << reading.problems.join(u"; "_s);
         forgetHistoryRead(reading, false);

@@ -49,7 +49,7 @@ QString healthName(PrometheusSourceStatus::Health health); // "unknown", "ok", "
 // query of an interval has answered, emits `answered` with the readings of each job/instance; when one failed (down,
 // timeout, error envelope), emits `failed` instead and the readings wait for the next interval. An interval whose
 // queries are still out when the next one is due is not overlapped: that tick is skipped. After its first answered
-// interval it reads the last prometheus.breakers.history of states once (PrometheusHistory, four queries, beside
+// interval it reads the last prometheus.breakers.history of states once (PrometheusHistory, six queries, beside
 // the live ones) and emits `historyRead`; a failure there is logged and changes nothing else. readHistoryFrom() reads
 // further back the same way, when a timeline is scrolled past what was read.
 //

@@ -13,16 +13,16 @@
 
 namespace bw {
 
-// The real breakers' past as a Prometheus server holds it, read once when prometheus.breakers starts so that the
-// timelines show the last hours at once. Four queries, whatever the number of breakers:
-// - the states at the start of the span (instant queries at `start`): Resilience4j's one-hot state gauge and the
-//   common <prefix>_circuit_breaker_state gauge;
-// - the states entered since (range queries, one point per step): only where the state differs from one step
-//   earlier (`x > x offset step`, `x != x offset step`), so the answer grows with the transitions, not with
-//   breakers × steps.
-// A change seen this way happened between two samples: its time is the step that first saw it, and it is marked
-// betweenScrapes. opossum's counters are not read back (their state needs every counter move, and the live reader
-// infers it from the next interval on). Pure.
+// The real breakers' past as a Prometheus server holds it, read when prometheus.breakers starts (and when a timeline
+// scrolls back) so that the timelines show the last hours at once. Six queries, whatever the number of breakers:
+// - the states at the start of the span (instant queries at `start`): Resilience4j's one-hot state gauge, the
+//   common <prefix>_circuit_breaker_state gauge, and opossum's open, close, halfOpen and failure counters;
+// - what changed since (range queries, one point per step): only where a series differs from one step earlier
+//   (`x > x offset step`, `x != x offset step`; for opossum the moved open/close/halfOpen counters and the failure
+//   count at those steps), so the answer grows with the transitions, not with breakers × steps.
+// A change seen this way happened between two samples: its time is the step that first saw it (opossum's: spread
+// within that step, as the live counter tracker spreads them within a scrape), and it is marked betweenScrapes.
+// Pure.
 class PrometheusHistory
 {
 public:
@@ -32,6 +32,8 @@ public:
         GaugeAtStart,
         Resilience4jEntered,
         GaugeChanged,
+        OpossumAtStart,
+        OpossumMoved,
     };
     struct Query
     {
@@ -57,8 +59,9 @@ public:
         QList<ObservedTransition> transitions; // after firstSeenMs, oldest first, each betweenScrapes
         bool operator==(const BreakerPast &) const = default;
     };
-    // The answers of queries(); ordered by job, instance, name.
-    static QList<BreakerPast> read(const std::map<Part, PromQueryResult> &answers, std::int64_t startMs);
+    // The answers of queries() for the span from `startMs` at `stepMs`; ordered by job, instance, name.
+    static QList<BreakerPast> read(const std::map<Part, PromQueryResult> &answers, std::int64_t startMs,
+                                   std::int64_t stepMs);
 };
 
 } // namespace bw

@@ -359,6 +359,14 @@ void TestPrometheusFleet::scrollingBackReadsOlderHistoryFromTheServer()
     for (qint64 t = now - 3 * 3600; t <= now + 900; t += kStep)
         samples += "ledger_circuit_breaker_state{job=\"past\",instance=\"10.9.9.9:8080\",name=\"ledger\"} " +
                    QByteArray(t >= openedAt && t < closedAt ? "1" : "0") + ' ' + QByteArray::number(t) + '\n';
+    // opossum's counter for `billing` on the same instance: opened and closed at the same times.
+    samples += "# TYPE circuit unknown\n";
+    for (const auto &[event, at] :
+         {std::pair{"open", openedAt}, std::pair{"close", closedAt}, std::pair{"failure", openedAt}})
+        for (qint64 t = now - 3 * 3600; t <= now + 900; t += kStep)
+            samples += "circuit{job=\"past\",instance=\"10.9.9.9:8080\",name=\"billing\",event=\"" + QByteArray(event) +
+                       "\"} " + QByteArray(t >= at ? (qstrcmp(event, "failure") == 0 ? "10" : "1") : "0") + ' ' +
+                       QByteArray::number(t) + '\n';
     samples += "# EOF\n";
     const QString tsdb = m_dir.filePath(u"past-tsdb"_s);
     QProcess promtool;
@@ -406,8 +414,11 @@ void TestPrometheusFleet::scrollingBackReadsOlderHistoryFromTheServer()
     monitor.readServerHistoryFrom(now * 1000 - 2 * 3'600'000);
     QTRY_VERIFY_WITH_TIMEOUT(!status().historyReading && status().historyFromMs < firstFrom, 30'000);
     QVERIFY(std::abs(status().historyFromMs - (now * 1000 - 2 * 3'600'000)) < 60'000);
+    const auto historyQueries = bw::PrometheusHistory::queries({}, 1000);
+    const auto rangeQueries =
+        std::count_if(historyQueries.begin(), historyQueries.end(), [](const auto &q) { return q.range; });
     QCOMPARE(prometheusRequestsServed(server.base(), u"/api/v1/query_range"_s) - rangesBefore,
-             2.0 * bw::PrometheusBreakerSource::kHistoryQueryPieces);
+             double(rangeQueries * bw::PrometheusBreakerSource::kHistoryQueryPieces));
     QVERIFY(status().health == bw::PrometheusSourceStatus::Health::Ok);
 
     const auto opened = track.runAt(openedAt * 1000 + 60'000);
@@ -424,6 +435,18 @@ void TestPrometheusFleet::scrollingBackReadsOlderHistoryFromTheServer()
     QVERIFY(after);
     QCOMPARE(after->state, bw::BreakerState::Closed);
     QCOMPARE(*track.currentState(), bw::BreakerState::Closed);
+
+    // The same from opossum's counters, replayed as scrapes one step apart.
+    const bw::BreakerId billing{u"past"_s, u"10.9.9.9:8080"_s, u"billing"_s};
+    QVERIFY(monitor.contains(billing));
+    const bw::TrackHistory &counted = display.service(recorder.rowOf(billing)).track(bw::TrackKind::Observed);
+    const auto counterOpen = counted.runAt(openedAt * 1000 + 60'000);
+    QVERIFY(counterOpen);
+    QCOMPARE(counterOpen->state, bw::BreakerState::Open);
+    QVERIFY2(counterOpen->start > openedAt * 1000 - step && counterOpen->start <= openedAt * 1000 + step + kStep * 1000,
+             qPrintable(u"%1 s after the open"_s.arg((counterOpen->start - openedAt * 1000) / 1000)));
+    QCOMPARE(counted.runAt(openedAt * 1000 - 10 * 60'000)->state, bw::BreakerState::Closed);
+    QCOMPARE(counted.runAt(closedAt * 1000 + 5 * 60'000)->state, bw::BreakerState::Closed);
     monitor.stop();
 }
 

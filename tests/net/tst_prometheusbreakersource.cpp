@@ -160,18 +160,20 @@ void TestPrometheusBreakerSource::historyFirstThenLive()
     monitor.setConfig(config);
     monitor.start();
     QVERIFY(answered.wait(5000));
-    // The six live queries first (the wall is full after one answer), then four for the history: two instant at
-    // the start of the span, two ranges.
+    // The six live queries first (the wall is full after one answer), then the history's: three instant at the
+    // start of the span, three ranges, each asked in pieces.
     const bw::BreakerId payments{u"checkout"_s, u"10.0.0.2:8080"_s, u"payments"_s};
     QTRY_VERIFY_WITH_TIMEOUT(monitor.observedTransitions(payments).size() >= 2, 3000);
-    QVERIFY2(m_queries.size() >= 10, qPrintable(QString::number(m_queries.size())));
-    int ranges = 0;
-    for (int i = 0; i < 6; ++i)
-        ranges += m_queries[i].path == u"/api/v1/query_range" ? 1 : 0;
-    QCOMPARE(ranges, 0);
-    for (int i = 6; i < 10; ++i)
-        ranges += m_queries[i].path == u"/api/v1/query_range" ? 1 : 0;
-    QCOMPARE(ranges, 2);
+    constexpr int kHistoryRequests = 3 + 3 * bw::PrometheusBreakerSource::kHistoryQueryPieces;
+    QVERIFY2(m_queries.size() >= 6 + kHistoryRequests, qPrintable(QString::number(m_queries.size())));
+    const auto rangesAmong = [this](int from, int to) {
+        int ranges = 0;
+        for (int i = from; i < to; ++i)
+            ranges += m_queries[i].path == u"/api/v1/query_range" ? 1 : 0;
+        return ranges;
+    };
+    QCOMPARE(rangesAmong(0, 6), 0);
+    QCOMPARE(rangesAmong(6, 6 + kHistoryRequests), 3 * bw::PrometheusBreakerSource::kHistoryQueryPieces);
 
     const QList<bw::ObservedTransition> past = monitor.observedTransitions(payments);
     QVERIFY2(past.size() >= 2, qPrintable(QString::number(past.size())));
@@ -236,7 +238,10 @@ void TestPrometheusBreakerSource::scrollingBackReadsFurtherBack()
     monitor.start();
     const auto status = [&] { return *monitor.prometheusStatus(); };
     // Each read asks its two range queries in pieces; `read` is the span the pieces of the nth read cover.
-    constexpr int kPerRead = 2 * bw::PrometheusBreakerSource::kHistoryQueryPieces;
+    const auto historyQueries = bw::PrometheusHistory::queries({}, 1000);
+    const int kPerRead = static_cast<int>(std::count_if(historyQueries.begin(), historyQueries.end(),
+                                                        [](const auto &q) { return q.range; })) *
+                         bw::PrometheusBreakerSource::kHistoryQueryPieces;
     const auto read = [&](int n) {
         QPair<double, double> span{std::numeric_limits<double>::max(), std::numeric_limits<double>::lowest()};
         for (int i = n * kPerRead; i < (n + 1) * kPerRead && i < ranges.size(); ++i)
