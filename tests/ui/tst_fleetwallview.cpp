@@ -91,6 +91,7 @@ private Q_SLOTS:
     void hitTestFindsTheBreaker();
     void clickActivatesTheBreaker();
     void groupsByLabelWithCaptionsAndCounts();
+    void aNarrowGroupShowsItsNameAndWhatIsWrong();
     void toolTipSaysWhoWhatSinceWhenWhy();
     void keyboardMovesAndActivates();
     void currentBreakerIsOutlinedWithoutActivating();
@@ -317,6 +318,36 @@ void TestFleetWallView::groupsByLabelWithCaptionsAndCounts()
     wall->model.addBreaker(status(u"search"_s, u"s:2"_s, {}, BreakerState::ForcedOpen));
     QCOMPARE(wall->view.captions().at(2), u"team = (none) · 2 breakers · 1 forced open"_s);
     QCOMPARE(wall->view.legendText(), u"7 breakers · 2 open · 1 forced open · 1 half-open · 1 flapping · 1 stale"_s);
+}
+
+// 200 services of two instances by service, at 1280 × 800: groups are narrower than "svc-0007 · 2 breakers · 1 open",
+// so they show the name and what is wrong in it as far as it fits (the chip has the worst state's colour), never a
+// cut-off total.
+void TestFleetWallView::aNarrowGroupShowsItsNameAndWhatIsWrong()
+{
+    std::vector<bw::BreakerStatus> s;
+    for (int i = 0; i < 200; ++i)
+        for (const QString &instance : {u"a:1"_s, u"a:2"_s})
+            s.push_back(status(u"svc-%1"_s.arg(i, 4, 10, QChar(u'0')), instance, {},
+                               i == 7 && instance == u"a:1" ? BreakerState::Open : BreakerState::Closed));
+    Wall wall(std::move(s), {}, {1280, 800});
+    QCOMPARE(wall.view.captions().at(7), u"svc-0007 · 2 breakers · 1 open"_s);
+    QCOMPARE(wall.view.shownCaption(0), u"svc-0000"_s);
+    QCOMPARE(wall.view.shownCaption(199), u"svc-0199"_s);
+    const QString open = wall.view.shownCaption(7);
+    QVERIFY2(open.startsWith(u"svc-0007"_s) && !open.contains(u"breakers"_s), qPrintable(open)); // + its open chip
+    QVERIFY(wall.view.wallLayout().captionRect(7).width() <
+            wall.view.fontMetrics().horizontalAdvance(wall.view.captions().at(7))); // it was narrow
+
+    // A group as wide as 40 tiles shows its whole caption; the small wall's groups show the compact one.
+    std::vector<bw::BreakerStatus> wide;
+    for (int i = 0; i < 40; ++i)
+        wide.push_back(status(u"checkout"_s, u"a:%1"_s.arg(i), {}, i == 3 ? BreakerState::Open : BreakerState::Closed));
+    Wall wideWall(std::move(wide), {}, {1280, 800});
+    QCOMPARE(wideWall.view.shownCaption(0), u"checkout · 40 breakers · 1 open"_s);
+    std::unique_ptr<Wall> small(smallWall());
+    QCOMPARE(small->view.shownCaption(0), u"checkout · 1 open"_s);
+    QCOMPARE(small->view.shownCaption(1), u"ledger · 1 breaker"_s); // it fits
 }
 
 void TestFleetWallView::toolTipSaysWhoWhatSinceWhenWhy()

@@ -148,22 +148,25 @@ void FleetWallView::countIn(const FleetWallTile &tile, int sign, Group &group)
 namespace {
 
 template<typename Counts>
-QString countsText(const Counts &c)
+QString countsText(const Counts &c, bool withTotal = true)
 {
-    QString text = c.breakers == 1 ? FleetWallView::tr("1 breaker") : FleetWallView::tr("%1 breakers").arg(c.breakers);
+    QString text;
+    if (withTotal)
+        text = c.breakers == 1 ? FleetWallView::tr("1 breaker") : FleetWallView::tr("%1 breakers").arg(c.breakers);
+    const auto add = [&text](const QString &part) { text += (text.isEmpty() ? u""_s : u" · "_s) + part; };
     const int open = c.states[static_cast<std::size_t>(BreakerState::Open)];
     const int forced = c.states[static_cast<std::size_t>(BreakerState::ForcedOpen)];
     const int halfOpen = c.states[static_cast<std::size_t>(BreakerState::HalfOpen)];
     if (open)
-        text += u" · "_s + FleetWallView::tr("%1 open").arg(open);
+        add(FleetWallView::tr("%1 open").arg(open));
     if (forced)
-        text += u" · "_s + FleetWallView::tr("%1 forced open").arg(forced);
+        add(FleetWallView::tr("%1 forced open").arg(forced));
     if (halfOpen)
-        text += u" · "_s + FleetWallView::tr("%1 half-open").arg(halfOpen);
+        add(FleetWallView::tr("%1 half-open").arg(halfOpen));
     if (c.flapping)
-        text += u" · "_s + FleetWallView::tr("%1 flapping").arg(c.flapping);
+        add(FleetWallView::tr("%1 flapping").arg(c.flapping));
     if (c.stale)
-        text += u" · "_s + FleetWallView::tr("%1 stale").arg(c.stale);
+        add(FleetWallView::tr("%1 stale").arg(c.stale));
     return text;
 }
 
@@ -183,10 +186,40 @@ BreakerState worstOf(const Counts &c)
 
 QString FleetWallView::captionOf(const Group &group) const
 {
-    // By service the name says enough ("checkout · 12 breakers · 3 open"): a caption is often elided to its start.
+    // By service the name says enough ("checkout · 12 breakers · 3 open").
     if (m_groupLabel.isEmpty())
         return u"%1 · %2"_s.arg(group.value.isEmpty() ? missingValue() : group.value, countsText(group));
     return u"%1 = %2 · %3"_s.arg(m_groupLabel, group.value.isEmpty() ? missingValue() : group.value, countsText(group));
+}
+
+QString FleetWallView::compactCaptionOf(const Group &group) const
+{
+    // What a narrow group shows instead: its value and what is wrong in it ("svc-0012 · 2 open"), no total.
+    const QString value = group.value.isEmpty() ? missingValue() : group.value;
+    const QString problems = countsText(group, false);
+    return problems.isEmpty() ? value : u"%1 · %2"_s.arg(value, problems);
+}
+
+void FleetWallView::writeCaptions(Group &group, const QFontMetrics &metrics) const
+{
+    group.caption = captionOf(group);
+    group.captionWidth = metrics.horizontalAdvance(group.caption);
+    group.compactCaption = compactCaptionOf(group);
+    group.compactCaptionWidth = metrics.horizontalAdvance(group.compactCaption);
+}
+
+QString FleetWallView::shownCaption(int group) const
+{
+    ensureLayout();
+    if (group < 0 || group >= static_cast<int>(m_groups.size()))
+        return {};
+    const Group &g = m_groups[static_cast<std::size_t>(group)];
+    const int width = m_layout.captionRect(group).width() - captionChipWidth();
+    if (g.captionWidth <= width)
+        return g.caption;
+    if (g.compactCaptionWidth <= width)
+        return g.compactCaption;
+    return fontMetrics().elidedText(g.compactCaption, Qt::ElideRight, width);
 }
 
 void FleetWallView::rebuild()
@@ -225,7 +258,6 @@ void FleetWallView::rebuild()
             m_rowOfSlot.push_back(row);
             countIn(r.tile, +1, group);
         }
-        group.caption = captionOf(group);
         group.worst = worstOf(group);
     };
     for (const auto &[value, rows] : byValue)
@@ -237,7 +269,7 @@ void FleetWallView::rebuild()
     std::vector<FleetWallLayout::Group> specs;
     specs.reserve(m_groups.size());
     for (Group &group : m_groups) {
-        group.captionWidth = metrics.horizontalAdvance(group.caption);
+        writeCaptions(group, metrics);
         specs.push_back({group.breakers, captionChipWidth() + group.captionWidth});
     }
     FleetWallLayout::Params params;
@@ -270,8 +302,7 @@ void FleetWallView::refreshCaptions()
         if (!group.captionStale)
             continue;
         group.captionStale = false;
-        group.caption = captionOf(group);
-        group.captionWidth = metrics.horizontalAdvance(group.caption);
+        writeCaptions(group, metrics);
         group.worst = worstOf(group);
     }
     setAccessibleDescription(countsText(m_totals));
@@ -629,10 +660,7 @@ void FleetWallView::paintEvent(QPaintEvent *event)
                    colours[colourIndex({group.worst})].fill);
         const QRect textRect = caption.adjusted(captionChipWidth(), 0, 0, 0);
         p.setPen(text);
-        p.drawText(textRect, Qt::AlignVCenter | Qt::AlignLeft,
-                   group.captionWidth <= textRect.width()
-                       ? group.caption
-                       : metrics.elidedText(group.caption, Qt::ElideRight, textRect.width()));
+        p.drawText(textRect, Qt::AlignVCenter | Qt::AlignLeft, shownCaption(g));
     }
 
     // Only the tiles under the region's rects (a live tick leaves many small ones), each once.

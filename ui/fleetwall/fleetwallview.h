@@ -66,6 +66,9 @@ public:
     FleetWallTile tile(const BreakerId &id) const;
     QString toolTipText(const BreakerId &id) const;
     QStringList captions() const; // in display order
+    // What group `group`'s caption shows at the current size: the caption, else its compact form (the value and
+    // what is wrong in it), else that elided.
+    QString shownCaption(int group) const;
     QString legendText() const;
     const FleetWallLayout &wallLayout() const;
 
@@ -109,6 +112,8 @@ private:
         QString value;
         QString caption;
         int captionWidth = 0;
+        QString compactCaption; // for a group narrower than its caption
+        int compactCaptionWidth = 0;
         BreakerState worst = BreakerState::Closed;
         bool captionStale = false; // counts changed since the caption was written
     };
@@ -125,6 +130,8 @@ private:
     void onDataChanged(int firstRow, int lastRow);
     void countIn(const FleetWallTile &tile, int sign, Group &group);
     QString captionOf(const Group &group) const;
+    QString compactCaptionOf(const Group &group) const;
+    void writeCaptions(Group &group, const QFontMetrics &metrics) const;
     // A tile's rect in the viewport, with room for the selection outline when `outline`.
     QRect dirtyRect(int row, bool outline) const;
     QRect toViewport(const QRect &content) const;

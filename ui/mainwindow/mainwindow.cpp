@@ -709,8 +709,8 @@ void MainWindow::refreshDetail()
     if (!s.lastReason.isEmpty())
         facts << tr("Why: %1").arg(s.lastReason);
     // The Instances tab and this line read the same statuses once.
-    if (const RollUp instances = refreshInstances(now); instances.members > 1)
-        facts << tr("On %1 (see Instances)").arg(instances.describe(tr("instances")));
+    if (const RollUp rollUp = refreshInstances(now); rollUp.members > 1)
+        facts << tr("On %1 (see Instances)").arg(rollUp.describe(tr("instances")));
     switch (s.feed) {
     case BreakerFeed::Polls:
         facts << tr("Simulation fed by health polls");
