@@ -22,8 +22,7 @@ AlertCenter::AlertCenter(FleetMonitor *monitor, Clock clock, QObject *parent)
 
 int AlertCenter::activeCount() const
 {
-    return static_cast<int>(
-        std::count_if(m_alerts.cbegin(), m_alerts.cend(), [](const Alert &a) { return a.active(); }));
+    return static_cast<int>(m_alerts.activeCount());
 }
 
 void AlertCenter::evaluate()
@@ -56,18 +55,11 @@ void AlertCenter::apply(const QList<Alert> &changes)
         return;
     for (const Alert &change : changes) {
         if (change.active()) {
-            m_alerts.push_back(change);
+            m_alerts.fired(change);
             Q_EMIT alertFired(change);
             continue;
         }
-        // Resolved: update the entry it fired as.
-        for (auto it = m_alerts.rbegin(); it != m_alerts.rend(); ++it) {
-            if (it->active() && it->service == change.service && it->source == change.source &&
-                it->kind == change.kind) {
-                *it = change;
-                break;
-            }
-        }
+        m_alerts.resolved(change);
         Q_EMIT alertResolved(change);
     }
     Q_EMIT alertsChanged();

@@ -13,6 +13,7 @@ Application::Application(QNetworkAccessManager *network, Clock clock, const Pres
     : QObject(parent), m_clock(std::move(clock)), m_loader(catalog), m_prober(network), m_monitor(&m_prober, m_clock),
       m_history(0, options.displayRetention)
 {
+    m_monitor.setObservedHistoryMs(options.observedHistoryMs);
     m_monitor.setConfig(options.config);
     if (options.store) {
         // Opening the store and reading back recent history happen on the store's thread while this one waits:

@@ -55,6 +55,9 @@ public:
         // How much the display history (what the views draw) keeps; HistoryRetention::withoutViews() when nothing
         // draws it.
         HistoryRetention displayRetention;
+        // How far back the monitor keeps the real breakers' transitions in memory (the timelines and the event log
+        // read them); less where nothing draws them.
+        std::int64_t observedHistoryMs = FleetMonitor::kDefaultObservedHistoryMs;
         // Follow this configuration file and apply it when it changes (empty: do not).
         QString watchedFile;
         // How alerts are pushed to the configuration's alerting.alertmanagers (resend interval, retries).

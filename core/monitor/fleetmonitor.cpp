@@ -22,7 +22,7 @@ namespace bw {
 
 namespace {
 
-constexpr std::int64_t kObservedHistoryMs = 24 * 3600 * 1000; // what the observed tracker keeps
+constexpr std::int64_t kObservedHistoryMs = FleetMonitor::kDefaultObservedHistoryMs;
 // A hystrix command that has sent nothing for this long is no longer shown by its stream.
 constexpr std::int64_t kStreamSilenceMs = 30'000;
 
@@ -476,7 +476,9 @@ void FleetMonitor::onServerHistory(const QList<PrometheusHistory::BreakerPast> &
         }
         if (tracked.observedFirstSeenMs == 0 || breaker.firstSeenMs < tracked.observedFirstSeenMs)
             tracked.observedFirstSeenMs = breaker.firstSeenMs; // watched since then, as far as anyone knows
-        // In one step: the live state already known and the past are merged before anyone is told.
+        // In one step: the live state already known and the past are merged before anyone is told (even a past
+        // older than what this monitor keeps: observe() tells it, then forgets it).
+        tracked.observed.reopenFrom(breaker.firstSeenMs);
         observe(tracked, breaker.firstSeenMs, breaker.firstState, breaker.transitions);
     }
     if (addedAny)
@@ -1107,25 +1109,32 @@ void FleetMonitor::observe(Tracked &tracked, std::int64_t t, std::optional<Break
         changed |= tracked.observed.addGaugeState(t, *state).has_value() || !known;
     }
     const std::int64_t now = std::max(t, m_clock());
-    tracked.observed.forgetBefore(now - kObservedHistoryMs);
+    const std::int64_t window = tracked.flapping.rule().windowMs;
+    // The flapping rule counts opens over its window, whatever is kept for the views.
+    const std::int64_t keptMs = std::max(m_observedHistoryMs, window);
     BreakerStatus &status = tracked.status;
     // Before the signal: a listener filling in the past reads from when the state is known.
     if (tracked.observedFirstSeenMs > 0)
         status.observedKnownSinceMs = std::max(tracked.observedFirstSeenMs, now - kObservedHistoryMs);
+    // The listeners see what was learnt (a server's hours of history too) before what is not kept goes.
     if (changed)
         Q_EMIT observedTransitionsChanged(tracked.id, tracked.observed.transitions());
+    tracked.observed.forgetBefore(now - keptMs);
     status.observedState = tracked.observed.stateAt(now);
     status.observedSinceMs = tracked.observedFirstSeenMs; // unless a transition says better, below
     const QList<ObservedTransition> &all = tracked.observed.transitions();
-    const std::int64_t window = tracked.flapping.rule().windowMs;
-    status.observedOpensLast10Min = static_cast<int>(std::count_if(all.cbegin(), all.cend(), [&](const auto &tr) {
-        return tr.to == BreakerState::Open && tr.from != BreakerState::Open && tr.t > now - window && tr.t <= now;
-    }));
-    for (auto it = all.crbegin(); it != all.crend(); ++it) {
-        if (it->t <= now) {
+    status.observedOpensLast10Min = 0;
+    bool sinceFound = false;
+    for (auto it = all.crbegin(); it != all.crend(); ++it) { // newest first: only the window is walked
+        if (it->t > now)
+            continue;
+        if (!sinceFound) {
             status.observedSinceMs = it->t;
-            break;
+            sinceFound = true;
         }
+        if (it->t <= now - window)
+            break;
+        status.observedOpensLast10Min += it->to == BreakerState::Open && it->from != BreakerState::Open ? 1 : 0;
     }
     publish(tracked);
 }

@@ -75,6 +75,11 @@ public:
     QList<BreakerId> instancesOf(const BreakerId &id) const;
     // The real breaker's transitions (events, and polled states that disagreed with them), oldest first.
     QList<ObservedTransition> observedTransitions(const BreakerId &id) const;
+    // How far back observedTransitions() reaches: a day by default, for the timelines and the event log. A process
+    // that draws nothing (serve) keeps less; never less than a breaker's flapping window, which counts its opens.
+    // observedTransitionsChanged() carries what was learnt before older transitions are forgotten.
+    static constexpr std::int64_t kDefaultObservedHistoryMs = 24LL * 3600 * 1000;
+    void setObservedHistoryMs(std::int64_t ms) { m_observedHistoryMs = ms; }
     // How the real breaker can be changed: the configured remote_breaker for the breaker it names, or the
     // actuator's POST /actuator/circuitbreakers/{name} for a Resilience4j breaker of an instance with an actuator.
     std::optional<RemoteBreakerBinding> remoteBinding(const BreakerId &id) const;
@@ -165,6 +170,7 @@ private:
     std::map<BreakerId, std::unique_ptr<Tracked>> m_breakers;
     std::map<QString, std::unique_ptr<Stream>> m_streams; // by URL
     std::unique_ptr<PrometheusBreakerSource> m_server;    // prometheus.breakers, if configured
+    std::int64_t m_observedHistoryMs = kDefaultObservedHistoryMs;
     QString m_lastProblem; // what the poll being handled could not read, for sourceAnswered()
 };
 

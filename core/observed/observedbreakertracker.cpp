@@ -75,6 +75,15 @@ void ObservedBreakerTracker::forgetBefore(std::int64_t t)
     rebuild();
 }
 
+void ObservedBreakerTracker::reopenFrom(std::int64_t t)
+{
+    if (!m_horizon || t >= *m_horizon)
+        return;
+    m_horizon = t;
+    m_start.reset();
+    rebuild();
+}
+
 void ObservedBreakerTracker::compactPolls()
 {
     // The middle one of three identical polls older than the exact span adds nothing: without it the same

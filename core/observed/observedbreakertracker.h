@@ -44,6 +44,9 @@ public:
 
     // Drops history before t; the state at t becomes the starting state.
     void forgetBefore(std::int64_t t);
+    // Takes history from t on again, though it was forgotten (a server's past, learnt after the present): what is
+    // kept stays, and the starting state is unknown until a poll or an event before the kept ones says it.
+    void reopenFrom(std::int64_t t);
 
     // Polls kept (for tests and memory accounting).
     qsizetype pollCount() const { return m_polls.size(); }

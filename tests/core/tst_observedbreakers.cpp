@@ -199,6 +199,7 @@ private Q_SLOTS:
     void trackerTiesAndDuplicates();
     void trackerForgetsAndIsBounded();
     void trackerKeepsTwoPollsPerOldRun();
+    void trackerReopenedTakesAPastLearntLate();
 };
 
 // ---- Resilience4j actuator ---------------------------------------------------------------------------------
@@ -1173,6 +1174,40 @@ void TestObservedBreakers::trackerForgetsAndIsBounded()
     QVERIFY(bounded.transitions().size() >= 50);
     QCOMPARE(bounded.transitions().back().t, 4999);
     QCOMPARE(bounded.stateAt(4999), std::optional(BreakerState::Open));
+}
+
+// A server's past arrives after the present, older than what is kept: reopened, the tracker takes it (with its
+// starting state from the past's first poll, not the forgotten one), and forgets it again at the next forgetBefore().
+void TestObservedBreakers::trackerReopenedTakesAPastLearntLate()
+{
+    bw::ObservedBreakerTracker tracker;
+    tracker.addGaugeState(10'000, BreakerState::Open);
+    tracker.addGaugeState(11'000, BreakerState::Closed);
+    tracker.forgetBefore(10'500); // the state at 10.5 s (open) becomes the start
+    QCOMPARE(tracker.transitions().size(), 1);
+    tracker.addEvents({{2'000, BreakerState::Closed, BreakerState::Open}}); // before the horizon: ignored
+    QCOMPARE(tracker.transitions().size(), 1);
+
+    tracker.reopenFrom(1'000);
+    tracker.addGaugeState(1'000, BreakerState::Closed); // the past's first state
+    tracker.addEvents({{2'000, BreakerState::Closed, BreakerState::Open},
+                       {3'000, BreakerState::Open, BreakerState::Closed},
+                       {9'000, BreakerState::Closed, BreakerState::Open}});
+    QList<QPair<std::int64_t, BreakerState>> seen;
+    for (const bw::ObservedTransition &tr : tracker.transitions())
+        seen << qMakePair(tr.t, tr.to);
+    const QList<QPair<std::int64_t, BreakerState>> expected{{2'000, BreakerState::Open},
+                                                            {3'000, BreakerState::Closed},
+                                                            {9'000, BreakerState::Open},
+                                                            {11'000, BreakerState::Closed}};
+    QCOMPARE(seen, expected);
+    QCOMPARE(tracker.stateAt(1'500), std::optional(BreakerState::Closed));
+
+    tracker.forgetBefore(10'500);
+    QCOMPARE(tracker.transitions().size(), 1);
+    QCOMPARE(tracker.stateAt(10'500), std::optional(BreakerState::Open));
+    tracker.reopenFrom(20'000); // not earlier than the horizon: nothing changes
+    QCOMPARE(tracker.transitions().size(), 1);
 }
 
 void TestObservedBreakers::trackerKeepsTwoPollsPerOldRun()

@@ -42,6 +42,7 @@ private Q_SLOTS:
     void aBreakerSeenBothWaysIsOneBreakerFedByTheFasterSource();
     void historyFirstThenLive();
     void scrollingBackReadsFurtherBack();
+    void aMonitorKeepingLessSaysThePastBeforeForgettingIt();
 
 private:
     bw::Config serverConfig(std::int64_t intervalMs) const;
@@ -278,6 +279,59 @@ void TestPrometheusBreakerSource::scrollingBackReadsFurtherBack()
     QCOMPARE(opened->state, bw::BreakerState::Open);
     QVERIFY(std::abs(*track.earliestTime() - status().historyFromMs) < 5'000);
     QCOMPARE(track.runAt(*track.earliestTime())->state, bw::BreakerState::Closed);
+}
+
+// serve keeps 15 minutes of each real breaker's transitions: the hour read from the server still reaches the
+// listeners (serve's output, the store) once, and then only the flapping window's worth stays in memory.
+void TestPrometheusBreakerSource::aMonitorKeepingLessSaysThePastBeforeForgettingIt()
+{
+    const auto nowMs = [this] { return 1'000'000'000 + m_clock.elapsed(); };
+    m_prometheus->route("GET", u"/api/v1/query_range"_s, [&, this](const bw::HttpRequest &request, bw::HttpResponder r) {
+        m_queries << request;
+        const qint64 now = nowMs() / 1000;
+        QByteArray result = "[]";
+        if (request.queryItem(u"query"_s).contains(u"resilience4j_circuitbreaker_state"_s)) {
+            const auto entered = [&](const char *state, qint64 at) -> QByteArray {
+                return R"({"metric":{"__name__":"resilience4j_circuitbreaker_state","job":"checkout","instance":"10.0.0.2:8080","name":"payments","state":")" +
+                       QByteArray(state) + R"("},"values":[[)" + QByteArray::number(at) + R"(,"1"]]})";
+            };
+            // Open 50 and 5 minutes ago, closed in between and now; each piece of the range answers its own part.
+            const double start = request.queryItem(u"start"_s).toDouble();
+            const double end = request.queryItem(u"end"_s).toDouble();
+            QByteArrayList series;
+            for (const auto &[state, at] : {std::pair{"open", now - 3000}, std::pair{"closed", now - 2700},
+                                            std::pair{"open", now - 300}, std::pair{"closed", now - 240}})
+                if (at >= start && at <= end)
+                    series << entered(state, at);
+            result = '[' + series.join(',') + ']';
+        }
+        r.send(bw::HttpResponse::json(200, R"({"status":"success","data":{"resultType":"matrix","result":)" + result +
+                                               "}}"));
+    });
+    bw::Config config = serverConfig(300);
+    config.prometheus->breakers->historyMs = 3'600'000;
+    bw::FleetMonitor monitor(m_prober.get(), nowMs);
+    monitor.setObservedHistoryMs(15 * 60'000);
+    const bw::BreakerId payments{u"checkout"_s, u"10.0.0.2:8080"_s, u"payments"_s};
+    QList<bw::ObservedTransition> said;
+    connect(&monitor, &bw::FleetMonitor::observedTransitionsChanged, this,
+            [&](const bw::BreakerId &id, const QList<bw::ObservedTransition> &all) {
+                if (id == payments && all.size() > said.size())
+                    said = all;
+            });
+    monitor.setConfig(config);
+    monitor.start();
+    QTRY_VERIFY2_WITH_TIMEOUT(said.size() >= 4, qPrintable(u"%1 said, %2 kept, %3 asked"_s.arg(said.size()).arg(monitor.observedTransitions(payments).size()).arg(m_queries.size())), 5000);
+    QCOMPARE(said[0].to, bw::BreakerState::Open);
+    QVERIFY(said[0].t < nowMs() - 45 * 60'000);
+    // Kept: the last 15 minutes (the flapping window, 10 minutes, is shorter): the open 5 minutes ago and after.
+    const QList<bw::ObservedTransition> kept = monitor.observedTransitions(payments);
+    QVERIFY(!kept.isEmpty());
+    for (const bw::ObservedTransition &tr : kept)
+        QVERIFY2(tr.t >= nowMs() - 15 * 60'000 - 5'000, qPrintable(QString::number((nowMs() - tr.t) / 1000)));
+    QVERIFY(std::any_of(kept.begin(), kept.end(), [](const auto &tr) { return tr.to == bw::BreakerState::Open; }));
+    QCOMPARE(monitor.status(payments).observedState, bw::BreakerState::Closed);
+    QCOMPARE(monitor.status(payments).observedOpensLast10Min, 1);
 }
 
 void TestPrometheusBreakerSource::oneQueryPerFamilyPerIntervalAllAtOneTime()
