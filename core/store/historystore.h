@@ -108,6 +108,10 @@ public:
     Result<QStringList> serviceNames();
     Result<std::vector<Observation>> observations(const BreakerId &breaker, std::int64_t t0, std::int64_t t1);
     Result<std::vector<Observation>> observations(const QString &key, std::int64_t t0, std::int64_t t1);
+    // The same for several breakers at once (one list each, in `breakers` order): the unsealed blocks of all of
+    // them are read back from the staging rows in one pass.
+    Result<std::vector<std::vector<Observation>>> observations(const std::vector<BreakerId> &breakers, std::int64_t t0,
+                                                               std::int64_t t1);
     // 10-minute summary points of one series (hours summarised so far).
     Result<std::vector<SeriesPoint>> summaryPoints(const BreakerId &breaker, SeriesKind kind, std::int64_t t0,
                                                    std::int64_t t1);

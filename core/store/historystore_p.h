@@ -200,6 +200,9 @@ struct HistoryStore::Private
 
     // --- reads ---
 
+    Result<std::vector<std::vector<Observation>>> readObservations(const std::vector<QString> &services,
+                                                                   std::int64_t t0, std::int64_t t1);
+
     Result<std::vector<StoredTransition>> readTransitions(std::optional<int> service, std::int64_t t0, std::int64_t t1);
     void addQueuedTransitions(const QString &service, std::int64_t t0, std::int64_t t1,
                               std::vector<StoredTransition> &out) const;

@@ -238,56 +238,84 @@ Result<std::vector<StoredTransition>> HistoryStore::transitions(const BreakerId 
 
 Result<std::vector<Observation>> HistoryStore::observations(const QString &service, std::int64_t t0, std::int64_t t1)
 {
-    if (!d->open)
-        return Error{d->problem.isEmpty() ? u"%1: the store is not open"_s.arg(d->path) : d->problem};
-    std::vector<Observation> out;
+    auto read = d->readObservations({service}, t0, t1);
+    if (!read)
+        return Error{read.error()};
+    return std::move(read->front());
+}
+
+Result<std::vector<std::vector<Observation>>> HistoryStore::observations(const std::vector<BreakerId> &breakers,
+                                                                         std::int64_t t0, std::int64_t t1)
+{
+    std::vector<QString> keys;
+    keys.reserve(breakers.size());
+    for (const BreakerId &breaker : breakers)
+        keys.push_back(breaker.key());
+    return d->readObservations(keys, t0, t1);
+}
+
+Result<std::vector<std::vector<Observation>>>
+HistoryStore::Private::readObservations(const std::vector<QString> &services, std::int64_t t0, std::int64_t t1)
+{
+    if (!open)
+        return Error{problem.isEmpty() ? u"%1: the store is not open"_s.arg(path) : problem};
+    std::vector<std::vector<Observation>> out(services.size());
     if (t1 <= t0)
         return out;
     std::vector<Observation> block;
-    auto keep = [&](const Observation &o) {
-        if (o.t >= t0 && o.t < t1)
-            out.push_back(o);
+    const auto keepIn = [t0, t1](std::vector<Observation> &into) {
+        return [&into, t0, t1](const Observation &o) {
+            if (o.t >= t0 && o.t < t1)
+                into.push_back(o);
+        };
     };
-    if (auto id = d->dbIds.constFind(service); id != d->dbIds.constEnd()) {
-        auto extent = d->idExtent(u"obs_block"_s);
-        if (!extent)
-            return Error{extent.error()};
-        if (extent->first <= extent->second) {
+    auto extent = idExtent(u"obs_block"_s);
+    if (!extent)
+        return Error{extent.error()};
+    auto q = prepare(u"SELECT data FROM obs_block WHERE id = ?"_s);
+    if (!q)
+        return Error{q.error()};
+    // Sealed blocks service by service; the unsealed ones of every service from one pass over the staging rows.
+    std::set<PendingKey> keys;
+    std::multimap<int, std::size_t> byLocal; // local service index -> position in `services`
+    for (std::size_t i = 0; i < services.size(); ++i) {
+        const QString &service = services[i];
+        if (auto id = dbIds.constFind(service); id != dbIds.constEnd() && extent->first <= extent->second) {
             const std::int64_t first =
                 std::max(ObservationCodec::blockStart(t0) - kSpan, idStart(extent->first, kSpan));
             const std::int64_t last = std::min(t1, idStart(extent->second, kSpan) + kSpan);
-            auto q = d->prepare(u"SELECT data FROM obs_block WHERE id = ?"_s);
-            if (!q)
-                return Error{q.error()};
             for (std::int64_t start = first; start < last; start += kSpan) {
                 (*q)->bindValue(0, static_cast<qint64>(blockId(start, id.value())));
-                if (Status s = d->exec(**q, u"reading observations of %1"_s.arg(service)); !s)
+                if (Status s = exec(**q, u"reading observations of %1"_s.arg(service)); !s)
                     return Error{s.error()};
                 if ((*q)->next()) {
                     block.clear();
                     if (Status s = ObservationCodec::decode((*q)->value(0).toByteArray(), start, block); !s)
-                        qCWarning(lcStore).noquote() << d->path << service << start << s.error();
-                    std::for_each(block.begin(), block.end(), keep);
+                        qCWarning(lcStore).noquote() << path << service << start << s.error();
+                    std::for_each(block.begin(), block.end(), keepIn(out[i]));
                 }
                 (*q)->finish();
             }
         }
+        if (auto local = localIndex.constFind(service); local != localIndex.constEnd())
+            byLocal.emplace(local.value(), i);
     }
-    if (auto local = d->localIndex.constFind(service); local != d->localIndex.constEnd()) {
-        std::set<PendingKey> keys;
-        for (const auto &[key, pendingBlock] : d->pending)
-            if (key.second == local.value() && key.first + kSpan > t0 && key.first < t1)
-                keys.insert(key);
-        std::map<PendingKey, std::vector<Observation>> staged;
-        if (Status s = d->readStaged(keys, staged); !s)
-            return Error{s.error()};
-        for (const PendingKey &key : keys) {
-            std::for_each(staged[key].begin(), staged[key].end(), keep);
-            const PendingBlock &pendingBlock = d->pending.at(key);
-            std::for_each(pendingBlock.fresh.begin(), pendingBlock.fresh.end(), keep);
+    for (const auto &[key, pendingBlock] : pending)
+        if (byLocal.count(key.second) > 0 && key.first + kSpan > t0 && key.first < t1)
+            keys.insert(key);
+    std::map<PendingKey, std::vector<Observation>> staged;
+    if (Status s = readStaged(keys, staged); !s)
+        return Error{s.error()};
+    for (const PendingKey &key : keys) {
+        const PendingBlock &pendingBlock = pending.at(key);
+        const auto [from, to] = byLocal.equal_range(key.second);
+        for (auto it = from; it != to; ++it) {
+            std::for_each(staged[key].begin(), staged[key].end(), keepIn(out[it->second]));
+            std::for_each(pendingBlock.fresh.begin(), pendingBlock.fresh.end(), keepIn(out[it->second]));
         }
     }
-    std::stable_sort(out.begin(), out.end(), [](const Observation &a, const Observation &b) { return a.t < b.t; });
+    for (std::vector<Observation> &one : out)
+        std::stable_sort(one.begin(), one.end(), [](const Observation &a, const Observation &b) { return a.t < b.t; });
     return out;
 }
 

@@ -116,13 +116,12 @@ Result<std::vector<Tagged>> mergedObservations(HistoryStore &store, const std::v
                                                std::int64_t t0, std::int64_t t1)
 {
     std::vector<Tagged> out;
-    for (const BreakerId &breaker : breakers) {
-        auto observations = store.observations(breaker, t0, t1);
-        if (!observations)
-            return Error{observations.error()};
-        for (const Observation &o : *observations)
-            out.push_back({&breaker, o});
-    }
+    auto observations = store.observations(breakers, t0, t1);
+    if (!observations)
+        return Error{observations.error()};
+    for (std::size_t i = 0; i < breakers.size(); ++i)
+        for (const Observation &o : (*observations)[i])
+            out.push_back({&breakers[i], o});
     std::stable_sort(out.begin(), out.end(),
                      [](const Tagged &a, const Tagged &b) { return a.observation.t < b.observation.t; });
     return out;

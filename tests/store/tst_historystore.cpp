@@ -500,6 +500,20 @@ void TestHistoryStore::manyServicesAreSealedFromTheirStagedChunks()
     }
     QCOMPARE(sqlValue(file(), u"SELECT count(*) FROM obs_block"_s).toInt(), 0);
     QVERIFY(sqlValue(file(), u"SELECT count(*) FROM obs_recent"_s).toInt() >= 299);
+    // Read several at once (one pass over the staging rows), as one at a time; an unknown breaker has none.
+    const std::vector<bw::BreakerId> some{bw::BreakerId::parse(name(3)), bw::BreakerId::parse(u"nobody"_s),
+                                          bw::BreakerId::parse(name(420))};
+    auto batch = store.observations(some, kT0, kT0 + kHour);
+    QVERIFY(batch.ok());
+    QCOMPARE(batch->size(), std::size_t{3});
+    QVERIFY((*batch)[1].empty());
+    for (std::size_t i : {std::size_t{0}, std::size_t{2}}) {
+        auto one = store.observations(some[i], kT0, kT0 + kHour);
+        QVERIFY(one.ok());
+        QCOMPARE(one->size(), std::size_t{600});
+        QString why;
+        QVERIFY2(sameObservations((*batch)[i], *one, why), qPrintable(why));
+    }
 
     QVERIFY(store.flush(kT0 + 11 * kMinute).ok());
     QCOMPARE(sqlValue(file(), u"SELECT count(*) FROM obs_block"_s).toInt(), kServices);
