@@ -12,7 +12,9 @@ TimelineLayout::TimelineLayout(QSize size_, int fontHeight_, int scrollOffset_)
     axisHeight = fontHeight + 10;
     rowPadding = std::max(4, fontHeight / 3);
     subLabelWidth = fontHeight * 5 / 2;
-    gutterWidth = std::clamp(size.width() / 5, fontHeight * 10, fontHeight * 16);
+    // A quarter of the width, so that a breaker name like "payments-gateway" fits beside its sim/real labels at
+    // 1280 px; bounded so that a wide window gives the extra room to the plot.
+    gutterWidth = std::clamp(size.width() / 4, fontHeight * 12, fontHeight * 18);
 }
 
 QRect TimelineLayout::plotRect() const
