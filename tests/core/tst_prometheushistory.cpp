@@ -27,7 +27,8 @@ QByteArray opossum(const char *name, const char *event, const QList<QPair<int, i
         values += (values.isEmpty() ? "" : ",") + QByteArray("[") + QByteArray::number(t) + ",\"" +
                   QByteArray::number(v) + "\"]";
     return QByteArray(R"({"metric":{"__name__":"circuit","job":"api","instance":"n:3000","name":")") + name +
-           R"(","event":")" + event + "\"}," + (range ? QByteArray("\"values\":[" + values + "]") : QByteArray("\"value\":" + values)) + "}";
+           R"(","event":")" + event + "\"}," +
+           (range ? QByteArray("\"values\":[" + values + "]") : QByteArray("\"value\":" + values)) + "}";
 }
 
 QByteArray r4j(const char *instance, const char *name, const char *state)

@@ -321,7 +321,11 @@ void TestPrometheusBreakerSource::aMonitorKeepingLessSaysThePastBeforeForgetting
             });
     monitor.setConfig(config);
     monitor.start();
-    QTRY_VERIFY2_WITH_TIMEOUT(said.size() >= 4, qPrintable(u"%1 said, %2 kept, %3 asked"_s.arg(said.size()).arg(monitor.observedTransitions(payments).size()).arg(m_queries.size())), 5000);
+    QTRY_VERIFY2_WITH_TIMEOUT(said.size() >= 4,
+                              qPrintable(u"%1 said, %2 kept, %3 asked"_s.arg(said.size())
+                                             .arg(monitor.observedTransitions(payments).size())
+                                             .arg(m_queries.size())),
+                              5000);
     QCOMPARE(said[0].to, bw::BreakerState::Open);
     QVERIFY(said[0].t < nowMs() - 45 * 60'000);
     // Kept: the last 15 minutes (the flapping window, 10 minutes, is shorter): the open 5 minutes ago and after.
