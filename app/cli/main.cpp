@@ -60,6 +60,7 @@ int main(int argc, char *argv[])
 {
     bw::keepLargeBlocksInHeap(); // big pages are parsed every interval: no page faults through them each time
     QCoreApplication app(argc, argv);
+    const bw::HeapTrimmer heapTrimmer; // and what is freed between scrapes goes back to the kernel once a minute
     QCoreApplication::setApplicationName(u"breakerwatch-cli"_s);
     QCoreApplication::setApplicationVersion(u"0.1.0"_s);
 

@@ -28,6 +28,7 @@ int main(int argc, char *argv[])
 {
     bw::keepLargeBlocksInHeap(); // big pages are parsed every interval: no page faults through them each time
     QApplication app(argc, argv);
+    const bw::HeapTrimmer heapTrimmer; // and what is freed between scrapes goes back to the kernel once a minute
     QApplication::setApplicationName(u"Breakerwatch"_s);
     QApplication::setOrganizationName(u"Breakerwatch"_s);
     QApplication::setApplicationVersion(u"0.1.0"_s);

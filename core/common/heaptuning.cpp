@@ -21,4 +21,26 @@ void keepLargeBlocksInHeap()
 #endif
 }
 
+bool releaseFreeHeap()
+{
+#if defined(__GLIBC__)
+    return malloc_trim(0) == 1;
+#else
+    return false;
+#endif
+}
+
+HeapTrimmer::HeapTrimmer(QObject *parent, std::chrono::seconds period) : QObject(parent)
+{
+    bool set = false;
+    const int seconds = qEnvironmentVariableIntValue("BREAKERWATCH_HEAP_TRIM_S", &set);
+    if (set)
+        period = std::chrono::seconds(std::max(0, seconds));
+    if (period.count() == 0)
+        return;
+    m_timer.setTimerType(Qt::VeryCoarseTimer);
+    connect(&m_timer, &QTimer::timeout, this, [] { releaseFreeHeap(); });
+    m_timer.start(period);
+}
+
 } // namespace bw
