@@ -8,8 +8,8 @@
 #     own prometheus_ok line;
 #   - CPU per interval (utime + stime from /proc over --intervals intervals, after the first) and RSS at the end;
 #   - Prometheus's /api/v1/query and /api/v1/query_range request counts, per interval.
-# With --gui it also starts the GUI (xvfb-run) on the same configuration, fleet wall tab, and takes a screenshot
-# --after 2 s: look at it to see whether the wall is full by then.
+# With --gui it then starts the GUI (xvfb-run) twice on the same configuration and takes a screenshot --after 2 s
+# of the fleet wall tab and of the overview tab (its timelines): look at them to see whether both are full by then.
 #
 #   tests/bench/prometheus-fleet.sh [--breakers 5000] [--hours 6] [--intervals 8] [--build build/default]
 #                                   [--gui] [--work DIR] [--keep]
@@ -129,8 +129,12 @@ wait $serve 2>/dev/null || true
 if [[ $gui -eq 1 ]]; then
     home="$work/gui-home"
     mkdir -p "$home"
-    HOME="$home" XDG_CONFIG_HOME="$home/config" XDG_DATA_HOME="$home/data" \
-        xvfb-run -a -s "-screen 0 1920x1080x24" "$build/app/gui/breakerwatch" --config "$work/bw.yml" --tab wall \
-        --screenshot "$work/wall-after-2s.png" --after 2 >"$work/gui.log" 2>&1 || true
-    echo "gui: screenshot at 2 s: $work/wall-after-2s.png (kept with --keep)" >&2
+    # Two fresh starts: the wall, and the overview with its timelines (do they hold the hours already?).
+    for tab in wall overview; do
+        rm -rf "$home" && mkdir -p "$home"
+        HOME="$home" XDG_CONFIG_HOME="$home/config" XDG_DATA_HOME="$home/data" \
+            xvfb-run -a -s "-screen 0 1920x1080x24" "$build/app/gui/breakerwatch" --config "$work/bw.yml" \
+            --tab "$tab" --screenshot "$work/$tab-after-2s.png" --after 2 >"$work/gui-$tab.log" 2>&1 || true
+        echo "gui: screenshot at 2 s: $work/$tab-after-2s.png (kept with --keep)" >&2
+    done
 fi
