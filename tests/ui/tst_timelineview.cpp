@@ -51,6 +51,18 @@ QPalette lightPalette()
     return p;
 }
 
+// Counts the paint events of the widget it filters.
+struct PaintCounter final : QObject
+{
+    int count = 0;
+    bool eventFilter(QObject *, QEvent *event) override
+    {
+        if (event->type() == QEvent::Paint)
+            ++count;
+        return false;
+    }
+};
+
 } // namespace
 
 class TestTimelineView final : public QObject
@@ -74,6 +86,7 @@ private Q_SLOTS:
     void snapshots();
     void foldsABreakerOverItsInstances();
     void rowsFollowTheOverviewsOrder();
+    void liveChangesWaitForTheTickPausedOnesShowAtOnce();
 
 private:
     bw::TimelineLayout layout() const;
@@ -431,6 +444,40 @@ void TestTimelineView::rowsFollowTheOverviewsOrder()
     QCOMPARE(m_view->rowName(0), u"checkout/paymentGateway"_s);
     QCOMPARE(m_view->selectedService(), 5);
     m_view->setUnfolded(u"checkout/paymentGateway"_s, false);
+}
+
+void TestTimelineView::liveChangesWaitForTheTickPausedOnesShowAtOnce()
+{
+    // A 41st service is named before its history row exists (the store grows rows after the monitor names them).
+    QStringList names;
+    for (int i = 0; i < 41; ++i)
+        names << u"service-%1"_s.arg(i, 2, 10, QLatin1Char('0'));
+    m_view->setServiceNames(names);
+    QCOMPARE(m_view->rowCount(), 40);
+    QVERIFY(m_view->isLive());
+
+    // Live: the view repaints once a second anyway, so the change waits for that tick, not 40 ms. Right after a
+    // tick's repaint, the next one is a second away.
+    PaintCounter paints;
+    m_view->viewport()->installEventFilter(&paints);
+    QTest::qWait(100);
+    const int before = paints.count;
+    QTRY_VERIFY_WITH_TIMEOUT(paints.count > before, 1500);
+    m_history->resize(41);
+    m_view->historyChanged();
+    QTest::qWait(300);
+    QCOMPARE(m_view->rowCount(), 40);
+    QTRY_COMPARE_WITH_TIMEOUT(m_view->rowCount(), 41, 1500);
+
+    // Paused (dragged back): at once, since nothing else would repaint it.
+    QTest::keyClick(m_view.get(), Qt::Key_Left);
+    QVERIFY(!m_view->isLive());
+    names << u"service-41"_s;
+    m_view->setServiceNames(names); // rebuilds: still 41 rows, the 42nd has no history yet
+    QCOMPARE(m_view->rowCount(), 41);
+    m_history->resize(42);
+    m_view->historyChanged();
+    QTRY_COMPARE_WITH_TIMEOUT(m_view->rowCount(), 42, 150);
 }
 
 void TestTimelineView::foldsABreakerOverItsInstances()

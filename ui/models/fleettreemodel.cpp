@@ -67,7 +67,7 @@ FleetTreeModel::FleetTreeModel(ServiceTableModel *breakers, QSortFilterProxyMode
 {
     m_root->kind = NodeKind::Group;
     m_refresh.setSingleShot(true);
-    m_refresh.setInterval(500); // the fleet reports every second or two; twice a second is live enough
+    m_refresh.setInterval(1000); // the fleet reports every second or two: once a second, as the other views tick
     connect(&m_refresh, &QTimer::timeout, this, &FleetTreeModel::refresh);
 
     // Breakers found or gone, or the filter showing other rows: a new tree.
@@ -583,14 +583,20 @@ QVariant FleetTreeModel::parentData(const Node &node, int column, int role) cons
     if (role == Qt::TextAlignmentRole &&
         (column == ServiceTableModel::TrafficColumn || column == ServiceTableModel::OpensColumn))
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
-    const QString since =
-        up.notClosedSinceMs
-            ? (m_clock ? tr("not closed since %1, for %2")
-                             .arg(QDateTime::fromMSecsSinceEpoch(*up.notClosedSinceMs).toString(u"HH:mm:ss"_s),
-                                  formatDurationMs(std::max<std::int64_t>(0, m_clock() - *up.notClosedSinceMs)))
-                       : tr("not closed since %1")
-                             .arg(QDateTime::fromMSecsSinceEpoch(*up.notClosedSinceMs).toString(u"HH:mm:ss"_s)))
-            : QString();
+    // Only the reason column and the tooltip say since when: the local time is costly to work out, and a view asks
+    // every role of every visible cell on each repaint.
+    const bool saysSince =
+        role == Qt::ToolTipRole || (role == Qt::DisplayRole && column == ServiceTableModel::ReasonColumn);
+    if (!saysSince && role != Qt::DisplayRole)
+        return {};
+    const QString since = [&] {
+        if (!saysSince || !up.notClosedSinceMs)
+            return QString();
+        const QString at = QDateTime::fromMSecsSinceEpoch(*up.notClosedSinceMs).toString(u"HH:mm:ss"_s);
+        return m_clock ? tr("not closed since %1, for %2")
+                             .arg(at, formatDurationMs(std::max<std::int64_t>(0, m_clock() - *up.notClosedSinceMs)))
+                       : tr("not closed since %1").arg(at);
+    }();
     if (role == Qt::ToolTipRole) {
         if (node.kind == NodeKind::Incident && node.incident) {
             QStringList lines{node.incident->title(),
@@ -604,9 +610,7 @@ QVariant FleetTreeModel::parentData(const Node &node, int column, int role) cons
         const QString noun = node.kind == NodeKind::Breaker ? tr("instances") : tr("breakers");
         return since.isEmpty() ? up.describe(noun) : up.describe(noun) + u"\n"_s + since;
     }
-    if (role != Qt::DisplayRole)
-        return {};
-    switch (column) {
+    switch (column) { // the display role
     case ServiceTableModel::NameColumn:
         return node.name;
     case ServiceTableModel::InstanceColumn:

@@ -145,17 +145,12 @@ TimelineView::TimelineView(const FleetHistory *history, Clock clock, QWidget *pa
 
     m_coalesce.setSingleShot(true);
     m_coalesce.setInterval(40);
-    connect(&m_coalesce, &QTimer::timeout, this, [this] {
-        // The store may have grown rows the names were waiting for.
-        const int historyRows = m_history ? std::min(static_cast<int>(m_names.size()), m_history->serviceCount()) : 0;
-        if (historyRows != m_builtHistoryRows)
-            return rebuildRows();
-        updateScrollBar();
-        viewport()->update();
-    });
+    connect(&m_coalesce, &QTimer::timeout, this, &TimelineView::showHistoryChange);
     m_liveTimer.setInterval(1'000);
     connect(&m_liveTimer, &QTimer::timeout, this, [this] {
-        if (isVisible())
+        if (std::exchange(m_historyPending, false))
+            showHistoryChange();
+        else if (isVisible())
             viewport()->update();
     });
     m_liveTimer.start();
@@ -340,8 +335,24 @@ void TimelineView::followLive()
 
 void TimelineView::historyChanged()
 {
+    // Live, the view is repainted once a second anyway: new data waits for that tick (polls arrive all the time, and
+    // a repaint 40 ms after each burst was most of the GUI's painting). Paused, it shows at once.
+    if (m_live) {
+        m_historyPending = true;
+        return;
+    }
     if (!m_coalesce.isActive())
         m_coalesce.start();
+}
+
+void TimelineView::showHistoryChange()
+{
+    // The store may have grown rows the names were waiting for.
+    const int historyRows = m_history ? std::min(static_cast<int>(m_names.size()), m_history->serviceCount()) : 0;
+    if (historyRows != m_builtHistoryRows)
+        return rebuildRows();
+    updateScrollBar();
+    viewport()->update();
 }
 
 void TimelineView::setSelectedService(int index)
@@ -376,6 +387,8 @@ void TimelineView::setLive(bool live)
     if (m_live == live)
         return;
     m_live = live;
+    if (!live && std::exchange(m_historyPending, false))
+        m_coalesce.start();
     Q_EMIT liveChanged(live);
 }
 

@@ -117,6 +117,7 @@ private:
     void selectAndActivate(int index);
     void updateScrollBar();
     void rangeChanged();
+    void showHistoryChange(); // new rows laid out, the view repainted
 
     std::int64_t lastRunUntil(const TrackHistory &track) const;
     QString formatTime(std::int64_t t) const;
@@ -167,8 +168,9 @@ private:
     QPoint m_hover{-1, -1};
     int m_utcOffsetSeconds = 0;
     std::int64_t m_staleAfterMs = 90'000;
-    QTimer m_coalesce;  // single-shot, 40 ms
-    QTimer m_liveTimer; // 1 s repaint while live, so time moves even without new data
+    QTimer m_coalesce;             // single-shot, 40 ms: a change shown while paused
+    QTimer m_liveTimer;            // 1 s repaint while live, so time moves even without new data
+    bool m_historyPending = false; // live: a change waiting for the next tick
 };
 
 } // namespace bw
