@@ -21,7 +21,22 @@ float toFloat(double value)
 template<typename Fn>
 void StoreRecorder::post(Fn &&fn)
 {
+    postObservations();
     QMetaObject::invokeMethod(m_store, std::forward<Fn>(fn), Qt::QueuedConnection);
+}
+
+void StoreRecorder::postObservations()
+{
+    m_observationBatch.stop();
+    if (m_observations.empty())
+        return;
+    QMetaObject::invokeMethod(
+        m_store,
+        [store = m_store, batch = std::exchange(m_observations, {})] {
+            for (const auto &[id, observation] : batch)
+                store->appendObservation(id, observation);
+        },
+        Qt::QueuedConnection);
 }
 
 StoreRecorder::StoreRecorder(StoreWorker *store, FleetMonitor *monitor, HistoryRecorder *history, AlertCenter *alerts,
@@ -30,6 +45,9 @@ StoreRecorder::StoreRecorder(StoreWorker *store, FleetMonitor *monitor, HistoryR
       m_auditKeyBase(clock() * 1000) // unique per session: audit entries are keyed by session and index
 {
     m_health = store->health();
+    m_observationBatch.setSingleShot(true);
+    m_observationBatch.setInterval(kObservationBatch);
+    connect(&m_observationBatch, &QTimer::timeout, this, &StoreRecorder::postObservations);
     // Queued (the worker is on another thread); the newest health, so that a late signal never goes back in time.
     connect(store, &StoreWorker::healthChanged, this, [this] { update(m_store->health()); });
     connect(history, &HistoryRecorder::sampled, this, [this](const QString &service, const PollSample &sample) {
@@ -42,7 +60,9 @@ StoreRecorder::StoreRecorder(StoreWorker *store, FleetMonitor *monitor, HistoryR
         o.state = sample.state;
         o.observedState = sample.observedState;
         // `service` is the breaker's key (HistoryRecorder::sampled).
-        post([store = m_store, id = BreakerId::parse(service), o] { store->appendObservation(id, o); });
+        m_observations.emplace_back(BreakerId::parse(service), o);
+        if (!m_observationBatch.isActive())
+            m_observationBatch.start();
     });
     connect(monitor, &FleetMonitor::transition, this, [this](const BreakerId &id, const Transition &tr) {
         post([store = m_store, id, tr] { store->appendTransition(id, TrackKind::Simulated, tr); });
@@ -80,10 +100,15 @@ void StoreRecorder::follow(AlertDesk *desk)
     });
 }
 
-StoreRecorder::~StoreRecorder() = default; // what is queued is written when the StoreThread ends
+// What is queued is written when the StoreThread ends (it ends after this recorder: Application's member order).
+StoreRecorder::~StoreRecorder()
+{
+    postObservations();
+}
 
 void StoreRecorder::flush()
 {
+    postObservations();
     QMetaObject::invokeMethod(m_store, &StoreWorker::flush, Qt::BlockingQueuedConnection);
     update(m_store->health());
 }

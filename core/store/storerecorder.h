@@ -5,8 +5,12 @@
 
 #include <QHash>
 #include <QObject>
+#include <QTimer>
 
+#include <chrono>
 #include <functional>
+#include <utility>
+#include <vector>
 
 namespace bw {
 
@@ -21,13 +25,17 @@ class StoreWorker;
 // transition of the simulated and the real breakers and every alert episode, audit entry, acknowledgement and local
 // silence (durably, at once). Compacts hourly. Reports the store's health when it changes, so the window can show
 // "degraded". Threading: lives in the GUI thread with the monitor; the store works on its own thread (StoreThread).
-// Each record is copied into a queued call to the worker, so the GUI thread never waits for the disk; health changes
-// come back queued, as healthChanged on this object's thread. None of the pointers is owned.
+// Each record is copied into a queued call to the worker, so the GUI thread never waits for the disk; the polls
+// go together, one call per kObservationBatch (hundreds of breakers report every second: one call each woke the
+// store thread hundreds of times a second), and whatever else is recorded sends the waiting polls first, so the
+// worker sees everything in the order it happened. Health changes come back queued, as healthChanged on this
+// object's thread. None of the pointers is owned.
 class StoreRecorder final : public QObject
 {
     Q_OBJECT
 public:
     using Clock = std::function<std::int64_t()>;
+    static constexpr std::chrono::milliseconds kObservationBatch{250};
     StoreRecorder(StoreWorker *store, FleetMonitor *monitor, HistoryRecorder *history, AlertCenter *alerts,
                   AuditLog *audit, Clock clock, QObject *parent = nullptr);
     ~StoreRecorder() override;
@@ -45,7 +53,8 @@ Q_SIGNALS:
 
 private:
     template<typename Fn>
-    void post(Fn &&fn);
+    void post(Fn &&fn); // after the waiting polls
+    void postObservations();
     void update(const StoreHealth &health);
 
     StoreWorker *m_store;
@@ -53,6 +62,8 @@ private:
     std::int64_t m_auditKeyBase;
     QHash<BreakerId, std::int64_t> m_observedUpTo;
     StoreHealth m_health;
+    std::vector<std::pair<BreakerId, Observation>> m_observations; // polls waiting for the next batch
+    QTimer m_observationBatch;
 };
 
 } // namespace bw

@@ -39,6 +39,7 @@ private Q_SLOTS:
     void unwritableStoreIsDegradedAndPollingGoesOn();
     void storeWorksOnItsOwnThread();
     void endingTheStoreThreadWritesEverythingQueued();
+    void pollsGoToTheStoreTogether();
 
 private:
     std::int64_t now() const { return m_wallStart + m_clock.elapsed(); }
@@ -273,6 +274,54 @@ void TestStoreRecorder::endingTheStoreThreadWritesEverythingQueued()
     QVERIFY(audit.ok());
     QCOMPARE(audit->size(), std::size_t{kRecords});
     QCOMPARE(audit->back().detail, u"entry %1"_s.arg(kRecords - 1));
+}
+
+void TestStoreRecorder::pollsGoToTheStoreTogether()
+{
+    m_clock.start();
+    const auto clock = [this] { return now(); };
+    QTemporaryDir dir;
+    const bw::PresetCatalog catalog;
+    const auto config = bw::ConfigLoader(catalog).loadText(kOneService, u"t.yml"_s, {});
+    QVERIFY(config.ok());
+    bw::HttpProber prober(&m_network);
+    bw::FleetMonitor monitor(&prober, clock);
+    monitor.setConfig(*config); // not started: the test plays the recorder's signals
+    bw::FleetHistory history;
+    bw::HistoryRecorder recorder(&monitor, &history);
+    bw::AlertCenter alerts(&monitor, clock);
+    bw::AuditLog audit;
+    bw::StoreThread store(storeIn(dir.path()), clock);
+    const std::int64_t t0 = now();
+    QVERIFY(store.worker()->call([t0](bw::HistoryStore &s) { return s.open(t0); }).ok());
+    bw::StoreRecorder storeRecorder(store.worker(), &monitor, &recorder, &alerts, &audit, clock);
+    const auto stored = [&] {
+        const auto observations =
+            store.worker()->call([t0](bw::HistoryStore &s) { return s.observations(u"a"_s, t0, t0 + 1'000'000); });
+        return observations.ok() ? observations->size() : std::size_t{0};
+    };
+
+    constexpr int kPolls = 300;
+    for (int i = 0; i < kPolls; ++i) {
+        bw::PollSample sample;
+        sample.t = t0 + i * 10;
+        sample.latencyMs = 10 + i;
+        sample.errorRate = 0;
+        sample.ok = true;
+        Q_EMIT recorder.sampled(u"a"_s, sample);
+    }
+    // Not one queued call each: they wait for the batch (a read queued now reaches the worker before them) ...
+    QCOMPARE(stored(), std::size_t{0});
+    // ... which goes within kObservationBatch, all of it.
+    QTRY_COMPARE_WITH_TIMEOUT(stored(), std::size_t{kPolls}, 2000);
+
+    // Anything else recorded sends the waiting polls first, so the worker sees them in order.
+    bw::PollSample late;
+    late.t = t0 + kPolls * 10;
+    late.ok = true;
+    Q_EMIT recorder.sampled(u"a"_s, late);
+    audit.append({late.t, u"tester"_s, u"a"_s, u"simulated breaker"_s, u"reset"_s, u"done"_s, {}});
+    QCOMPARE(stored(), std::size_t{kPolls + 1});
 }
 
 QTEST_MAIN(TestStoreRecorder)
