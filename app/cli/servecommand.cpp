@@ -73,7 +73,7 @@ int runServe(const QStringList &arguments)
     options.store = storeOptions;
     options.watchedFile = parser.value(u"config"_s);
     options.displayRetention = bw::HistoryRetention::withoutViews(); // serve draws nothing; the store keeps history
-    options.observedHistoryMs = 15 * 60'000; // nor lists a day of each real breaker's transitions
+    options.observedHistoryMs = 0; // nor lists a day of each real breaker's transitions: its flapping window only
     // The same application core as the GUI's: the history store on its thread, recent history restored.
     bw::Application app(&network, now, catalog, options);
     if (!app.storeProblem().isEmpty())
