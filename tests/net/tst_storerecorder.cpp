@@ -20,6 +20,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <functional>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -29,6 +31,22 @@ bw::StoreOptions storeIn(const QString &dir)
     options.dataDir = dir;
     return options;
 }
+
+// What a store recorder follows, for the tests that play its signals themselves: the monitor is never started.
+struct Followed
+{
+    Followed(QNetworkAccessManager *network, const std::function<std::int64_t()> &clock, const bw::Config &config)
+        : prober(network), monitor(&prober, clock), recorder(&monitor, &history), alerts(&monitor, clock)
+    {
+        monitor.setConfig(config);
+    }
+    bw::HttpProber prober;
+    bw::FleetMonitor monitor;
+    bw::FleetHistory history;
+    bw::HistoryRecorder recorder;
+    bw::AlertCenter alerts;
+    bw::AuditLog audit;
+};
 } // namespace
 
 class TestStoreRecorder final : public QObject
@@ -66,13 +84,8 @@ void TestStoreRecorder::restartShowsTheSameHistory()
     std::vector<bw::TrackTransition> written;
     QString writtenReason;
     {
-        bw::HttpProber prober(&m_network);
-        bw::FleetMonitor monitor(&prober, clock);
-        monitor.setConfig(*config);
-        bw::FleetHistory history;
-        bw::HistoryRecorder recorder(&monitor, &history);
-        bw::AlertCenter alerts(&monitor, clock);
-        bw::AuditLog audit;
+        Followed followed(&m_network, clock, *config);
+        auto &[prober, monitor, history, recorder, alerts, audit] = followed;
         bw::BreakerControl control(&monitor, &prober, &audit, clock);
         bw::StoreThread store(storeIn(dir.path()), clock);
         QVERIFY(store.worker()->call([this](bw::HistoryStore &s) { return s.open(now()); }).ok());
@@ -129,13 +142,8 @@ void TestStoreRecorder::unwritableStoreIsDegradedAndPollingGoesOn()
         "global: {interval: 200ms, timeout: 200ms}\nservices:\n  - name: a\n    health: {url: 'http://127.0.0.1:1/'}\n",
         u"t.yml"_s, {});
     QVERIFY(config.ok());
-    bw::HttpProber prober(&m_network);
-    bw::FleetMonitor monitor(&prober, clock);
-    monitor.setConfig(*config);
-    bw::FleetHistory history;
-    bw::HistoryRecorder recorder(&monitor, &history);
-    bw::AlertCenter alerts(&monitor, clock);
-    bw::AuditLog audit;
+    Followed followed(&m_network, clock, *config);
+    auto &[prober, monitor, history, recorder, alerts, audit] = followed;
     bw::StoreThread store(storeIn(blocker.fileName() + u"/data"_s), clock);
     const bw::Status opened = store.worker()->call([this](bw::HistoryStore &s) { return s.open(now()); });
     QVERIFY(!opened.ok());
@@ -159,7 +167,17 @@ bw::Transition opening(std::int64_t t)
     tr.reason.threshold = 5;
     return tr;
 }
-const char *kOneService = "services:\n  - name: a\n    health: {url: 'http://127.0.0.1:1/'}\n";
+// One service whose health endpoint nobody answers (the tests that use it never start the monitor).
+bw::Config oneService()
+{
+    const bw::PresetCatalog catalog;
+    const auto config = bw::ConfigLoader(catalog).loadText(
+        "services:\n  - name: a\n    health: {url: 'http://127.0.0.1:1/'}\n", u"t.yml"_s, {});
+    if (!config.ok())
+        qFatal("the test's own configuration does not load: %s", qPrintable(config.error()));
+    return *config;
+}
+
 } // namespace
 
 void TestStoreRecorder::storeWorksOnItsOwnThread()
@@ -167,16 +185,8 @@ void TestStoreRecorder::storeWorksOnItsOwnThread()
     m_clock.start();
     const auto clock = [this] { return now(); };
     QTemporaryDir dir;
-    const bw::PresetCatalog catalog;
-    const auto config = bw::ConfigLoader(catalog).loadText(kOneService, u"t.yml"_s, {});
-    QVERIFY(config.ok());
-    bw::HttpProber prober(&m_network);
-    bw::FleetMonitor monitor(&prober, clock);
-    monitor.setConfig(*config); // not started: the test plays the monitor's signals
-    bw::FleetHistory history;
-    bw::HistoryRecorder recorder(&monitor, &history);
-    bw::AlertCenter alerts(&monitor, clock);
-    bw::AuditLog audit;
+    Followed followed(&m_network, clock, oneService());
+    auto &[prober, monitor, history, recorder, alerts, audit] = followed;
     bw::StoreOptions options = storeIn(dir.path());
     options.maxDatabaseBytes = 512 * 1024; // fills up below
     bw::StoreThread store(options, clock);
@@ -227,19 +237,11 @@ void TestStoreRecorder::endingTheStoreThreadWritesEverythingQueued()
     m_clock.start();
     const auto clock = [this] { return now(); };
     QTemporaryDir dir;
-    const bw::PresetCatalog catalog;
-    const auto config = bw::ConfigLoader(catalog).loadText(kOneService, u"t.yml"_s, {});
-    QVERIFY(config.ok());
     const std::int64_t t0 = now();
     constexpr int kRecords = 200;
     {
-        bw::HttpProber prober(&m_network);
-        bw::FleetMonitor monitor(&prober, clock);
-        monitor.setConfig(*config);
-        bw::FleetHistory history;
-        bw::HistoryRecorder recorder(&monitor, &history);
-        bw::AlertCenter alerts(&monitor, clock);
-        bw::AuditLog audit;
+        Followed followed(&m_network, clock, oneService());
+        auto &[prober, monitor, history, recorder, alerts, audit] = followed;
         QSemaphore gate; // outlives the store thread, which waits on it
         bw::StoreThread store(storeIn(dir.path()), clock);
         QVERIFY(store.worker()->call([t0](bw::HistoryStore &s) { return s.open(t0); }).ok());
@@ -281,16 +283,8 @@ void TestStoreRecorder::pollsGoToTheStoreTogether()
     m_clock.start();
     const auto clock = [this] { return now(); };
     QTemporaryDir dir;
-    const bw::PresetCatalog catalog;
-    const auto config = bw::ConfigLoader(catalog).loadText(kOneService, u"t.yml"_s, {});
-    QVERIFY(config.ok());
-    bw::HttpProber prober(&m_network);
-    bw::FleetMonitor monitor(&prober, clock);
-    monitor.setConfig(*config); // not started: the test plays the recorder's signals
-    bw::FleetHistory history;
-    bw::HistoryRecorder recorder(&monitor, &history);
-    bw::AlertCenter alerts(&monitor, clock);
-    bw::AuditLog audit;
+    Followed followed(&m_network, clock, oneService());
+    auto &[prober, monitor, history, recorder, alerts, audit] = followed;
     bw::StoreThread store(storeIn(dir.path()), clock);
     const std::int64_t t0 = now();
     QVERIFY(store.worker()->call([t0](bw::HistoryStore &s) { return s.open(t0); }).ok());
