@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Soak (issue 15, item 4): `breakerwatch-cli serve` watching ~1,000 demo instances at 1 s for an hour (or
-# --minutes N). Every minute it samples serve's RSS (VmRSS in /proc/PID/status), its open file descriptors
-# (/proc/PID/fd) and the size of the history store folder, prints a table and a verdict:
+# --minutes N). Every minute it samples serve's RSS (VmRSS in /proc/PID/status, and RssAnon: the heap without the mapped
+# binary), its open file descriptors (/proc/PID/fd) and the size of the history store folder, prints a table and a verdict:
 #   RSS growth from minute 10 to the end < 5 %, open fds at the end no higher than at minute 10.
 # (With fewer than 11 minutes the baseline is the first sample after minute 1, and the verdict says so.)
 #
@@ -75,12 +75,13 @@ instances=$(grep -oE "127\.0\.0\.1:[0-9]+" "$work/fleet.yaml" | sort -u | wc -l)
 serve_pid=$!
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+anon_kb() { awk '/^RssAnon:/ {print $2}' "/proc/$1/status"; } # the heap, without the mapped binary and libraries
 fds() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l; }
 store_kb() { du -sk "$work/data" | awk '{print $1}'; }
 
 echo "soak: $services services ($layout layout, $instances instances) at 1 s, $minutes min"
 echo "work folder: $work"
-printf '%6s %10s %6s %10s\n' minute rss_kb fds store_kb
+printf '%6s %10s %10s %6s %10s\n' minute rss_kb anon_kb fds store_kb
 declare -a rss_at fds_at
 for minute in $(seq 0 "$minutes"); do
     if [[ "$minute" -gt 0 ]]; then
@@ -93,7 +94,8 @@ for minute in $(seq 0 "$minutes"); do
     fi
     rss_at[minute]=$(rss_kb "$serve_pid")
     fds_at[minute]=$(fds "$serve_pid")
-    printf '%6d %10d %6d %10d\n' "$minute" "${rss_at[minute]}" "${fds_at[minute]}" "$(store_kb)"
+    printf '%6d %10d %10d %6d %10d\n' "$minute" "${rss_at[minute]}" "$(anon_kb "$serve_pid")" "${fds_at[minute]}" \
+        "$(store_kb)"
 done
 
 base=10
