@@ -79,8 +79,7 @@ if [[ $serve -eq 1 ]]; then
     what="breakerwatch-cli serve"
 else
     xvfb-run -a -s "-screen 0 1920x1080x24" "$gui" --config "$work/fleet.yaml" --tab "$tab" \
-        >"$work/watcher.out" 2>"$work/watcher.err" &
-    pids+=($!)
+        >"$work/watcher.out" 2>"$work/watcher.err" & # not killed: it stops its Xvfb once the GUI is gone
     watcher=""
     for _ in $(seq 1 100); do
         watcher=$(pgrep -n -f "^$gui --config $work/fleet.yaml --tab" || true)
