@@ -20,7 +20,7 @@ void keepLargeBlocksInHeap();
 bool releaseFreeHeap();
 
 // Calls releaseFreeHeap() every `period`, so that a long-running process's resident size follows what it uses, not
-// its peak and the holes its allocations left (the soak's slow RSS growth). Once a minute costs a few milliseconds
+// its peak and the holes its allocations left (the soak's slow RSS growth). Once a minute costs one walk of the heap
 // and the page faults of the next big page parsed after it, not those of every scrape.
 // BREAKERWATCH_HEAP_TRIM_S in the environment overrides the period in seconds (0: never).
 class HeapTrimmer final : public QObject
